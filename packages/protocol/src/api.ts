@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { ComputerId, Hostname, IsoDateTime, NonNeg } from './common.js';
+import { Inventory } from './inventory.js';
+
+/** Every error response of the HTTP API. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const HealthResponse = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  database: z.enum(['sqlite', 'postgres']),
+  uptimeSec: NonNeg,
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;
+
+// ---- auth -------------------------------------------------------------------
+
+export const Role = z.enum(['admin', 'operator', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const LoginRequest = z.object({
+  username: z.string().min(1).max(128),
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  role: Role,
+  lastLoginAt: IsoDateTime.nullable(),
+});
+export type User = z.infer<typeof User>;
+
+export const LoginResponse = z.object({ user: User });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+// ---- computers --------------------------------------------------------------
+
+export const ComputerStatus = z.enum(['online', 'offline']);
+export type ComputerStatus = z.infer<typeof ComputerStatus>;
+
+/** The latest sample reduced to the figures a fleet view shows. */
+export const LatestMetrics = z.object({
+  at: IsoDateTime,
+  cpuPercent: z.number(),
+  memUsedBytes: NonNeg,
+  memTotalBytes: NonNeg,
+  /** Sum over the computer's filesystems. */
+  diskUsedBytes: NonNeg,
+  diskTotalBytes: NonNeg,
+  load1: NonNeg,
+  netRxBytesPerSec: NonNeg,
+  netTxBytesPerSec: NonNeg,
+  uptimeSec: NonNeg,
+});
+export type LatestMetrics = z.infer<typeof LatestMetrics>;
+
+export const ComputerSummary = z.object({
+  id: ComputerId,
+  hostname: Hostname,
+  status: ComputerStatus,
+  lastSeenAt: IsoDateTime.nullable(),
+  /** e.g. "Debian GNU/Linux 12", from the inventory. */
+  osName: z.string().nullable(),
+  agentVersion: z.string().nullable(),
+  /** Users logged in right now, from the inventory. */
+  loggedInUsers: z.array(z.string()),
+  metrics: LatestMetrics.nullable(),
+});
+export type ComputerSummary = z.infer<typeof ComputerSummary>;
+
+export const ComputerDetail = ComputerSummary.extend({
+  createdAt: IsoDateTime,
+  inventory: Inventory.nullable(),
+  inventoryUpdatedAt: IsoDateTime.nullable(),
+});
+export type ComputerDetail = z.infer<typeof ComputerDetail>;
+
+export const ComputerListQuery = z.object({
+  status: ComputerStatus.optional(),
+  /** Case-insensitive substring of the hostname. */
+  q: z.string().max(253).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ComputerListQuery = z.infer<typeof ComputerListQuery>;
+
+export const ComputerList = z.object({
+  items: z.array(ComputerSummary),
+  total: z.number().int().nonnegative(),
+});
+export type ComputerList = z.infer<typeof ComputerList>;
+
+export const ComputerIdParams = z.object({ id: ComputerId });
+
+export const MetricsQuery = z.object({
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+export const MetricPoint = z.object({
+  at: IsoDateTime,
+  seq: z.number().int(),
+  cpuPercent: z.number(),
+  memUsedBytes: NonNeg,
+  memTotalBytes: NonNeg,
+  diskUsedBytes: NonNeg,
+  diskTotalBytes: NonNeg,
+  load1: NonNeg,
+  netRxBytesPerSec: NonNeg,
+  netTxBytesPerSec: NonNeg,
+});
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+export const MetricSeries = z.object({
+  computerId: ComputerId,
+  from: IsoDateTime,
+  to: IsoDateTime,
+  resolution: z.literal('raw'),
+  points: z.array(MetricPoint),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+// ---- enrollment -------------------------------------------------------------
+
+export const EnrollmentTokenCreate = z.object({
+  expiresInSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 86_400)
+    .default(86_400),
+  uses: z.number().int().min(1).max(100_000).default(1),
+  labId: z.string().max(64).nullable().default(null),
+});
+export type EnrollmentTokenCreate = z.infer<typeof EnrollmentTokenCreate>;
+
+export const EnrollmentTokenCreated = z.object({
+  id: z.string(),
+  /** Shown once; only its hash is stored. */
+  token: z.string(),
+  expiresAt: IsoDateTime,
+  usesLeft: z.number().int(),
+});
+export type EnrollmentTokenCreated = z.infer<typeof EnrollmentTokenCreated>;
+
+/** `POST /api/v1/agents/enroll`: an agent trades a one-time token for its own credential. */
+export const EnrollRequest = z.object({
+  token: z.string().min(1).max(512),
+  hostname: Hostname,
+});
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export const EnrollResponse = z.object({
+  computerId: ComputerId,
+  /** The agent's secret; stored only hashed on the server. */
+  credential: z.string(),
+  /** Where the agent connects, e.g. `ws://127.0.0.1:8081/agent`. */
+  relayUrl: z.string(),
+  /** SHA-256 fingerprint of the server certificate to pin; null on plain HTTP. */
+  serverCertFingerprint: z.string().nullable(),
+  /** Ed25519 public key (PEM) that signs commands; null until command signing exists. */
+  commandPublicKey: z.string().nullable(),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/** `GET /api/v1/auth/me`: who the session or token belongs to. */
+export const MeResponse = LoginResponse;
+export type MeResponse = z.infer<typeof MeResponse>;

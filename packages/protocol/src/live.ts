@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ComputerSummary, LatestMetrics } from './api.js';
+import { ComputerId, EpochMs } from './common.js';
+
+/** Events the backend pushes to browsers on `/api/v1/live`. */
+export const LiveHello = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.number().int(),
+  serverTime: EpochMs,
+});
+
+/** A computer appeared, changed state or changed inventory: the whole summary. */
+export const LiveComputerUpsert = z.object({
+  type: z.literal('computer.upsert'),
+  computer: ComputerSummary,
+});
+
+/** A new sample: only the figures that changed, to keep 1,000 computers/s cheap. */
+export const LiveComputerMetrics = z.object({
+  type: z.literal('computer.metrics'),
+  computerId: ComputerId,
+  metrics: LatestMetrics,
+});
+
+export const LiveEvent = z.discriminatedUnion('type', [LiveHello, LiveComputerUpsert, LiveComputerMetrics]);
+export type LiveEvent = z.infer<typeof LiveEvent>;
