@@ -1,0 +1,45 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+
+import { installAccessControl } from './auth/access.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { computerRoutes } from './computers/computers.routes.js';
+import type { AppContext } from './context.js';
+import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { registerWeb } from './http/web.js';
+import { internalRoutes } from './ingest/internal.routes.js';
+import { liveRoutes } from './live/live.routes.js';
+
+/** Builds the HTTP app: plugins, access control, every route, the web UI. */
+export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Behind a reverse proxy set LABMGR_TRUST_PROXY so req.ip is the browser's address.
+    trustProxy: process.env.LABMGR_TRUST_PROXY === '1',
+    // One line per request at 1,000 agents' ingest rate would drown the log.
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  installAccessControl(app, ctx.auth);
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, 'request failed');
+  });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(authRoutes(ctx));
+  await app.register(computerRoutes(ctx));
+  await app.register(enrollmentRoutes(ctx));
+  await app.register(internalRoutes(ctx));
+  await app.register(liveRoutes(ctx));
+  const hasWeb = await registerWeb(app, ctx.config.webDir);
+  if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
+  return app;
+}

@@ -1,0 +1,62 @@
+import {
+  type ComputerDetail,
+  type ComputerSummary,
+  Inventory,
+  LatestMetrics,
+  type MetricPoint,
+} from '@labmgr/protocol';
+import type { ComputerRow } from './computer.repository.js';
+import type { MetricSampleRow } from './metric.repository.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function parseJson<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  text: string | null,
+): T | null {
+  if (text === null) return null;
+  try {
+    const r = schema.safeParse(JSON.parse(text));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function toSummary(row: ComputerRow): ComputerSummary {
+  const inventory = parseJson(Inventory, row.inventory);
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    status: row.status,
+    lastSeenAt: iso(row.last_seen_at),
+    osName: row.os_name,
+    agentVersion: row.agent_version,
+    loggedInUsers: [...new Set(inventory?.users.map((u) => u.user) ?? [])],
+    metrics: parseJson(LatestMetrics, row.latest_metrics),
+  };
+}
+
+export function toDetail(row: ComputerRow): ComputerDetail {
+  return {
+    ...toSummary(row),
+    createdAt: new Date(row.created_at).toISOString(),
+    inventory: parseJson(Inventory, row.inventory),
+    inventoryUpdatedAt: iso(row.inventory_updated_at),
+  };
+}
+
+export function toMetricPoint(row: MetricSampleRow): MetricPoint {
+  return {
+    at: new Date(row.at).toISOString(),
+    seq: row.seq,
+    cpuPercent: row.cpu_percent,
+    memUsedBytes: row.mem_used,
+    memTotalBytes: row.mem_total,
+    diskUsedBytes: row.disk_used,
+    diskTotalBytes: row.disk_total,
+    load1: row.load1,
+    netRxBytesPerSec: row.net_rx,
+    netTxBytesPerSec: row.net_tx,
+  };
+}

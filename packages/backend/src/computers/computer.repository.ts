@@ -1,0 +1,77 @@
+import type { ComputerListQuery } from '@labmgr/protocol';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ComputersTable, Database } from '../db/schema.js';
+
+export type ComputerRow = Selectable<ComputersTable>;
+
+export class ComputerRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: Omit<ComputerRow, 'retired'>, trx: Kysely<Database> = this.db): Promise<void> {
+    await trx.insertInto('computers').values(row).execute();
+  }
+
+  findById(id: string): Promise<ComputerRow | undefined> {
+    return this.db.selectFrom('computers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByIds(ids: readonly string[], trx: Kysely<Database> = this.db): Promise<ComputerRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return trx.selectFrom('computers').selectAll().where('id', 'in', ids).execute();
+  }
+
+  findActiveByCredentialHash(hash: string): Promise<ComputerRow | undefined> {
+    return this.db
+      .selectFrom('computers')
+      .selectAll()
+      .where('credential_hash', '=', hash)
+      .where('retired', '=', 0)
+      .executeTakeFirst();
+  }
+
+  async list(q: ComputerListQuery): Promise<{ rows: ComputerRow[]; total: number }> {
+    let base = this.db.selectFrom('computers').where('retired', '=', 0);
+    if (q.status) base = base.where('status', '=', q.status);
+    if (q.q)
+      base = base.where((eb) => eb(eb.fn('lower', ['hostname']), 'like', `%${escapeLike(q.q ?? '')}%`));
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('hostname').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+    ]);
+    return { rows, total: Number(count?.n ?? 0) };
+  }
+
+  async update(
+    id: string,
+    patch: Updateable<ComputersTable>,
+    trx: Kysely<Database> = this.db,
+  ): Promise<void> {
+    await trx.updateTable('computers').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Marks online computers not heard from since `before` offline and returns them. */
+  async markStaleOffline(before: number): Promise<ComputerRow[]> {
+    const stale = await this.db
+      .selectFrom('computers')
+      .selectAll()
+      .where('status', '=', 'online')
+      .where('last_seen_at', '<', before)
+      .execute();
+    if (stale.length === 0) return [];
+    await this.db
+      .updateTable('computers')
+      .set({ status: 'offline' })
+      .where(
+        'id',
+        'in',
+        stale.map((r) => r.id),
+      )
+      .where('last_seen_at', '<', before)
+      .execute();
+    return stale.map((r) => ({ ...r, status: 'offline' as const }));
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,69 @@
+import {
+  ComputerDetail,
+  ComputerIdParams,
+  ComputerList,
+  ComputerListQuery,
+  MetricSeries,
+  MetricsQuery,
+} from '@labmgr/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ANY_USER } from '../auth/access.js';
+import type { AppContext } from '../context.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { toDetail, toMetricPoint, toSummary } from './computer.presenter.js';
+
+/** Raw points returned at most per query; longer ranges need the rollups of a later issue. */
+const MAX_POINTS = 20_000;
+const DEFAULT_RANGE_MS = 3600_000;
+
+export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/v1/computers',
+      {
+        config: { access: ANY_USER },
+        schema: { querystring: ComputerListQuery, response: { 200: ComputerList } },
+      },
+      async (req) => {
+        const { rows, total } = await ctx.computers.list(req.query);
+        return { items: rows.map(toSummary), total };
+      },
+    );
+
+    app.get(
+      '/api/v1/computers/:id',
+      {
+        config: { access: ANY_USER },
+        schema: { params: ComputerIdParams, response: { 200: ComputerDetail } },
+      },
+      async (req) => {
+        const row = await ctx.computers.findById(req.params.id);
+        if (!row || row.retired) throw notFound('computer');
+        return toDetail(row);
+      },
+    );
+
+    app.get(
+      '/api/v1/computers/:id/metrics',
+      {
+        config: { access: ANY_USER },
+        schema: { params: ComputerIdParams, querystring: MetricsQuery, response: { 200: MetricSeries } },
+      },
+      async (req) => {
+        const to = req.query.to ? Date.parse(req.query.to) : Date.now();
+        const from = req.query.from ? Date.parse(req.query.from) : to - DEFAULT_RANGE_MS;
+        if (from > to) throw new ApiError(400, 'validation_failed', 'querystring.from: must not be after to');
+        const row = await ctx.computers.findById(req.params.id);
+        if (!row || row.retired) throw notFound('computer');
+        const points = await ctx.metrics.series(row.id, from, to, MAX_POINTS);
+        return {
+          computerId: row.id,
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          resolution: 'raw' as const,
+          points: points.map(toMetricPoint),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,64 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface ServerConfig {
+  /** @default './data' */
+  dataDir: string;
+  /** @default 8080 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** Unset means SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Password for the first admin; random and printed once when unset. */
+  adminPassword: string | undefined;
+  /** The relay URL handed to enrolling agents; by default derived from the request host and `relayPort`. */
+  relayUrl: string | undefined;
+  /** @default 8081 */
+  relayPort: number;
+  /** Built web UI to serve. */
+  webDir: string;
+  /** A computer with no news for this long is marked offline. @default 60 */
+  offlineAfterSec: number;
+  /** @default 'info' */
+  logLevel: string;
+}
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ConfigError extends Error {}
+
+function intSetting(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return n;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<ServerConfig> = {},
+): ServerConfig {
+  return {
+    dataDir: resolve(env.LABMGR_DATA_DIR || './data'),
+    port: intSetting('LABMGR_PORT', env.LABMGR_PORT, 8080, 0, 65535),
+    host: env.LABMGR_HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    adminPassword: env.LABMGR_ADMIN_PASSWORD || undefined,
+    relayUrl: env.LABMGR_RELAY_URL || undefined,
+    relayPort: intSetting('LABMGR_RELAY_PORT', env.LABMGR_RELAY_PORT, 8081, 1, 65535),
+    webDir: resolve(env.LABMGR_WEB_DIR || resolve(packageDir, '../web/dist')),
+    offlineAfterSec: intSetting('LABMGR_OFFLINE_AFTER_SEC', env.LABMGR_OFFLINE_AFTER_SEC, 60, 5, 86_400),
+    logLevel: env.LABMGR_LOG_LEVEL || 'info',
+    ...overrides,
+  };
+}

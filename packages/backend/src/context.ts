@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { AuditRepository } from './audit/audit.repository.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionRepository } from './auth/session.repository.js';
+import { ComputerRepository } from './computers/computer.repository.js';
+import { MetricRepository } from './computers/metric.repository.js';
+import type { ServerConfig } from './config.js';
+import type { DatabaseKind } from './db/database.js';
+import type { Database } from './db/schema.js';
+import { EnrollmentRepository } from './enrollment/enrollment.repository.js';
+import { EnrollmentService } from './enrollment/enrollment.service.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { LiveHub } from './live/live-hub.js';
+import { RelayRepository } from './relays/relay.repository.js';
+import { RelayService } from './relays/relay.service.js';
+import { UserRepository } from './users/user.repository.js';
+
+/** Every repository and service, wired once; routes receive this. */
+export interface AppContext {
+  config: ServerConfig;
+  db: Kysely<Database>;
+  dbKind: DatabaseKind;
+  startedAt: number;
+  live: LiveHub;
+  users: UserRepository;
+  computers: ComputerRepository;
+  metrics: MetricRepository;
+  audit: AuditRepository;
+  relays: RelayRepository;
+  auth: AuthService;
+  relayService: RelayService;
+  enrollment: EnrollmentService;
+  ingest: IngestService;
+}
+
+export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind: DatabaseKind): AppContext {
+  const live = new LiveHub();
+  const publish = live.publish.bind(live);
+  const users = new UserRepository(db);
+  const computers = new ComputerRepository(db);
+  const metrics = new MetricRepository(db);
+  const audit = new AuditRepository(db);
+  const relays = new RelayRepository(db);
+  const sessions = new SessionRepository(db);
+  return {
+    config,
+    db,
+    dbKind,
+    startedAt: Date.now(),
+    live,
+    users,
+    computers,
+    metrics,
+    audit,
+    relays,
+    auth: new AuthService({ users, sessions, relays, audit }),
+    relayService: new RelayService(relays, computers, audit),
+    enrollment: new EnrollmentService({
+      db,
+      tokens: new EnrollmentRepository(db),
+      computers,
+      audit,
+      publish,
+    }),
+    ingest: new IngestService({ db, computers, metrics, publish }),
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Where the data lives, for logs (never includes a password). */
+  location: string;
+}
+
+// int8 (bigint) columns hold epoch-ms timestamps and byte counts, all within
+// 2^53; read them as numbers rather than pg's default strings.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Opens SQLite in `dataDir` (WAL, so readers never block the ingest writer)
+ * unless `databaseUrl` names a PostgreSQL server.
+ */
+export function openDatabase(opts: { dataDir: string; databaseUrl?: string | undefined }): DatabaseHandle {
+  if (opts.databaseUrl) {
+    const url = new URL(opts.databaseUrl);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new Error(`DATABASE_URL must start with postgres:// (got ${url.protocol}//)`);
+    }
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      kind: 'postgres',
+      location: `postgres://${url.host}${url.pathname}`,
+    };
+  }
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(opts.dataDir, 'labmgr.sqlite');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash
+  // can lose the last commits, which agents would re-send as they are unacked.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    kind: 'sqlite',
+    location: file,
+  };
+}

@@ -1,0 +1,100 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Timestamps are epoch milliseconds
+ * (bigint in PostgreSQL, integer in SQLite), JSON is stored as text, booleans
+ * as 0/1, so one set of migrations serves both databases.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string | null;
+  role: 'admin' | 'operator' | 'viewer';
+  password_hash: string;
+  disabled: Generated<number>;
+  created_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value; the cookie itself is never stored. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RelaysTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number | null;
+}
+
+export interface EnrollmentTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  uses_left: number;
+  lab_id: string | null;
+  created_by: string | null;
+}
+
+export interface ComputersTable {
+  id: string;
+  hostname: string;
+  credential_hash: string;
+  status: 'online' | 'offline';
+  last_seen_at: number | null;
+  relay_id: string | null;
+  agent_version: string | null;
+  os_name: string | null;
+  inventory: string | null;
+  inventory_updated_at: number | null;
+  latest_metrics: string | null;
+  created_at: number;
+  retired: Generated<number>;
+}
+
+export interface MetricSamplesTable {
+  computer_id: string;
+  seq: number;
+  at: number;
+  cpu_percent: number;
+  mem_used: number;
+  mem_total: number;
+  disk_used: number;
+  disk_total: number;
+  load1: number;
+  net_rx: number;
+  net_tx: number;
+  /** The whole sample as the agent sent it (JSON). */
+  sample: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: 'user' | 'relay' | 'agent' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  relays: RelaysTable;
+  enrollment_tokens: EnrollmentTokensTable;
+  computers: ComputersTable;
+  metric_samples: MetricSamplesTable;
+  audit_log: AuditLogTable;
+}

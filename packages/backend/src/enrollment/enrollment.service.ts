@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  EnrollmentTokenCreate,
+  EnrollmentTokenCreated,
+  EnrollRequest,
+  EnrollResponse,
+  LiveEvent,
+} from '@labmgr/protocol';
+import type { Kysely } from 'kysely';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
+import { toSummary } from '../computers/computer.presenter.js';
+import type { ComputerRepository } from '../computers/computer.repository.js';
+import type { Database } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import type { EnrollmentRepository } from './enrollment.repository.js';
+
+interface Deps {
+  db: Kysely<Database>;
+  tokens: EnrollmentRepository;
+  computers: ComputerRepository;
+  audit: AuditRepository;
+  publish: (event: LiveEvent) => void;
+}
+
+/** Tokens carry a prefix so a leaked one is recognisable in logs and secret scanners. */
+const TOKEN_PREFIX = 'lme_';
+const CREDENTIAL_PREFIX = 'lma_';
+
+export class EnrollmentService {
+  constructor(private readonly deps: Deps) {}
+
+  async createToken(
+    input: EnrollmentTokenCreate,
+    actor: { type: 'user' | 'system'; id: string | null; ip: string | null },
+  ): Promise<EnrollmentTokenCreated> {
+    const now = Date.now();
+    const token = `${TOKEN_PREFIX}${newSecret()}`;
+    const id = randomUUID();
+    const expiresAt = now + input.expiresInSec * 1000;
+    await this.deps.tokens.insert({
+      id,
+      token_hash: hashSecret(token),
+      created_at: now,
+      expires_at: expiresAt,
+      uses_left: input.uses,
+      lab_id: input.labId,
+      created_by: actor.id,
+    });
+    await this.deps.audit.record({
+      actor_type: actor.type,
+      actor_id: actor.id,
+      action: 'enrollment_token.create',
+      target_type: 'enrollment_token',
+      target_id: id,
+      ip: actor.ip,
+      details: { uses: input.uses, expiresInSec: input.expiresInSec, labId: input.labId },
+    });
+    return { id, token, expiresAt: new Date(expiresAt).toISOString(), usesLeft: input.uses };
+  }
+
+  /** Trades a valid enrollment token for a new computer and its own credential. */
+  async enroll(req: EnrollRequest, relayUrl: string, ip: string): Promise<EnrollResponse> {
+    const now = Date.now();
+    const credential = `${CREDENTIAL_PREFIX}${newSecret()}`;
+    const computerId = randomUUID();
+    const row = {
+      id: computerId,
+      hostname: req.hostname,
+      credential_hash: hashSecret(credential),
+      status: 'offline' as const,
+      last_seen_at: null,
+      relay_id: null,
+      agent_version: null,
+      os_name: null,
+      inventory: null,
+      inventory_updated_at: null,
+      latest_metrics: null,
+      created_at: now,
+    };
+    const tokenId = await this.deps.db.transaction().execute(async (trx) => {
+      const token = await this.deps.tokens.consume(trx, hashSecret(req.token), now);
+      if (!token) return null;
+      await this.deps.computers.insert(row, trx);
+      return token.id;
+    });
+    if (!tokenId) {
+      await this.deps.audit.record({
+        actor_type: 'agent',
+        actor_id: null,
+        action: 'agent.enroll_refused',
+        ip,
+        details: { hostname: req.hostname },
+      });
+      throw new ApiError(401, 'invalid_enrollment_token', 'enrollment token is invalid, expired or used up');
+    }
+    await this.deps.audit.record({
+      actor_type: 'agent',
+      actor_id: computerId,
+      action: 'agent.enroll',
+      target_type: 'computer',
+      target_id: computerId,
+      ip,
+      details: { hostname: req.hostname, enrollmentTokenId: tokenId },
+    });
+    this.deps.publish({ type: 'computer.upsert', computer: toSummary({ ...row, retired: 0 }) });
+    return { computerId, credential, relayUrl, serverCertFingerprint: null, commandPublicKey: null };
+  }
+}

@@ -1,0 +1,22 @@
+import type { ErrorBody } from '@labmgr/protocol';
+
+/** Thrown by services and routes; the error handler turns it into the one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const unauthorized = (message = 'authentication required') =>
+  new ApiError(401, 'unauthorized', message);
+export const forbidden = (message = 'not allowed for your role') => new ApiError(403, 'forbidden', message);
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}

@@ -1,0 +1,154 @@
+import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
+import type { Insertable, Kysely } from 'kysely';
+import { toSummary } from '../computers/computer.presenter.js';
+import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
+import { summarizeSample } from '../computers/latest-metrics.js';
+import type { MetricRepository } from '../computers/metric.repository.js';
+import type { Database, MetricSamplesTable } from '../db/schema.js';
+import type { RelayRow } from '../relays/relay.repository.js';
+
+interface Deps {
+  db: Kysely<Database>;
+  computers: ComputerRepository;
+  metrics: MetricRepository;
+  publish: (event: LiveEvent) => void;
+}
+
+export function osName(inv: Inventory): string {
+  return inv.os.version && !inv.os.name.includes(inv.os.version)
+    ? `${inv.os.name} ${inv.os.version}`
+    : inv.os.name;
+}
+
+/** Turns relay batches and presence reports into stored state and live events. */
+export class IngestService {
+  constructor(private readonly deps: Deps) {}
+
+  /**
+   * Stores a batch in one transaction and returns, per computer, the highest
+   * sequence number now stored. Items for unknown or retired computers are
+   * skipped (and not acked) so a stale relay cannot write into the fleet.
+   */
+  async ingest(relay: RelayRow, batch: IngestBatch): Promise<IngestResult> {
+    const { db, computers, metrics, publish } = this.deps;
+    const ids = [...new Set(batch.items.map((i) => i.computerId))];
+    const known = new Map(
+      (await computers.findByIds(ids)).filter((c) => c.retired === 0).map((c) => [c.id, c]),
+    );
+
+    const rows: Insertable<MetricSamplesTable>[] = [];
+    const acks = new Map<string, number>();
+    const latest = new Map<
+      string,
+      { seq: number; at: number; metrics: ReturnType<typeof summarizeSample> }
+    >();
+    const inventories = new Map<string, { inv: Inventory; at: number }>();
+
+    for (const item of batch.items) {
+      if (!known.has(item.computerId)) continue;
+      const frame = item.frame;
+      if (frame.type === 'inventory') {
+        inventories.set(item.computerId, { inv: frame.inventory, at: item.receivedAt });
+        continue;
+      }
+      const s = frame.sample;
+      const summary = summarizeSample(s);
+      rows.push({
+        computer_id: item.computerId,
+        seq: frame.seq,
+        at: s.at,
+        cpu_percent: s.cpu.percent,
+        mem_used: s.memory.usedBytes,
+        mem_total: s.memory.totalBytes,
+        disk_used: summary.diskUsedBytes,
+        disk_total: summary.diskTotalBytes,
+        load1: s.load[0],
+        net_rx: summary.netRxBytesPerSec,
+        net_tx: summary.netTxBytesPerSec,
+        sample: JSON.stringify(s),
+      });
+      acks.set(item.computerId, Math.max(acks.get(item.computerId) ?? 0, frame.seq));
+      const prev = latest.get(item.computerId);
+      if (!prev || frame.seq > prev.seq)
+        latest.set(item.computerId, { seq: frame.seq, at: s.at, metrics: summary });
+    }
+
+    const now = Date.now();
+    const changed = new Map<string, ComputerRow>();
+    await db.transaction().execute(async (trx) => {
+      await metrics.insertMany(rows, trx);
+      for (const [id, { inv, at }] of inventories) {
+        const patch = {
+          inventory: JSON.stringify(inv),
+          inventory_updated_at: at,
+          hostname: inv.hostname,
+          os_name: osName(inv),
+          agent_version: inv.agentVersion,
+        };
+        await computers.update(id, patch, trx);
+        const base = known.get(id);
+        if (base) changed.set(id, { ...base, ...patch });
+      }
+      for (const [id, l] of latest) {
+        await computers.update(
+          id,
+          {
+            latest_metrics: JSON.stringify(l.metrics),
+            last_seen_at: now,
+            status: 'online',
+            relay_id: relay.id,
+          },
+          trx,
+        );
+      }
+    });
+
+    for (const row of changed.values()) {
+      const l = latest.get(row.id);
+      const merged: ComputerRow = l
+        ? { ...row, latest_metrics: JSON.stringify(l.metrics), last_seen_at: now, status: 'online' }
+        : row;
+      publish({ type: 'computer.upsert', computer: toSummary(merged) });
+    }
+    for (const [computerId, l] of latest) {
+      if (changed.has(computerId)) continue;
+      const base = known.get(computerId);
+      if (base && base.status !== 'online') {
+        publish({
+          type: 'computer.upsert',
+          computer: toSummary({
+            ...base,
+            status: 'online',
+            last_seen_at: now,
+            latest_metrics: JSON.stringify(l.metrics),
+          }),
+        });
+      } else {
+        publish({ type: 'computer.metrics', computerId, metrics: l.metrics });
+      }
+    }
+    return { acks: [...acks].map(([computerId, seq]) => ({ computerId, seq })) };
+  }
+
+  /** Applies connect/disconnect reports from a relay, in order. */
+  async presence(relay: RelayRow, body: PresenceBody): Promise<void> {
+    const { computers, publish } = this.deps;
+    for (const ev of body.events) {
+      const row = await computers.findById(ev.computerId);
+      if (!row || row.retired) continue;
+      // A disconnect reported by a relay that no longer holds the agent (it moved) must not mark it offline.
+      if (ev.state === 'disconnected' && row.relay_id !== null && row.relay_id !== relay.id) continue;
+      const patch =
+        ev.state === 'connected'
+          ? {
+              status: 'online' as const,
+              last_seen_at: ev.at,
+              relay_id: relay.id,
+              ...(ev.agentVersion ? { agent_version: ev.agentVersion } : {}),
+            }
+          : { status: 'offline' as const, last_seen_at: ev.at };
+      await computers.update(row.id, patch);
+      publish({ type: 'computer.upsert', computer: toSummary({ ...row, ...patch }) });
+    }
+  }
+}

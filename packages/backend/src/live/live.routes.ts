@@ -1,0 +1,35 @@
+import { type LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ANY_USER } from '../auth/access.js';
+import type { AppContext } from '../context.js';
+import { forbidden } from '../http/errors.js';
+
+/**
+ * `/api/v1/live`: pushes computer updates to signed-in browsers. The Origin
+ * must be this server's own, so another site cannot ride a visitor's cookie
+ * (cross-site WebSocket hijacking); clients without Origin (scripts) use a bearer token.
+ */
+export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/v1/live',
+      {
+        websocket: true,
+        config: { access: ANY_USER },
+        preHandler: async (req) => {
+          const origin = req.headers.origin;
+          if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) {
+            throw forbidden(`origin ${origin} may not open the live connection`);
+          }
+        },
+      },
+      (socket) => {
+        ctx.live.add(socket);
+        const hello: LiveEvent = { type: 'hello', protocolVersion: PROTOCOL_VERSION, serverTime: Date.now() };
+        socket.send(JSON.stringify(hello));
+        // Browsers only listen; anything they send is ignored rather than parsed.
+        socket.on('message', () => {});
+      },
+    );
+  };
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentAuthResponse } from '@labmgr/protocol';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
+import type { ComputerRepository } from '../computers/computer.repository.js';
+import { ApiError } from '../http/errors.js';
+import type { RelayRepository, RelayRow } from './relay.repository.js';
+
+const RELAY_TOKEN_PREFIX = 'lmr_';
+
+export class RelayService {
+  constructor(
+    private readonly relays: RelayRepository,
+    private readonly computers: ComputerRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** Registers a relay and returns its service token (shown once, stored hashed). */
+  async create(
+    name: string,
+    actor: { type: 'user' | 'system'; id: string | null },
+  ): Promise<{ relay: RelayRow; token: string }> {
+    if (await this.relays.findByName(name))
+      throw new ApiError(409, 'conflict', `a relay named "${name}" exists`);
+    const token = `${RELAY_TOKEN_PREFIX}${newSecret()}`;
+    const relay: RelayRow = {
+      id: randomUUID(),
+      name,
+      token_hash: hashSecret(token),
+      created_at: Date.now(),
+      last_seen_at: null,
+    };
+    await this.relays.insert(relay);
+    await this.audit.record({
+      actor_type: actor.type,
+      actor_id: actor.id,
+      action: 'relay.create',
+      target_type: 'relay',
+      target_id: relay.id,
+      details: { name },
+    });
+    return { relay, token };
+  }
+
+  /** Answers a relay asking whether an agent's credential is good. */
+  async checkAgent(relay: RelayRow, credential: string): Promise<AgentAuthResponse> {
+    const computer = await this.computers.findActiveByCredentialHash(hashSecret(credential));
+    await this.relays.touch(relay.id, Date.now());
+    if (!computer) throw new ApiError(401, 'unauthorized', 'agent credential unknown or revoked');
+    return { computerId: computer.id, hostname: computer.hostname };
+  }
+}

@@ -1,0 +1,61 @@
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { toSummary } from './computers/computer.presenter.js';
+import type { ServerConfig } from './config.js';
+import { type AppContext, createContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
+import { bootstrapAdmin } from './users/bootstrap-admin.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, migrates it, creates the first admin if needed, and
+ * listens. `onAdminPassword` receives a generated admin password once.
+ */
+export async function startServer(
+  config: ServerConfig,
+  opts: { logger?: Logger; onAdminPassword?: (password: string) => void } = {},
+): Promise<RunningServer> {
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'labmgr-server' } });
+  const handle = openDatabase(config);
+  await migrateToLatest(handle.db);
+  const ctx = createContext(config, handle.db, handle.kind);
+  const admin = await bootstrapAdmin(ctx.users, ctx.audit, config.adminPassword);
+  if (admin.created) logger.info('created the first admin, user "admin"');
+  if (admin.generatedPassword) opts.onAdminPassword?.(admin.generatedPassword);
+
+  const app = await buildApp(ctx, logger);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, database: handle.kind, location: handle.location }, 'labmgr-server listening');
+
+  // Relays report disconnects, but a relay that dies cannot: expire silence too.
+  const sweep = setInterval(() => {
+    ctx.computers
+      .markStaleOffline(Date.now() - config.offlineAfterSec * 1000)
+      .then((rows) => {
+        for (const row of rows) ctx.live.publish({ type: 'computer.upsert', computer: toSummary(row) });
+      })
+      .catch((err: unknown) => logger.error({ err }, 'offline sweep failed'));
+  }, 5000);
+  sweep.unref();
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ctx,
+    async close() {
+      clearInterval(sweep);
+      ctx.live.closeAll();
+      await app.close();
+      await handle.db.destroy();
+    },
+  };
+}
