@@ -1,0 +1,293 @@
+/**
+ * Starts the real Lab Manager processes (built `bin/` entry points) on free
+ * loopback ports with a temporary data dir, for integration and e2e tests.
+ * Nothing here stands in for a component: each helper spawns the real one.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const BIN = {
+  server: join(ROOT, 'packages/backend/bin/labmgr-server.js'),
+  relay: join(ROOT, 'packages/relay/bin/labmgr-relay.js'),
+  agent: join(ROOT, 'packages/agent/bin/labmgr-agent.js'),
+};
+
+export const ADMIN_PASSWORD = 'integration-test-password';
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'labmgr-it-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A spawned process whose output is kept for assertions and failure reports. */
+export class Proc {
+  readonly child: ChildProcess;
+  private out = '';
+  private exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    bin: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.out += chunk.toString();
+      if (this.out.length > 2_000_000) this.out = this.out.slice(-1_000_000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.exited = new Promise((res) => this.child.once('exit', (code) => res(code)));
+  }
+
+  get output(): string {
+    return this.out;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.out.match(pattern);
+      if (m) return m;
+      if (!this.running) throw new Error(`${this.name} exited before printing ${pattern}:\n${this.out}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} did not print ${pattern} in ${timeoutMs} ms:\n${this.out}`);
+      await sleep(50);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited in `graceMs`. Resolves with the exit code. */
+  async stop(graceMs = 5000): Promise<number | null> {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  kill(): Promise<number | null> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  wait(): Promise<number | null> {
+    return this.exited;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a value other than undefined/false. */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    await sleep(100);
+  }
+}
+
+/** Runs a CLI to completion and returns its output and exit code. */
+export function runCli(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+/** A signed-in API client (session cookie), as a browser would hold it. */
+export class ApiClient {
+  private cookie = '';
+
+  constructor(readonly baseUrl: string) {}
+
+  async login(username = 'admin', password = ADMIN_PASSWORD): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0] ?? '';
+    return res;
+  }
+
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
+  request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { cookie: this.cookie };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async json<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(method, path, body);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+}
+
+export interface System {
+  dataDir: string;
+  backendUrl: string;
+  relayPort: number;
+  relayUrl: string;
+  backend: Proc;
+  relay: Proc | undefined;
+  agents: Proc[];
+  api: ApiClient;
+  /** Starts the relay with a fresh service token. */
+  startRelay(env?: NodeJS.ProcessEnv): Promise<Proc>;
+  /** Enrolls a new agent (own state dir) through the real CLI and returns its state dir and computer id. */
+  enrollAgent(name?: string): Promise<{ stateDir: string; computerId: string }>;
+  startAgent(stateDir: string, env?: NodeJS.ProcessEnv): Proc;
+  stop(): Promise<void>;
+}
+
+/** Starts the backend (SQLite in a temp dir unless DATABASE_URL is passed) and returns helpers for the rest. */
+export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promise<System> {
+  const dataDir = tempDir();
+  const port = await freePort();
+  const relayPort = await freePort();
+  const backendUrl = `http://127.0.0.1:${port}`;
+  const backend = new Proc('backend', BIN.server, [], {
+    LABMGR_DATA_DIR: dataDir,
+    LABMGR_PORT: String(port),
+    LABMGR_HOST: '127.0.0.1',
+    LABMGR_RELAY_PORT: String(relayPort),
+    LABMGR_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...opts.env,
+  });
+  await backend.waitForOutput(/labmgr-server listening/);
+  const api = new ApiClient(backendUrl);
+  const login = await api.login();
+  if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
+
+  const system: System = {
+    dataDir,
+    backendUrl,
+    relayPort,
+    relayUrl: `ws://127.0.0.1:${relayPort}/agent`,
+    backend,
+    relay: undefined,
+    agents: [],
+    api,
+    async startRelay(env = {}) {
+      const name = `relay-${Math.random().toString(36).slice(2, 8)}`;
+      const r = await runCli(BIN.server, ['relay-token', 'create', '--name', name], {
+        LABMGR_DATA_DIR: dataDir,
+        ...opts.env,
+      });
+      const token = r.stdout.match(/token: (\S+)/)?.[1];
+      if (!token) throw new Error(`relay-token create failed: ${r.stderr}`);
+      const relay = new Proc('relay', BIN.relay, [], {
+        LABMGR_RELAY_PORT: String(relayPort),
+        LABMGR_RELAY_HOST: '127.0.0.1',
+        LABMGR_BACKEND_URL: backendUrl,
+        LABMGR_RELAY_TOKEN: token,
+        LABMGR_RELAY_ID: name,
+        ...env,
+      });
+      await eventually(
+        async () => (await fetch(`http://127.0.0.1:${relayPort}/healthz`)).ok,
+        15_000,
+        'relay /healthz',
+      );
+      system.relay = relay;
+      return relay;
+    },
+    async enrollAgent(name = 'agent') {
+      const created = await api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', { uses: 1 });
+      const stateDir = join(dataDir, `${name}-${Math.random().toString(36).slice(2, 8)}`);
+      const r = await runCli(BIN.agent, [
+        'enroll',
+        '--server',
+        backendUrl,
+        '--token',
+        created.token,
+        '--state-dir',
+        stateDir,
+      ]);
+      if (r.code !== 0) throw new Error(`enroll failed (${r.code}): ${r.stdout}${r.stderr}`);
+      const computers = await api.json<{ items: { id: string }[] }>('GET', '/api/v1/computers');
+      const id = r.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
+      const computerId = id ?? computers.items.at(-1)?.id;
+      if (!computerId) throw new Error(`enroll printed no computer id: ${r.stdout}`);
+      return { stateDir, computerId };
+    },
+    startAgent(stateDir, env = {}) {
+      const agent = new Proc('agent', BIN.agent, ['run', '--state-dir', stateDir], {
+        LABMGR_AGENT_INTERVAL_MS: '1000',
+        ...env,
+      });
+      system.agents.push(agent);
+      return agent;
+    },
+    async stop() {
+      await Promise.all(system.agents.map((a) => a.stop()));
+      await system.relay?.stop();
+      await backend.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return system;
+}
