@@ -200,6 +200,8 @@ export interface System {
   /** Enrolls a new agent (own state dir) through the real CLI and returns its state dir and computer id. */
   enrollAgent(name?: string): Promise<{ stateDir: string; computerId: string }>;
   startAgent(stateDir: string, env?: NodeJS.ProcessEnv): Proc;
+  /** Stops the backend (SIGKILL when `kill`), waits `downMs`, starts it again on the same port and data. */
+  restartBackend(opts?: { kill?: boolean; downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -282,10 +284,19 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
       system.agents.push(agent);
       return agent;
     },
+    async restartBackend({ kill = false, downMs = 0 } = {}) {
+      if (kill) await system.backend.kill();
+      else await system.backend.stop();
+      await sleep(downMs);
+      system.backend = new Proc('backend', BIN.server, [], backendEnv);
+      await system.backend.waitForOutput(/labmgr-server listening/);
+      const again = await api.login();
+      if (!again.ok) throw new Error(`admin login after restart failed: ${again.status}`);
+    },
     async stop() {
       await Promise.all(system.agents.map((a) => a.stop()));
       await system.relay?.stop();
-      await backend.stop();
+      await system.backend.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
