@@ -68,7 +68,7 @@ describe('dashboard in a real browser', () => {
     const first = await cpu.textContent();
     const navigationsBefore = navigations;
     const load = burnCpu(6000);
-    await expect.poll(() => cpu.textContent(), { timeout: 20_000, intervals: [250] }).not.toBe(first);
+    await expect.poll(() => cpu.textContent(), { timeout: 20_000, interval: 250 }).not.toBe(first);
     await load;
     expect(navigations).toBe(navigationsBefore);
     await page.screenshot({ path: join(shots, 'dashboard.png') });

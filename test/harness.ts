@@ -211,14 +211,15 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
   const port = await freePort();
   const relayPort = await freePort();
   const backendUrl = `http://127.0.0.1:${port}`;
-  const backend = new Proc('backend', BIN.server, [], {
+  const backendEnv = {
     LABMGR_DATA_DIR: dataDir,
     LABMGR_PORT: String(port),
     LABMGR_HOST: '127.0.0.1',
     LABMGR_RELAY_PORT: String(relayPort),
     LABMGR_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ...opts.env,
-  });
+  };
+  const backend = new Proc('backend', BIN.server, [], backendEnv);
   await backend.waitForOutput(/labmgr-server listening/);
   const api = new ApiClient(backendUrl);
   const login = await api.login();

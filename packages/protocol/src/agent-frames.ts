@@ -88,5 +88,9 @@ export const CloseCode = {
   handshakeFailed: 4402,
   /** The relay is overloaded or its backend is unreachable; retry with backoff. */
   tryAgainLater: 1013,
+  /** A frame larger than the relay accepts. */
+  messageTooBig: 1009,
+  /** A bug on the relay's side; reconnect. */
+  internalError: 1011,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

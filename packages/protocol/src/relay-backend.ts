@@ -35,6 +35,8 @@ export const PresenceEvent = z.object({
   at: EpochMs,
   /** Why the connection ended (close reason), for `disconnected`. */
   reason: z.string().max(256).optional(),
+  /** WebSocket close code, for `disconnected`. */
+  code: z.number().int().min(1000).max(4999).optional(),
   remoteAddress: z.string().max(128).optional(),
   agentVersion: z.string().max(64).optional(),
 });
@@ -46,3 +48,14 @@ export const PresenceBody = z.object({
   events: z.array(PresenceEvent).min(1).max(10_000),
 });
 export type PresenceBody = z.infer<typeof PresenceBody>;
+
+/** `GET /healthz` on the relay. */
+export const RelayHealth = z.object({
+  status: z.literal('ok'),
+  relayId: z.string(),
+  /** Agents past the handshake. */
+  agents: z.number().int().nonnegative(),
+  /** Agent frames queued for the backend, the batch in flight included. */
+  pendingFrames: z.number().int().nonnegative(),
+});
+export type RelayHealth = z.infer<typeof RelayHealth>;

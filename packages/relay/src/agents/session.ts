@@ -1,0 +1,254 @@
+import {
+  type AgentAuthResponse,
+  type AgentDataFrame,
+  AgentFrame,
+  CloseCode,
+  type HelloFrame,
+  type IngestItem,
+  type ParseResult,
+  PROTOCOL_VERSION,
+  type PresenceEvent,
+  parseFrame,
+  type RelayFrame,
+  truncate,
+} from '@labmgr/protocol';
+import type { Logger } from 'pino';
+import { type RawData, WebSocket } from 'ws';
+import { dispatchFrame, type FrameMeta, type FrameTarget } from './handlers.js';
+import type { AgentRegistry } from './registry.js';
+import { sniffHelloVersion, toText, wsErrorCloseCode } from './wire.js';
+
+/** What a session needs from the relay around it. */
+export interface SessionContext {
+  relayId: string;
+  logger: Logger;
+  registry: AgentRegistry<AgentSession>;
+  /** Queues a frame of `size` for the backend; false when the queue is full. */
+  forward(item: IngestItem, size: number): boolean;
+  recordPresence(event: PresenceEvent): void;
+  /** Called once, when the socket has closed. */
+  onClosed(session: AgentSession): void;
+  isClosing(): boolean;
+  /** @default 10_000 */
+  handshakeTimeoutMs: number;
+}
+
+type Phase =
+  | { name: 'awaiting-hello'; timer: NodeJS.Timeout }
+  | { name: 'open'; agentVersion: string }
+  /** Close begun (by either side): frames still in the pipe are ignored. */
+  | { name: 'ending'; code: number; reason: string; by: 'relay' | 'agent' };
+
+/**
+ * One agent connection: handshake (`hello` within the deadline, matching
+ * protocol version), then frame dispatch, heartbeat and a single presence
+ * `disconnected` however the connection ends. Every event handler is guarded
+ * so that nothing one agent sends can throw into the relay.
+ */
+export class AgentSession implements FrameTarget {
+  readonly computerId: string;
+  readonly remoteAddress: string | undefined;
+  readonly #ws: WebSocket;
+  readonly #ctx: SessionContext;
+  #phase: Phase;
+  #alive = true;
+  /** A `connected` presence event was recorded, so a `disconnected` one is owed. */
+  #announced = false;
+
+  constructor(
+    ws: WebSocket,
+    agent: AgentAuthResponse,
+    remoteAddress: string | undefined,
+    ctx: SessionContext,
+  ) {
+    this.computerId = agent.computerId;
+    this.remoteAddress = remoteAddress;
+    this.#ws = ws;
+    this.#ctx = ctx;
+    const timer = setTimeout(
+      () => this.close(CloseCode.handshakeFailed, `no hello within ${ctx.handshakeTimeoutMs / 1000} s`),
+      ctx.handshakeTimeoutMs,
+    );
+    this.#phase = { name: 'awaiting-hello', timer };
+    ws.on('message', (data, isBinary) => this.#guard(() => this.#onMessage(data, isBinary)));
+    ws.on('pong', () => {
+      this.#alive = true;
+    });
+    ws.on('error', (err) => this.#guard(() => this.#onError(err)));
+    ws.on('close', (code, reason) => this.#guard(() => this.#onClose(code, reason.toString())));
+  }
+
+  send(frame: RelayFrame): void {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(frame));
+  }
+
+  /** Starts a clean close; the presence event is recorded now, not when the peer answers. */
+  close(code: number, reason: string): void {
+    if (!this.#end(code, reason, 'relay')) return;
+    this.#ws.close(code, truncate(reason));
+  }
+
+  /** Drops the TCP connection without a closing handshake, also when a close is under way. */
+  terminate(code: number, reason: string): void {
+    this.#end(code, reason, 'relay');
+    this.#ws.terminate();
+  }
+
+  /** Heartbeat tick: ping, or terminate a peer that did not answer the previous ping. */
+  beat(): void {
+    this.#guard(() => {
+      if (this.#phase.name === 'ending') return;
+      if (!this.#alive)
+        return this.terminate(CloseCode.heartbeatTimeout, 'no pong within the heartbeat interval');
+      this.#alive = false;
+      this.#ws.ping();
+    });
+  }
+
+  forward(frame: AgentDataFrame, meta: FrameMeta): void {
+    if (this.#ctx.forward({ computerId: this.computerId, receivedAt: meta.receivedAt, frame }, meta.size))
+      return;
+    // Dropping a frame silently would leave a gap the agent's cumulative acks
+    // would hide; closing makes the agent re-send everything unacked later.
+    this.#ctx.logger.error(
+      { computerId: this.computerId },
+      'ingest queue full: dropping frame and disconnecting agent so it re-sends later',
+    );
+    this.close(CloseCode.tryAgainLater, 'relay queue is full; retry later');
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#phase.name === 'ending') return;
+    this.#alive = true;
+    if (isBinary) {
+      this.close(CloseCode.badFrame, 'binary frames are not accepted');
+      return;
+    }
+    const text = toText(data);
+    const parsed = parseFrame(AgentFrame, text);
+    if (this.#phase.name === 'awaiting-hello') {
+      this.#onFirstFrame(parsed, text);
+    } else if (parsed.ok) {
+      dispatchFrame(this, parsed.value, { receivedAt: Date.now(), size: text.length });
+    } else {
+      this.close(CloseCode.badFrame, parsed.reason);
+    }
+  }
+
+  #onFirstFrame(parsed: ParseResult<AgentFrame>, text: string): void {
+    if (parsed.ok && parsed.value.type === 'hello') {
+      this.#onHello(parsed.value);
+    } else if (parsed.ok) {
+      this.close(CloseCode.handshakeFailed, `first frame must be hello, got ${parsed.value.type}`);
+    } else {
+      const version = sniffHelloVersion(text);
+      if (version !== undefined && version !== PROTOCOL_VERSION) this.#refuseVersion(version);
+      else this.close(CloseCode.badFrame, parsed.reason);
+    }
+  }
+
+  #onHello(hello: HelloFrame): void {
+    if (this.#phase.name === 'awaiting-hello') clearTimeout(this.#phase.timer);
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      this.#refuseVersion(hello.protocolVersion);
+      return;
+    }
+    if (this.#ctx.isClosing()) {
+      this.close(CloseCode.goingAway, 'relay shutting down');
+      return;
+    }
+    const { registry, relayId, logger } = this.#ctx;
+    // Close the old connection first so its `disconnected` precedes our `connected`.
+    registry.get(this.computerId)?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');
+    registry.set(this);
+    this.#phase = { name: 'open', agentVersion: hello.agentVersion };
+    const now = Date.now();
+    this.send({
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      computerId: this.computerId,
+      relayId,
+      serverTime: now,
+    });
+    this.#announced = true;
+    this.#ctx.recordPresence({
+      computerId: this.computerId,
+      state: 'connected',
+      at: now,
+      agentVersion: hello.agentVersion,
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress.slice(0, 128) } : {}),
+    });
+    logger.info(
+      {
+        computerId: this.computerId,
+        hostname: hello.hostname,
+        agentVersion: hello.agentVersion,
+        remoteAddress: this.remoteAddress,
+      },
+      'agent connected',
+    );
+  }
+
+  #refuseVersion(version: number): void {
+    this.close(
+      CloseCode.unsupportedVersion,
+      `protocol version ${version} is not supported; this relay speaks ${PROTOCOL_VERSION}`,
+    );
+  }
+
+  // ws emits 'error' (then closes) for protocol violations such as an
+  // oversized or non-UTF-8 frame; remember why, for the presence event and log.
+  #onError(err: Error): void {
+    const code = wsErrorCloseCode((err as NodeJS.ErrnoException).code);
+    this.#end(code, err.message, 'relay');
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#end(code, reason || 'connection closed', 'agent');
+    this.#ctx.onClosed(this);
+    if (this.#phase.name !== 'ending') return;
+    const ending = this.#phase;
+    this.#ctx.logger.info(
+      {
+        computerId: this.computerId,
+        code: ending.code,
+        reason: ending.reason,
+        by: ending.by,
+        remoteAddress: this.remoteAddress,
+        handshake: this.#announced,
+      },
+      'agent disconnected',
+    );
+  }
+
+  /** Enters the ending phase once; returns false if it had already begun. */
+  #end(code: number, reason: string, by: 'relay' | 'agent'): boolean {
+    if (this.#phase.name === 'ending') return false;
+    if (this.#phase.name === 'awaiting-hello') clearTimeout(this.#phase.timer);
+    this.#phase = { name: 'ending', code, reason, by };
+    this.#ctx.registry.remove(this);
+    if (this.#announced) {
+      this.#ctx.recordPresence({
+        computerId: this.computerId,
+        state: 'disconnected',
+        at: Date.now(),
+        reason: truncate(reason, 256),
+        code,
+      });
+    }
+    return true;
+  }
+
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#ctx.logger.error(
+        { err, computerId: this.computerId },
+        'agent handler failed; closing that agent',
+      );
+      if (this.#phase.name !== 'ending') this.close(CloseCode.internalError, 'internal relay error');
+      else this.#ws.terminate();
+    }
+  }
+}

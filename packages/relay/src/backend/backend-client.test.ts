@@ -1,0 +1,181 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fixtures, type IngestBatch } from '@labmgr/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackendClient } from './backend-client.js';
+
+const computerId = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
+const batch: IngestBatch = {
+  relayId: 'r1',
+  items: [
+    { computerId, receivedAt: 1, frame: { type: 'metrics', seq: 1, sample: fixtures.sample(), dropped: 0 } },
+  ],
+};
+
+interface Seen {
+  method: string | undefined;
+  url: string | undefined;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  const s = server;
+  server = undefined;
+  if (!s) return;
+  s.closeAllConnections();
+  await new Promise((resolve) => s.close(resolve));
+});
+
+/** Serves each request with `answer`, recording what the client sent. */
+async function backend(answer: (res: ServerResponse, seen: Seen) => void) {
+  const seen: Seen[] = [];
+  server = createServer(async (req: IncomingMessage, res) => {
+    let text = '';
+    for await (const chunk of req) text += String(chunk);
+    const s = {
+      method: req.method,
+      url: req.url,
+      authorization: req.headers.authorization,
+      body: JSON.parse(text),
+    };
+    seen.push(s);
+    answer(res, s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { seen, url: `http://127.0.0.1:${port}` };
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const unauthorized = { error: { code: 'unauthorized', message: 'credential revoked' } };
+
+describe('backend client', () => {
+  it('asks agent-auth with the relay token and returns the identity', async () => {
+    const b = await backend((res) => json(res, 200, { computerId, hostname: 'lab1-pc01' }));
+    const client = createBackendClient({ backendUrl: b.url, token: 'relay-token' });
+    await expect(client.authenticateAgent('cred')).resolves.toEqual({
+      kind: 'accepted',
+      agent: { computerId, hostname: 'lab1-pc01' },
+    });
+    expect(b.seen).toEqual([
+      {
+        method: 'POST',
+        url: '/api/v1/internal/agent-auth',
+        authorization: 'Bearer relay-token',
+        body: { credential: 'cred' },
+      },
+    ]);
+  });
+
+  it('keeps a path prefix of the backend URL', async () => {
+    const b = await backend((res) => res.writeHead(204).end());
+    const client = createBackendClient({ backendUrl: `${b.url}/labmgr`, token: 't' });
+    await client.presence({ relayId: 'r1', events: [{ computerId, state: 'connected', at: 1 }] });
+    expect(b.seen[0]?.url).toBe('/labmgr/api/v1/internal/presence');
+  });
+
+  it.each([401, 403])('reports %i from agent-auth as refused, with the backend message', async (status) => {
+    const b = await backend((res) => json(res, status, unauthorized));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.authenticateAgent('cred')).resolves.toEqual({
+      kind: 'refused',
+      status,
+      message: 'credential revoked',
+    });
+  });
+
+  it('refuses a credential no backend could accept without asking', async () => {
+    const client = createBackendClient({ backendUrl: 'http://127.0.0.1:1', token: 't' });
+    await expect(client.authenticateAgent('x'.repeat(513))).resolves.toMatchObject({ kind: 'refused' });
+  });
+
+  it.each([
+    ['a 5xx', (res: ServerResponse) => json(res, 500, { error: { code: 'internal', message: 'db down' } })],
+    ['a malformed 200', (res: ServerResponse) => json(res, 200, { computerId: 'not-a-uuid' })],
+    ['a 404 (backend without the route)', (res: ServerResponse) => json(res, 404, {})],
+  ])('reports %s from agent-auth as unavailable', async (_name, answer) => {
+    const b = await backend(answer);
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.authenticateAgent('cred')).resolves.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('reports an unreachable backend as unavailable, not as a throw', async () => {
+    const b = await backend(() => {});
+    const s = server;
+    server = undefined;
+    await new Promise((resolve) => s?.close(resolve));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.authenticateAgent('cred')).resolves.toMatchObject({ kind: 'unavailable' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'failed' });
+  });
+
+  it('gives up on a backend that does not answer within the timeout', async () => {
+    const b = await backend(() => {}); // never answers
+    const client = createBackendClient({
+      backendUrl: b.url,
+      token: 't',
+      timeouts: { auth: 50, ingest: 50 },
+    });
+    await expect(client.authenticateAgent('cred')).resolves.toEqual({
+      kind: 'unavailable',
+      reason: 'timed out',
+    });
+    await expect(client.ingest(batch)).resolves.toEqual({ kind: 'failed', reason: 'timed out' });
+  });
+
+  it('posts an ingest batch and returns the validated acks', async () => {
+    const b = await backend((res) => json(res, 200, { acks: [{ computerId, seq: 1 }] }));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.ingest(batch)).resolves.toEqual({
+      kind: 'ok',
+      value: { acks: [{ computerId, seq: 1 }] },
+    });
+    expect(b.seen[0]?.body).toEqual(batch);
+  });
+
+  it('classifies ingest failures: 5xx/429 retryable, other 4xx rejected with the body', async () => {
+    const statuses = [503, 429, 400];
+    const b = await backend((res) =>
+      json(res, statuses.shift() ?? 500, { error: { code: 'x', message: 'no' } }),
+    );
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'failed' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'failed' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      body: expect.stringContaining('"no"'),
+    });
+  });
+
+  it('rejects an invalid batch before sending it', async () => {
+    const b = await backend((res) => json(res, 200, { acks: [] }));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.ingest({ relayId: 'r1', items: [] })).resolves.toMatchObject({ kind: 'rejected' });
+    expect(b.seen).toEqual([]);
+  });
+
+  it('rejects a 200 ingest answer that is not an IngestResult', async () => {
+    const b = await backend((res) => json(res, 200, { acks: [{ computerId, seq: -1 }] }));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'rejected', reason: /acks/ });
+  });
+
+  it('accepts 204 from presence', async () => {
+    const b = await backend((res) => res.writeHead(204).end());
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    const body = {
+      relayId: 'r1',
+      events: [{ computerId, state: 'disconnected' as const, at: 1, reason: '1000' }],
+    };
+    await expect(client.presence(body)).resolves.toEqual({ kind: 'ok', value: undefined });
+    expect(b.seen[0]?.body).toEqual(body);
+  });
+});

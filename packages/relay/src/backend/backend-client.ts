@@ -1,0 +1,128 @@
+import {
+  AgentAuthRequest,
+  AgentAuthResponse,
+  ErrorBody,
+  IngestBatch,
+  IngestResult,
+  PresenceBody,
+} from '@labmgr/protocol';
+import { type HttpOutcome, postJson } from './http.js';
+
+/** Answer to "may this credential connect?". */
+export type AgentAuthOutcome =
+  | { kind: 'accepted'; agent: AgentAuthResponse }
+  /** The backend said no (401/403), or the credential cannot be valid at all. */
+  | { kind: 'refused'; status: number; message: string }
+  /** No usable answer: network error, timeout, 5xx or a malformed reply. Try later. */
+  | { kind: 'unavailable'; reason: string };
+
+/** Outcome of a data call (ingest, presence); decides retry vs. drop. */
+export type SendOutcome<T> =
+  | { kind: 'ok'; value: T }
+  /** Network error, timeout, 5xx, 408 or 429: the same batch may be retried. */
+  | { kind: 'failed'; reason: string }
+  /**
+   * Any other 4xx, an invalid request or an invalid 2xx reply: a bug on one
+   * side. Retrying the same bytes cannot help.
+   */
+  | { kind: 'rejected'; reason: string; status?: number; body?: string };
+
+export interface BackendClientOptions {
+  /** Base URL, e.g. `http://127.0.0.1:8080`; a path prefix is kept. */
+  backendUrl: string;
+  /** The relay's service token. */
+  token: string;
+  /** Per-call deadlines in ms. @default { auth: 5000, ingest: 10000, presence: 5000 } */
+  timeouts?: Partial<Record<'auth' | 'ingest' | 'presence', number>>;
+}
+
+/** Client of the backend's three internal routes; every method resolves, never rejects. */
+export interface BackendClient {
+  authenticateAgent(credential: string): Promise<AgentAuthOutcome>;
+  ingest(batch: IngestBatch): Promise<SendOutcome<IngestResult>>;
+  presence(body: PresenceBody): Promise<SendOutcome<void>>;
+}
+
+type Response = Extract<HttpOutcome, { kind: 'response' }>;
+interface ZodLikeError {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}
+
+export function createBackendClient(options: BackendClientOptions): BackendClient {
+  // A trailing slash makes relative resolution keep any path prefix of the base URL.
+  const base = new URL(options.backendUrl.endsWith('/') ? options.backendUrl : `${options.backendUrl}/`);
+  const urls = {
+    auth: new URL('api/v1/internal/agent-auth', base),
+    ingest: new URL('api/v1/internal/ingest', base),
+    presence: new URL('api/v1/internal/presence', base),
+  };
+  const timeouts = { auth: 5000, ingest: 10_000, presence: 5000, ...options.timeouts };
+  const call = (url: URL, payload: unknown, timeoutMs: number) =>
+    postJson(url, payload, { token: options.token, timeoutMs });
+
+  return {
+    async authenticateAgent(credential) {
+      const request = AgentAuthRequest.safeParse({ credential });
+      // Too long or empty: no backend could accept it, so do not spend a call on it.
+      if (!request.success) return { kind: 'refused', status: 401, message: 'malformed credential' };
+      const out = await call(urls.auth, request.data, timeouts.auth);
+      if (out.kind === 'network-error') return { kind: 'unavailable', reason: out.reason };
+      if (out.status === 200) {
+        const agent = AgentAuthResponse.safeParse(out.body);
+        if (agent.success) return { kind: 'accepted', agent: agent.data };
+        return { kind: 'unavailable', reason: `invalid agent-auth response: ${describe(agent.error)}` };
+      }
+      if (out.status === 401 || out.status === 403) {
+        return { kind: 'refused', status: out.status, message: errorMessage(out) };
+      }
+      // Other statuses (5xx, or a 4xx that blames the relay) say nothing about the credential.
+      return { kind: 'unavailable', reason: `agent-auth answered ${out.status}: ${errorMessage(out)}` };
+    },
+
+    async ingest(batch) {
+      const request = IngestBatch.safeParse(batch);
+      if (!request.success)
+        return { kind: 'rejected', reason: `invalid ingest batch: ${describe(request.error)}` };
+      const out = await call(urls.ingest, request.data, timeouts.ingest);
+      if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
+      if (out.status !== 200) return classifyFailure(out);
+      const result = IngestResult.safeParse(out.body);
+      if (result.success) return { kind: 'ok', value: result.data };
+      return {
+        kind: 'rejected',
+        reason: `invalid ingest response: ${describe(result.error)}`,
+        body: out.text,
+      };
+    },
+
+    async presence(body) {
+      const request = PresenceBody.safeParse(body);
+      if (!request.success)
+        return { kind: 'rejected', reason: `invalid presence body: ${describe(request.error)}` };
+      const out = await call(urls.presence, request.data, timeouts.presence);
+      if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
+      if (out.status === 204 || out.status === 200) return { kind: 'ok', value: undefined };
+      return classifyFailure(out);
+    },
+  };
+}
+
+function classifyFailure(out: Response): SendOutcome<never> {
+  // 408 and 429 are the backend asking for patience, not a malformed request.
+  if (out.status >= 500 || out.status === 408 || out.status === 429) {
+    return { kind: 'failed', reason: `backend answered ${out.status}: ${errorMessage(out)}` };
+  }
+  return { kind: 'rejected', reason: `backend answered ${out.status}`, status: out.status, body: out.text };
+}
+
+function errorMessage(out: Response): string {
+  const parsed = ErrorBody.safeParse(out.body);
+  if (parsed.success) return parsed.data.error.message;
+  return out.text.slice(0, 200) || '(empty body)';
+}
+
+function describe(error: ZodLikeError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  return `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`;
+}

@@ -1,0 +1,125 @@
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { helpText, loadConfig } from './config.js';
+
+const token = { LABMGR_RELAY_TOKEN: 'secret' };
+
+function config(argv: string[], env: NodeJS.ProcessEnv = token) {
+  const result = loadConfig(argv, env);
+  if (result.kind !== 'config') throw new Error(`expected a config, got ${JSON.stringify(result)}`);
+  return result.config;
+}
+
+function error(argv: string[], env: NodeJS.ProcessEnv = token): string {
+  const result = loadConfig(argv, env);
+  if (result.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  return result.message;
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when only the token is given', () => {
+    expect(config([])).toEqual({
+      port: 8081,
+      host: '0.0.0.0',
+      backendUrl: 'http://127.0.0.1:8080',
+      token: 'secret',
+      relayId: `relay-${hostname()}`.slice(0, 128),
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const env = {
+      LABMGR_RELAY_PORT: '9000',
+      LABMGR_RELAY_HOST: '127.0.0.1',
+      LABMGR_BACKEND_URL: 'https://backend.example.edu/labmgr',
+      LABMGR_RELAY_TOKEN: 'from-env',
+      LABMGR_RELAY_ID: 'building-a',
+      LABMGR_LOG_LEVEL: 'debug',
+    };
+    expect(config([], env)).toEqual({
+      port: 9000,
+      host: '127.0.0.1',
+      backendUrl: 'https://backend.example.edu/labmgr',
+      token: 'from-env',
+      relayId: 'building-a',
+      logLevel: 'debug',
+    });
+  });
+
+  it('lets flags win over the environment', () => {
+    const env = { ...token, LABMGR_RELAY_PORT: '9000', LABMGR_RELAY_ID: 'env-id' };
+    const c = config(['--port', '9100', '--relay-id=flag-id', '--token', 'flag-token', '--host', '::1'], env);
+    expect(c).toMatchObject({ port: 9100, relayId: 'flag-id', token: 'flag-token', host: '::1' });
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(config([], { ...token, LABMGR_RELAY_PORT: '' }).port).toBe(8081);
+  });
+
+  it('refuses to start without a token and says how to provide one', () => {
+    expect(error([], {})).toMatch(/LABMGR_RELAY_TOKEN.*--token/);
+    expect(error([], { LABMGR_RELAY_TOKEN: '' })).toMatch(/No relay token/);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port "abc".*port number/],
+    [['--port', '65536'], /--port/],
+    [['--port', '-1'], /--port/],
+    [['--port', '80.5'], /--port/],
+    [['--backend-url', 'ftp://x'], /--backend-url.*http/],
+    [['--backend-url', 'not a url'], /--backend-url/],
+    [['--relay-id', 'x'.repeat(129)], /--relay-id.*128/],
+    [['--relay-id', 'has space'], /--relay-id/],
+    [['--log-level', 'loud'], /--log-level.*info/],
+    [['--host', ''], /--host/],
+  ])('rejects %j with a message', (argv, message) => {
+    expect(error(argv)).toMatch(message);
+  });
+
+  it('names the environment variable when the bad value came from there', () => {
+    expect(error([], { ...token, LABMGR_RELAY_PORT: 'eighty' })).toMatch(/LABMGR_RELAY_PORT "eighty"/);
+  });
+
+  it('rejects unknown flags, positionals and flags without a value', () => {
+    expect(error(['--bogus'])).toMatch(/--bogus[\s\S]*--help/);
+    expect(error(['run'])).toMatch(/run/);
+    expect(error(['--port'])).toMatch(/--port/);
+  });
+
+  it('accepts port 0 (pick a free port), for tests', () => {
+    expect(config(['--port', '0']).port).toBe(0);
+  });
+});
+
+describe('--help', () => {
+  it('is returned for --help and -h even without a token', () => {
+    expect(loadConfig(['--help'], {}).kind).toBe('help');
+    expect(loadConfig(['-h'], {}).kind).toBe('help');
+  });
+
+  it('documents every flag, variable and default', () => {
+    const text = helpText();
+    for (const s of [
+      '--port',
+      'LABMGR_RELAY_PORT',
+      '8081',
+      '--host',
+      'LABMGR_RELAY_HOST',
+      '0.0.0.0',
+      '--backend-url',
+      'LABMGR_BACKEND_URL',
+      'http://127.0.0.1:8080',
+      '--token',
+      'LABMGR_RELAY_TOKEN',
+      'required',
+      '--relay-id',
+      'LABMGR_RELAY_ID',
+      'relay-<hostname>',
+      '--log-level',
+      'LABMGR_LOG_LEVEL',
+    ]) {
+      expect(text).toContain(s);
+    }
+  });
+});

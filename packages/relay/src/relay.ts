@@ -1,0 +1,188 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloseCode, type PresenceEvent } from '@labmgr/protocol';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { AuthGate } from './agents/auth-gate.js';
+import { startHeartbeat } from './agents/heartbeat.js';
+import { AgentRegistry } from './agents/registry.js';
+import { AgentSession, type SessionContext } from './agents/session.js';
+import { createUpgradeHandler } from './agents/upgrade.js';
+import { type BackendClient, createBackendClient } from './backend/backend-client.js';
+import type { RelayConfig } from './config.js';
+import type { BatcherTuning } from './forward/batcher.js';
+import { createIngestForwarder } from './forward/ingest-forwarder.js';
+import { createPresenceForwarder } from './forward/presence-forwarder.js';
+import { createRequestListener } from './http/routes.js';
+import { createLogger } from './logger.js';
+
+/** Knobs beyond {@link RelayConfig}, for tests and benchmarks. */
+export interface RelayOptions {
+  /** @default pino JSON to stdout */
+  logger?: Logger;
+  /** @default an HTTP client of `config.backendUrl` */
+  backend?: BackendClient;
+  /** Deadline for the agent's `hello`. @default 10_000 */
+  handshakeTimeoutMs?: number;
+  /** WebSocket ping interval; a peer silent for a whole interval is dropped. @default 15_000 */
+  heartbeatIntervalMs?: number;
+  /** Bound on flushing queued batches at shutdown. @default 5_000 */
+  shutdownFlushMs?: number;
+  /** Largest accepted agent frame. @default 1 MiB */
+  maxPayloadBytes?: number;
+  ingest?: Partial<BatcherTuning>;
+  presence?: Partial<BatcherTuning>;
+}
+
+/** A listening relay. */
+export interface RunningRelay {
+  /** The port actually bound (useful with `port: 0`). */
+  port: number;
+  /**
+   * Graceful stop: refuse new agents, close connected ones with 1001, flush
+   * queued batches (bounded by `shutdownFlushMs`). Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Starts the relay; resolves once it listens, rejects if it cannot bind. */
+export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<RunningRelay> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const backend =
+    options.backend ?? createBackendClient({ backendUrl: config.backendUrl, token: config.token });
+  const registry = new AgentRegistry<AgentSession>();
+  const sessions = new Set<AgentSession>();
+  let closing: Promise<void> | undefined;
+  /** Set during shutdown; called when the last session has closed. */
+  let onAllClosed: (() => void) | undefined;
+
+  const ingest = createIngestForwarder({
+    backend,
+    relayId: config.relayId,
+    logger,
+    tuning: options.ingest,
+    deliverAck: (computerId, seq) => registry.get(computerId)?.send({ type: 'ack', seq }),
+  });
+  const presence = createPresenceForwarder({
+    backend,
+    relayId: config.relayId,
+    logger,
+    tuning: options.presence,
+  });
+
+  const context: SessionContext = {
+    relayId: config.relayId,
+    logger,
+    registry,
+    forward: (item, size) => ingest.enqueue(item, size),
+    recordPresence(event: PresenceEvent) {
+      if (!presence.enqueue(event)) logger.error({ event }, 'presence queue full: dropping presence event');
+    },
+    onClosed(session) {
+      sessions.delete(session);
+      if (sessions.size === 0) onAllClosed?.();
+    },
+    isClosing: () => closing !== undefined,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+  };
+
+  // clientTracking off: `sessions` is the one list of connections.
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+  });
+  wss.on('error', (err) => logger.error({ err }, 'WebSocket server error'));
+
+  const server = createServer(
+    createRequestListener(
+      () => ({ status: 'ok', relayId: config.relayId, agents: registry.size, pendingFrames: ingest.size }),
+      logger,
+    ),
+  );
+  server.on(
+    'upgrade',
+    createUpgradeHandler({
+      authenticate: (credential) => backend.authenticateAgent(credential),
+      isClosing: context.isClosing,
+      logger,
+      gate: new AuthGate(),
+      accept(req, socket, head, agent) {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const session = new AgentSession(ws, agent, req.socket.remoteAddress, context);
+          sessions.add(session);
+          if (closing) session.close(CloseCode.goingAway, 'relay shutting down');
+        });
+      },
+    }),
+  );
+
+  server.listen(config.port, config.host);
+  try {
+    await Promise.race([
+      once(server, 'listening'),
+      once(server, 'error').then(([err]) => Promise.reject(err)),
+    ]);
+  } catch (err) {
+    wss.close();
+    throw err;
+  }
+  const stopHeartbeat = startHeartbeat(() => sessions, options.heartbeatIntervalMs ?? 15_000);
+  // After a successful listen, later server errors (e.g. EMFILE on accept) are logged, not fatal.
+  server.on('error', (err) => logger.error({ err }, 'HTTP server error'));
+  const port = (server.address() as AddressInfo).port;
+  logger.info(
+    { port, host: config.host, relayId: config.relayId, backendUrl: config.backendUrl },
+    'relay listening',
+  );
+
+  async function shutdown(): Promise<void> {
+    const flushMs = options.shutdownFlushMs ?? 5000;
+    stopHeartbeat();
+    // Stop listening; the callback waits for every socket, upgraded ones included.
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    logger.info({ agents: sessions.size }, 'relay shutting down');
+    const allClosed = new Promise<void>((resolve) => {
+      onAllClosed = resolve;
+      if (sessions.size === 0) resolve();
+    });
+    for (const session of sessions) session.close(CloseCode.goingAway, 'relay shutting down');
+    // Agents usually answer the close at once; give stragglers a moment, then cut them off.
+    await withTimeout(allClosed, Math.min(1000, flushMs));
+    for (const session of sessions) session.terminate(CloseCode.goingAway, 'relay shutting down');
+    const [ingestLeft, presenceLeft] = await Promise.all([ingest.drain(flushMs), presence.drain(flushMs)]);
+    ingest.stop();
+    presence.stop();
+    if (ingestLeft > 0 || presenceLeft > 0) {
+      logger.error(
+        { ingestLeft, presenceLeft },
+        'shutdown: the backend did not take everything in time; agents re-send what was not acked',
+      );
+    }
+    server.closeAllConnections();
+    wss.close();
+    // Upgrades still waiting for the backend hold their sockets until their auth call times out.
+    await withTimeout(serverClosed, 1000);
+    logger.info('relay stopped');
+  }
+
+  return {
+    port,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+/** Resolves when `promise` settles or after `timeoutMs`, whichever comes first. */
+async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
+}
