@@ -1,0 +1,112 @@
+import type { MetricSample, MetricsFrame } from '@labmgr/protocol';
+
+/** One sample waiting for its ack, already encoded as the `metrics` frame that carries it. */
+export interface BufferedSample {
+  readonly seq: number;
+  /** Samples lost to overflow just before this one; reported in this frame's `dropped`. */
+  readonly dropped: number;
+  /** The frame's JSON text: encoded once, sent (and re-sent) as is. */
+  readonly text: string;
+}
+
+/**
+ * Where samples wait until the backend acknowledges them. The connection only
+ * needs this contract, so a disk-backed store can replace the in-memory one
+ * without touching it: entries are immutable, ordered by `seq`, and addressed
+ * by `seq` rather than by position.
+ */
+export interface SampleStore {
+  /** Appends a sample; `seq` must be greater than every earlier one. */
+  push(seq: number, sample: MetricSample): BufferedSample;
+  /** Cumulative ack: forgets every sample with a sequence number <= `seq`. Returns how many. */
+  ack(seq: number): number;
+  /** The oldest waiting sample with a sequence number > `seq` (the send cursor). */
+  firstAfter(seq: number): BufferedSample | undefined;
+  readonly size: number;
+  readonly capacity: number;
+  /** Samples dropped on overflow since this store was created. */
+  readonly droppedTotal: number;
+}
+
+/** @default 10000 — about 2.8 h at 1 sample/s, 14 h at the default 5 s. */
+export const DEFAULT_BUFFER_CAPACITY = 10_000;
+
+/**
+ * Bounded in-memory ring of unacknowledged samples. When full, the oldest
+ * sample is dropped and counted; the count rides on the next pushed sample's
+ * frame (and moves on again if that one is dropped too), so every loss is
+ * reported exactly once, by a frame that is itself re-sent until acked.
+ */
+export class MemorySampleBuffer implements SampleStore {
+  private readonly slots: Array<BufferedSample | undefined>;
+  private head = 0;
+  private count = 0;
+  private lastSeq = 0;
+  private pendingDropped = 0;
+  private dropped = 0;
+
+  constructor(readonly capacity: number = DEFAULT_BUFFER_CAPACITY) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
+    this.slots = new Array<BufferedSample | undefined>(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get droppedTotal(): number {
+    return this.dropped;
+  }
+
+  push(seq: number, sample: MetricSample): BufferedSample {
+    if (!Number.isSafeInteger(seq) || seq <= this.lastSeq) {
+      throw new RangeError(`seq ${seq} is not above the last one (${this.lastSeq})`);
+    }
+    if (this.count === this.capacity) {
+      const oldest = this.shift();
+      this.pendingDropped += 1 + (oldest?.dropped ?? 0);
+      this.dropped += 1;
+    }
+    const frame: MetricsFrame = { type: 'metrics', seq, sample, dropped: this.pendingDropped };
+    const entry: BufferedSample = { seq, dropped: this.pendingDropped, text: JSON.stringify(frame) };
+    this.pendingDropped = 0;
+    this.slots[(this.head + this.count) % this.capacity] = entry;
+    this.count += 1;
+    this.lastSeq = seq;
+    return entry;
+  }
+
+  ack(seq: number): number {
+    let removed = 0;
+    while (this.count > 0 && (this.at(0)?.seq ?? Number.POSITIVE_INFINITY) <= seq) {
+      this.shift();
+      removed += 1;
+    }
+    return removed;
+  }
+
+  firstAfter(seq: number): BufferedSample | undefined {
+    // Binary search: entries are sorted by seq, and resends start mid-buffer.
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.at(mid)?.seq ?? Number.POSITIVE_INFINITY) <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count ? this.at(lo) : undefined;
+  }
+
+  private at(index: number): BufferedSample | undefined {
+    return this.slots[(this.head + index) % this.capacity];
+  }
+
+  private shift(): BufferedSample | undefined {
+    const entry = this.slots[this.head];
+    // Clear the slot so the sample's text can be garbage-collected.
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count -= 1;
+    return entry;
+  }
+}

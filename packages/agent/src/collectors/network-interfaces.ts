@@ -1,0 +1,61 @@
+import { networkInterfaces, type NetworkInterfaceInfo as OsInterfaceInfo } from 'node:os';
+import { join } from 'node:path';
+import type { NetworkInterfaceInfo } from '@labmgr/protocol';
+import { capList, clip } from './limits.js';
+import { listDir, readValue, toInt } from './read.js';
+
+/** What /sys/class/net/<if> says about one interface. */
+export interface SysNetAttributes {
+  readonly operstate: string | null;
+  readonly speed: string | null;
+  readonly address: string | null;
+}
+
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/**
+ * Combines the kernel's view (every interface, up or down, with link state
+ * and speed) and Node's (addresses). Loopback is left out. `operstate`
+ * "unknown" is common for virtual links (tun, wireguard) that work fine, so
+ * such an interface counts as up when it has an address.
+ */
+export function mergeInterfaces(
+  sys: ReadonlyMap<string, SysNetAttributes>,
+  os: Readonly<Record<string, OsInterfaceInfo[] | undefined>>,
+): NetworkInterfaceInfo[] {
+  const names = [...new Set([...sys.keys(), ...Object.keys(os)])].filter((n) => n !== 'lo').sort();
+  return names.map((name) => {
+    const attrs = sys.get(name);
+    const addrs = os[name] ?? [];
+    const ipv4 = addrs.filter((a) => a.family === 'IPv4').map((a) => clip(a.address, 64));
+    const ipv6 = addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64));
+    const mac = attrs?.address ?? addrs.find((a) => a.mac !== ZERO_MAC)?.mac ?? null;
+    const speed = toInt(attrs?.speed);
+    const state = attrs?.operstate ?? null;
+    return {
+      name: clip(name, 64),
+      mac: mac && mac !== ZERO_MAC ? clip(mac, 64) : null,
+      ipv4: capList(ipv4, 64),
+      ipv6: capList(ipv6, 64),
+      up: state === 'up' || ((state === 'unknown' || state === null) && addrs.length > 0),
+      // The kernel reports -1 (or an error) when the speed is unknown or the link is down.
+      speedMbps: speed !== null && speed > 0 ? speed : null,
+    };
+  });
+}
+
+export function readNetworkInterfaces(sysRoot = '/sys'): NetworkInterfaceInfo[] {
+  const base = join(sysRoot, 'class', 'net');
+  // Without sysfs (a container without /sys, another OS) Node's view stands alone.
+  const sys = new Map<string, SysNetAttributes>(
+    listDir(base).map((name) => [
+      name,
+      {
+        operstate: readValue(join(base, name, 'operstate')),
+        speed: readValue(join(base, name, 'speed')),
+        address: readValue(join(base, name, 'address')),
+      },
+    ]),
+  );
+  return mergeInterfaces(sys, networkInterfaces());
+}

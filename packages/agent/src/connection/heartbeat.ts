@@ -1,0 +1,53 @@
+/** Heartbeat timing. */
+export interface HeartbeatOptions {
+  /** How often the agent sends `ping`. @default 15000 */
+  readonly intervalMs: number;
+  /** Silence (nothing at all received) after which the socket counts as dead. @default 45000 */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 45_000 };
+
+export interface HeartbeatHooks {
+  sendPing(): void;
+  /** Nothing arrived for `timeoutMs`: the connection is half-open; terminate it. */
+  onSilence(): void;
+}
+
+/**
+ * Detects half-open connections (a NAT or relay that vanished without a FIN):
+ * TCP alone would not notice for many minutes. Any inbound traffic, not just
+ * `pong`, proves the peer alive, so every received frame calls `touch()`.
+ */
+export class Heartbeat {
+  private pingTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: HeartbeatOptions,
+    private readonly hooks: HeartbeatHooks,
+  ) {}
+
+  start(): void {
+    this.stop();
+    this.pingTimer = setInterval(() => this.hooks.sendPing(), this.options.intervalMs);
+    this.silenceTimer = setTimeout(() => this.expire(), this.options.timeoutMs);
+  }
+
+  /** Something was received: push the silence deadline back (cheap: re-arms the same timer). */
+  touch(): void {
+    this.silenceTimer?.refresh();
+  }
+
+  stop(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.silenceTimer);
+    this.pingTimer = undefined;
+    this.silenceTimer = undefined;
+  }
+
+  private expire(): void {
+    this.stop();
+    this.hooks.onSilence();
+  }
+}

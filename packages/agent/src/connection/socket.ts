@@ -1,0 +1,39 @@
+import WebSocket from 'ws';
+
+/** Relay frames are small; this bounds what a broken relay can make the agent allocate. */
+const MAX_INBOUND_BYTES = 1024 * 1024;
+
+/**
+ * Starts the WebSocket to the relay. The credential goes in the upgrade
+ * request, so the relay can refuse before the socket opens.
+ */
+export function openSocket(url: string, credential: string, handshakeTimeoutMs: number): WebSocket {
+  return new WebSocket(url, {
+    headers: { Authorization: `Bearer ${credential}` },
+    handshakeTimeout: handshakeTimeoutMs,
+    maxPayload: MAX_INBOUND_BYTES,
+    // Frames are small and compressing them would cost CPU on the agent and on
+    // a relay serving thousands of agents.
+    perMessageDeflate: false,
+  });
+}
+
+/** A text frame's content, whichever buffer shape `ws` delivered it in. */
+export function rawToText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** Closes with 1001 (going away) and waits for the peer, but never longer than 2 s. */
+export function closeSocket(socket: WebSocket, reason: string): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.terminate(), 2000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(1001, reason);
+  });
+}

@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AgentFrame,
+  fixtures,
+  type Inventory,
+  type MetricSample,
+  type MetricsFrame,
+} from '@labmgr/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeRelay } from '../../test/fake-relay.js';
+import { SeqAllocator } from '../buffer/seq-allocator.js';
+import type { Collector } from '../collectors/collector.js';
+import { silentLogger } from '../logging/logger.js';
+import { readRunStatus } from '../state/run-status.js';
+import { AgentRunner } from './agent-runner.js';
+
+const isMetrics = (f: AgentFrame): f is MetricsFrame => f.type === 'metrics';
+
+/** Scripted collector: a queue of samples (then a default) and a mutable inventory. */
+class FakeCollector implements Collector {
+  inventoryValue: Inventory = fixtures.inventory();
+  readonly samples: MetricSample[] = [];
+  async inventory() {
+    return this.inventoryValue;
+  }
+  async sample() {
+    return this.samples.shift() ?? fixtures.sample(Date.now());
+  }
+}
+
+let dir: string;
+let relay: FakeRelay;
+const runners: AgentRunner[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'labmgr-agent-run-'));
+  relay = await FakeRelay.start();
+});
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+  await relay.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startRunner(collector: Collector): Promise<AgentRunner> {
+  const runner = new AgentRunner({
+    state: {
+      computerId: '0b4c8a3e-5f0e-4e7a-9b2d-1c3d4e5f6a7b',
+      credential: 'cred',
+      relayUrl: relay.url,
+      serverCertFingerprint: null,
+      commandPublicKey: null,
+      serverUrl: 'http://127.0.0.1:1',
+      enrolledAt: '2024-05-01T10:00:00.000Z',
+    },
+    stateDir: dir,
+    collector,
+    seq: await SeqAllocator.open(dir, { blockSize: 5 }),
+    log: silentLogger(),
+    agentVersion: '0.1.0',
+    intervalMs: 5,
+    inventoryCheckMs: 5,
+    statusWriteMs: 5,
+    connection: { backoff: { baseMs: 5, capMs: 20 } },
+  });
+  runners.push(runner);
+  await runner.start();
+  return runner;
+}
+
+describe('AgentRunner', () => {
+  it('numbers valid samples consecutively, skips invalid ones, and re-sends a changed inventory', async () => {
+    const collector = new FakeCollector();
+    const bad = fixtures.sample(1, 12);
+    bad.cpu.percent = 250;
+    collector.samples.push(fixtures.sample(1), bad, fixtures.sample(2));
+    await startRunner(collector);
+    const side = await relay.connection(0);
+    await side.frames(1);
+    side.welcome();
+
+    const metrics = (await side.frames(5)).filter(isMetrics);
+    expect(metrics.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(metrics[1]?.sample.cpu.percent).toBe(12.5);
+
+    collector.inventoryValue = { ...fixtures.inventory(), users: [] };
+    const inventories = () => side.received.filter((f) => f.type === 'inventory');
+    while (inventories().length < 2) await side.frames(side.received.length + 1);
+    expect(inventories()[1]).toEqual({ type: 'inventory', inventory: collector.inventoryValue });
+    expect(side.invalid).toEqual([]);
+  });
+
+  it('writes its status to status.json', async () => {
+    await startRunner(new FakeCollector());
+    const side = await relay.connection(0);
+    side.welcome();
+    const first = await side.waitFor(isMetrics);
+    side.send({ type: 'ack', seq: first.seq });
+    for (;;) {
+      const status = await readRunStatus(dir);
+      if (status?.connected && status.lastAckSeq === first.seq) {
+        expect(status).toMatchObject({
+          pid: process.pid,
+          state: 'ready',
+          relayUrl: relay.url,
+          droppedSamples: 0,
+        });
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+
+  it('continues numbering above the previous run after a restart', async () => {
+    const first = await startRunner(new FakeCollector());
+    const side = await relay.connection(0);
+    side.welcome();
+    await side.waitFor(isMetrics);
+    await first.stop();
+    const lastIssued = first.status().lastSeq ?? Number.POSITIVE_INFINITY;
+    runners.splice(runners.indexOf(first), 1);
+
+    await startRunner(new FakeCollector());
+    const again = await relay.connection(1);
+    again.welcome();
+    const metrics = (await again.frames(4)).filter(isMetrics);
+    // The unacked samples of the first run are gone with its memory; the new ones never reuse a number.
+    expect(metrics.every((m) => m.seq > lastIssued)).toBe(true);
+  });
+});

@@ -1,0 +1,151 @@
+import { hostname } from 'node:os';
+import { Inventory, MetricSample } from '@labmgr/protocol';
+import type { Logger } from 'pino';
+import { MemorySampleBuffer, type SampleStore } from '../buffer/sample-buffer.js';
+import type { SeqAllocator } from '../buffer/seq-allocator.js';
+import type { Collector } from '../collectors/collector.js';
+import { AgentConnection, type AgentConnectionOptions } from '../connection/agent-connection.js';
+import type { AgentState } from '../state/agent-state.js';
+import { type RunStatus, writeRunStatus } from '../state/run-status.js';
+import { type Repeater, repeat } from './repeat.js';
+
+export interface AgentRunnerOptions {
+  readonly state: AgentState;
+  readonly stateDir: string;
+  readonly collector: Collector;
+  readonly seq: SeqAllocator;
+  readonly log: Logger;
+  readonly agentVersion: string;
+  /** @default 5000 */
+  readonly intervalMs: number;
+  /** @default a 10,000-sample in-memory buffer */
+  readonly store?: SampleStore;
+  /** How often the inventory is collected and compared. @default 60000 */
+  readonly inventoryCheckMs?: number;
+  /** How often `status.json` is rewritten. @default 5000 */
+  readonly statusWriteMs?: number;
+  /** Passed through to the connection (tests shorten backoff and heartbeat). */
+  readonly connection?: Partial<Pick<AgentConnectionOptions, 'backoff' | 'heartbeat' | 'url'>>;
+}
+
+/**
+ * The `run` process's loop: sample → number → buffer → send; re-check the
+ * inventory every minute; report progress to `status.json`. Samples are
+ * validated against the protocol before they get a number, because a frame
+ * the relay rejects would sit at the head of the buffer and be re-sent (and
+ * rejected) forever.
+ */
+export class AgentRunner {
+  readonly store: SampleStore;
+  readonly connection: AgentConnection;
+  private readonly startedAt = Date.now();
+  private repeaters: Repeater[] = [];
+  private lastInventoryJson: string | null = null;
+  private lastSeq: number | null = null;
+
+  constructor(private readonly options: AgentRunnerOptions) {
+    this.store = options.store ?? new MemorySampleBuffer();
+    this.connection = new AgentConnection({
+      url: options.state.relayUrl,
+      credential: options.state.credential,
+      hostname: hostname().slice(0, 253) || 'localhost',
+      agentVersion: options.agentVersion,
+      store: this.store,
+      inventory: null,
+      log: options.log.child({ component: 'connection' }),
+      ...options.connection,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { log, intervalMs, state } = this.options;
+    log.info(
+      {
+        computerId: state.computerId,
+        relayUrl: state.relayUrl,
+        intervalMs,
+        agentVersion: this.options.agentVersion,
+      },
+      'agent starting',
+    );
+    // Inventory first, so the first connection can introduce the computer at once.
+    await this.checkInventory().catch((err: unknown) => log.error({ err }, 'inventory collection failed'));
+    this.connection.start();
+    const onError = (what: string) => (err: unknown) => log.error({ err }, `${what} failed`);
+    this.repeaters = [
+      repeat(intervalMs, () => this.takeSample(), onError('sampling')),
+      repeat(
+        this.options.inventoryCheckMs ?? 60_000,
+        () => this.checkInventory(),
+        onError('inventory check'),
+      ),
+      repeat(this.options.statusWriteMs ?? 5000, () => this.writeStatus(), onError('status write')),
+    ];
+    await this.writeStatus().catch(onError('status write'));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.repeaters.map((r) => r.stop()));
+    this.repeaters = [];
+    await this.connection.stop();
+    await this.writeStatus().catch(() => undefined);
+    this.options.log.info({ unacked: this.store.size }, 'agent stopped');
+  }
+
+  /** One sample into the buffer and, if connected, onto the wire. */
+  async takeSample(): Promise<void> {
+    const sample = await this.options.collector.sample();
+    const valid = MetricSample.safeParse(sample);
+    if (!valid.success) {
+      this.options.log.error(
+        { issues: valid.error.issues.slice(0, 3) },
+        'collector produced an invalid sample',
+      );
+      return;
+    }
+    const seq = await this.options.seq.next();
+    this.store.push(seq, sample);
+    this.lastSeq = seq;
+    this.connection.flush();
+  }
+
+  /** Collects the inventory and hands it to the connection if it changed. */
+  async checkInventory(): Promise<void> {
+    const inventory = await this.options.collector.inventory();
+    const valid = Inventory.safeParse(inventory);
+    if (!valid.success) {
+      this.options.log.error(
+        { issues: valid.error.issues.slice(0, 3) },
+        'collector produced an invalid inventory',
+      );
+      return;
+    }
+    const json = JSON.stringify(inventory);
+    if (json === this.lastInventoryJson) return;
+    if (this.lastInventoryJson !== null) this.options.log.info('inventory changed');
+    this.lastInventoryJson = json;
+    this.connection.updateInventory(inventory);
+  }
+
+  status(): RunStatus {
+    const c = this.connection.status();
+    return {
+      pid: process.pid,
+      startedAt: this.startedAt,
+      updatedAt: Date.now(),
+      state: c.state,
+      connected: c.connected,
+      relayUrl: this.options.state.relayUrl,
+      lastAckSeq: c.lastAckSeq,
+      lastAckAt: c.lastAckAt,
+      lastSeq: this.lastSeq,
+      bufferedSamples: this.store.size,
+      droppedSamples: this.store.droppedTotal,
+      lastError: c.lastError,
+    };
+  }
+
+  private async writeStatus(): Promise<void> {
+    await writeRunStatus(this.options.stateDir, this.status());
+  }
+}

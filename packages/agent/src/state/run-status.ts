@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { asRecord, readJsonFile, writeFileAtomic } from './files.js';
+
+/**
+ * What the `run` process last reported about itself, for `status`. Written
+ * every few seconds to `status.json`; times are epoch milliseconds.
+ */
+export interface RunStatus {
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  /** The connection state machine's current state (`ready`, `waiting`, …). */
+  readonly state: string;
+  /** True once the relay's `welcome` arrived on the current socket. */
+  readonly connected: boolean;
+  readonly relayUrl: string;
+  /** Highest sequence number the backend has acknowledged (cumulative). */
+  readonly lastAckSeq: number | null;
+  readonly lastAckAt: number | null;
+  /** Sequence number of the newest sample taken. */
+  readonly lastSeq: number | null;
+  /** Samples waiting for an ack. */
+  readonly bufferedSamples: number;
+  /** Samples dropped because the buffer was full, since `run` started. */
+  readonly droppedSamples: number;
+  /** Why the last connection attempt or socket ended, if it did. */
+  readonly lastError: string | null;
+}
+
+export const STATUS_FILE = 'status.json';
+
+export function statusFilePath(stateDir: string): string {
+  return join(stateDir, STATUS_FILE);
+}
+
+/** Not fsynced: losing the last status on a power cut costs nothing. */
+export async function writeRunStatus(stateDir: string, status: RunStatus): Promise<void> {
+  await writeFileAtomic(statusFilePath(stateDir), `${JSON.stringify(status)}\n`, { durable: false });
+}
+
+/** The last status `run` wrote, or `null` if there is none or it cannot be read. */
+export async function readRunStatus(stateDir: string): Promise<RunStatus | null> {
+  let json: unknown;
+  try {
+    json = await readJsonFile(statusFilePath(stateDir));
+  } catch {
+    return null;
+  }
+  const r = asRecord(json);
+  if (!r) return null;
+  const { pid, startedAt, updatedAt, state, connected, relayUrl } = r;
+  const { lastAckSeq, lastAckAt, lastSeq, bufferedSamples, droppedSamples, lastError } = r;
+  if (
+    !isCount(pid) ||
+    !isCount(startedAt) ||
+    !isCount(updatedAt) ||
+    typeof state !== 'string' ||
+    typeof connected !== 'boolean' ||
+    typeof relayUrl !== 'string' ||
+    !isCountOrNull(lastAckSeq) ||
+    !isCountOrNull(lastAckAt) ||
+    !isCountOrNull(lastSeq) ||
+    !isCount(bufferedSamples) ||
+    !isCount(droppedSamples) ||
+    !(typeof lastError === 'string' || lastError === null)
+  ) {
+    return null;
+  }
+  return {
+    pid,
+    startedAt,
+    updatedAt,
+    state,
+    connected,
+    relayUrl,
+    lastAckSeq,
+    lastAckAt,
+    lastSeq,
+    bufferedSamples,
+    droppedSamples,
+    lastError,
+  };
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isCountOrNull(v: unknown): v is number | null {
+  return v === null || isCount(v);
+}
