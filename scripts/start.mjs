@@ -69,15 +69,38 @@ function launch(name, file, args, extraEnv = {}, onLine = () => {}) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         onLine(line);
-        process.stdout.write(`[${name}] ${line}\n`);
+        process.stdout.write(`${pretty(name, line)}\n`);
         i = buf.indexOf('\n');
       }
     });
   }
   child.on('exit', (code, signal) => {
-    if (!stopping) die(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+    // Ctrl-C reaches the children too; give our own SIGINT handler the first word.
+    setTimeout(() => {
+      if (!stopping) die(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+    }, 300);
   });
   return child;
+}
+
+const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name', 'svc']);
+
+/** Renders a pino JSON line for a person at a terminal; other lines pass through. */
+function pretty(name, line) {
+  let rec;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return `[${name}] ${line}`;
+  }
+  if (typeof rec !== 'object' || rec === null || typeof rec.msg !== 'string') return `[${name}] ${line}`;
+  const time = new Date(rec.time ?? Date.now()).toLocaleTimeString();
+  const fields = Object.entries(rec)
+    .filter(([k]) => !HIDDEN.has(k))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${time} [${name}] ${LEVELS[rec.level] ?? rec.level} ${rec.msg}${fields ? `  ${fields}` : ''}`;
 }
 
 async function waitFor(what, check, timeoutMs = 30_000) {
@@ -143,7 +166,7 @@ launch('server', bin.server, [], {}, (line) => {
 });
 await waitFor('the backend', async () => (await fetch(`${serverUrl}/api/v1/health`)).ok);
 
-launch('relay', bin.relay, [], { LABMGR_RELAY_TOKEN: relayToken });
+launch('relay', bin.relay, [], { LABMGR_RELAY_TOKEN: relayToken, LABMGR_BACKEND_URL: serverUrl });
 await waitFor('the relay', async () => (await fetch(`http://127.0.0.1:${relayPort}/healthz`)).ok);
 
 const stateDir = join(dataDir, 'agent');

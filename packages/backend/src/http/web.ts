@@ -11,7 +11,8 @@ import { errorBody } from './errors.js';
 export async function registerWeb(app: FastifyInstance, webDir: string): Promise<boolean> {
   const hasWeb = existsSync(join(webDir, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt UI is served without a restart.
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';

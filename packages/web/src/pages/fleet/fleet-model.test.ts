@@ -1,0 +1,130 @@
+import type { ComputerSummary, LatestMetrics } from '@labmgr/protocol';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SORT, filterComputers, nextSort, sortComputers, summarize } from './fleet-model.js';
+
+const GIB = 1024 ** 3;
+
+function metrics(over: Partial<LatestMetrics> = {}): LatestMetrics {
+  return {
+    at: '2024-01-10T12:00:00.000Z',
+    cpuPercent: 10,
+    memUsedBytes: 4 * GIB,
+    memTotalBytes: 16 * GIB,
+    diskUsedBytes: 100 * GIB,
+    diskTotalBytes: 400 * GIB,
+    load1: 0.5,
+    netRxBytesPerSec: 1000,
+    netTxBytesPerSec: 500,
+    uptimeSec: 3600,
+    ...over,
+  };
+}
+
+let n = 0;
+function computer(hostname: string, over: Partial<ComputerSummary> = {}): ComputerSummary {
+  n++;
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    hostname,
+    status: 'online',
+    lastSeenAt: '2024-01-10T12:00:00.000Z',
+    osName: 'Debian GNU/Linux 12',
+    agentVersion: '0.1.0',
+    loggedInUsers: [],
+    metrics: metrics(),
+    ...over,
+  };
+}
+
+const hostnames = (items: ComputerSummary[]) => items.map((c) => c.hostname);
+
+describe('filterComputers', () => {
+  const fleet = [
+    computer('LAB1-PC01'),
+    computer('lab1-pc02', { status: 'offline' }),
+    computer('lab2-pc01', { status: 'offline' }),
+  ];
+
+  it('matches hostnames case-insensitively', () => {
+    expect(hostnames(filterComputers(fleet, { search: ' lab1 ', status: 'all' }))).toEqual([
+      'LAB1-PC01',
+      'lab1-pc02',
+    ]);
+  });
+
+  it('filters by status', () => {
+    expect(hostnames(filterComputers(fleet, { search: '', status: 'offline' }))).toEqual([
+      'lab1-pc02',
+      'lab2-pc01',
+    ]);
+    expect(hostnames(filterComputers(fleet, { search: 'pc01', status: 'online' }))).toEqual(['LAB1-PC01']);
+  });
+});
+
+describe('sortComputers', () => {
+  it('sorts hostnames naturally by default', () => {
+    const fleet = [computer('pc10'), computer('pc2'), computer('PC1')];
+    expect(hostnames(sortComputers(fleet, DEFAULT_SORT))).toEqual(['PC1', 'pc2', 'pc10']);
+  });
+
+  it('sorts by CPU either way and keeps computers without a sample last', () => {
+    const fleet = [
+      computer('a', { metrics: metrics({ cpuPercent: 50 }) }),
+      computer('b', { metrics: null }),
+      computer('c', { metrics: metrics({ cpuPercent: 90 }) }),
+      computer('d', { metrics: metrics({ cpuPercent: 5 }) }),
+    ];
+    expect(hostnames(sortComputers(fleet, { key: 'cpu', direction: 'desc' }))).toEqual(['c', 'a', 'd', 'b']);
+    expect(hostnames(sortComputers(fleet, { key: 'cpu', direction: 'asc' }))).toEqual(['d', 'a', 'c', 'b']);
+  });
+
+  it('sorts memory by share of the total, not bytes', () => {
+    const fleet = [
+      computer('big', { metrics: metrics({ memUsedBytes: 8 * GIB, memTotalBytes: 64 * GIB }) }),
+      computer('small', { metrics: metrics({ memUsedBytes: 3 * GIB, memTotalBytes: 4 * GIB }) }),
+    ];
+    expect(hostnames(sortComputers(fleet, { key: 'memory', direction: 'desc' }))).toEqual(['small', 'big']);
+  });
+
+  it('breaks ties by hostname', () => {
+    const fleet = [computer('b'), computer('a', { status: 'offline' }), computer('c', { status: 'offline' })];
+    expect(hostnames(sortComputers(fleet, { key: 'status', direction: 'desc' }))).toEqual(['a', 'c', 'b']);
+  });
+
+  it('does not modify its input', () => {
+    const fleet = [computer('b'), computer('a')];
+    sortComputers(fleet, DEFAULT_SORT);
+    expect(hostnames(fleet)).toEqual(['b', 'a']);
+  });
+});
+
+describe('nextSort', () => {
+  it('flips the direction of the sorted column', () => {
+    expect(nextSort({ key: 'hostname', direction: 'asc' }, 'hostname')).toEqual({
+      key: 'hostname',
+      direction: 'desc',
+    });
+  });
+
+  it('starts figures largest-first and names A–Z', () => {
+    expect(nextSort(DEFAULT_SORT, 'cpu').direction).toBe('desc');
+    expect(nextSort({ key: 'cpu', direction: 'desc' }, 'os').direction).toBe('asc');
+  });
+});
+
+describe('summarize', () => {
+  it('counts and averages the CPU of online computers only', () => {
+    const s = summarize([
+      computer('a', { metrics: metrics({ cpuPercent: 20 }) }),
+      computer('b', { metrics: metrics({ cpuPercent: 40 }) }),
+      computer('c', { metrics: null }),
+      computer('d', { status: 'offline', metrics: metrics({ cpuPercent: 100 }) }),
+    ]);
+    expect(s).toEqual({ total: 4, online: 3, offline: 1, averageCpuOnline: 30 });
+  });
+
+  it('has no average when nothing online has reported', () => {
+    expect(summarize([computer('a', { status: 'offline' })]).averageCpuOnline).toBeNull();
+    expect(summarize([])).toEqual({ total: 0, online: 0, offline: 0, averageCpuOnline: null });
+  });
+});

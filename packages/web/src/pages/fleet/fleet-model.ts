@@ -1,0 +1,147 @@
+import type { ComputerStatus, ComputerSummary } from '@labmgr/protocol';
+import { usagePercent } from '../../format/percent.js';
+
+/** Columns the fleet table can be sorted by. */
+export type SortKey =
+  | 'status'
+  | 'hostname'
+  | 'os'
+  | 'users'
+  | 'cpu'
+  | 'memory'
+  | 'disk'
+  | 'load'
+  | 'network'
+  | 'uptime'
+  | 'lastSeen';
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface SortState {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+export type StatusFilter = 'all' | ComputerStatus;
+
+export interface FleetFilter {
+  /** Case-insensitive substring of the hostname; blank matches all. */
+  search: string;
+  status: StatusFilter;
+}
+
+/** Figures for the summary cards. */
+export interface FleetSummary {
+  total: number;
+  online: number;
+  offline: number;
+  /** Mean CPU of online computers that have reported a sample; null when none has. */
+  averageCpuOnline: number | null;
+}
+
+export const DEFAULT_SORT: SortState = { key: 'hostname', direction: 'asc' };
+
+/** Columns that read best largest-first when first clicked. */
+const DESCENDING_FIRST: ReadonlySet<SortKey> = new Set([
+  'cpu',
+  'memory',
+  'disk',
+  'load',
+  'network',
+  'uptime',
+  'lastSeen',
+  'users',
+]);
+
+/** Clicking the sorted column flips its direction; another column starts in its natural direction. */
+export function nextSort(current: SortState, key: SortKey): SortState {
+  if (current.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' };
+  return { key, direction: DESCENDING_FIRST.has(key) ? 'desc' : 'asc' };
+}
+
+export function filterComputers(items: readonly ComputerSummary[], filter: FleetFilter): ComputerSummary[] {
+  const needle = filter.search.trim().toLowerCase();
+  return items.filter(
+    (c) =>
+      (filter.status === 'all' || c.status === filter.status) &&
+      (needle === '' || c.hostname.toLowerCase().includes(needle)),
+  );
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+type SortValue = number | string | null;
+
+/** The value a computer is sorted by in each column; null sorts last in both directions. */
+function sortValue(c: ComputerSummary, key: SortKey): SortValue {
+  const m = c.metrics;
+  switch (key) {
+    case 'status':
+      return c.status === 'online' ? 0 : 1;
+    case 'hostname':
+      return c.hostname;
+    case 'os':
+      return c.osName;
+    case 'users':
+      return c.loggedInUsers.length;
+    case 'cpu':
+      return m ? m.cpuPercent : null;
+    case 'memory':
+      return m ? usagePercent(m.memUsedBytes, m.memTotalBytes) : null;
+    case 'disk':
+      return m ? usagePercent(m.diskUsedBytes, m.diskTotalBytes) : null;
+    case 'load':
+      return m ? m.load1 : null;
+    case 'network':
+      return m ? m.netRxBytesPerSec + m.netTxBytesPerSec : null;
+    case 'uptime':
+      return m && c.status === 'online' ? m.uptimeSec : null;
+    case 'lastSeen':
+      return c.lastSeenAt === null ? null : Date.parse(c.lastSeenAt);
+  }
+}
+
+function compareValues(a: SortValue, b: SortValue): number {
+  if (typeof a === 'string' && typeof b === 'string') return collator.compare(a, b);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return 0;
+}
+
+/**
+ * A sorted copy. Computers without a value for the column (no sample yet,
+ * unknown OS) go last whichever the direction; ties are broken by hostname.
+ */
+export function sortComputers(items: readonly ComputerSummary[], sort: SortState): ComputerSummary[] {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const keyed = items.map((computer) => ({ computer, value: sortValue(computer, sort.key) }));
+  keyed.sort((a, b) => {
+    if (a.value === null || b.value === null) {
+      if (a.value !== b.value) return a.value === null ? 1 : -1;
+    } else {
+      const byValue = compareValues(a.value, b.value);
+      if (byValue !== 0) return sign * byValue;
+    }
+    return collator.compare(a.computer.hostname, b.computer.hostname);
+  });
+  return keyed.map((k) => k.computer);
+}
+
+export function summarize(items: readonly ComputerSummary[]): FleetSummary {
+  let online = 0;
+  let cpuSum = 0;
+  let cpuCount = 0;
+  for (const c of items) {
+    if (c.status !== 'online') continue;
+    online++;
+    if (c.metrics && Number.isFinite(c.metrics.cpuPercent)) {
+      cpuSum += c.metrics.cpuPercent;
+      cpuCount++;
+    }
+  }
+  return {
+    total: items.length,
+    online,
+    offline: items.length - online,
+    averageCpuOnline: cpuCount > 0 ? cpuSum / cpuCount : null,
+  };
+}
