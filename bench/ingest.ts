@@ -31,11 +31,14 @@ function baseline(rows: number): number {
   const db = new SqliteDatabase(join(dir, 'b.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`create table s (computer_id text, seq integer, at integer, cpu real, mem integer, sample text, primary key (computer_id, seq))`);
+  db.exec(
+    `create table s (computer_id text, seq integer, at integer, cpu real, mem integer, sample text, primary key (computer_id, seq))`,
+  );
   const insert = db.prepare('insert or ignore into s values (?, ?, ?, ?, ?, ?)');
   const sample = JSON.stringify(fixtures.sample());
   const tx = db.transaction((from: number) => {
-    for (let i = 0; i < batchSize; i++) insert.run(`c${i % computers}`, from + i, Date.now(), 12.5, 1e9, sample);
+    for (let i = 0; i < batchSize; i++)
+      insert.run(`c${i % computers}`, from + i, Date.now(), 12.5, 1e9, sample);
   });
   const t0 = performance.now();
   for (let n = 0; n < rows; n += batchSize) tx(n);
@@ -46,10 +49,14 @@ function baseline(rows: number): number {
 
 const sys = await startSystem();
 try {
-  const relay = await runCli(BIN.server, ['relay-token', 'create', '--name', 'bench'], { LABMGR_DATA_DIR: sys.dataDir });
+  const relay = await runCli(BIN.server, ['relay-token', 'create', '--name', 'bench'], {
+    LABMGR_DATA_DIR: sys.dataDir,
+  });
   const relayToken = relay.stdout.match(/token: (\S+)/)?.[1] ?? '';
   const ids: string[] = [];
-  const { token } = await sys.api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', { uses: computers });
+  const { token } = await sys.api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', {
+    uses: computers,
+  });
   for (let i = 0; i < computers; i++) {
     const res = await fetch(`${sys.backendUrl}/api/v1/agents/enroll`, {
       method: 'POST',
@@ -70,7 +77,11 @@ try {
       const id = ids[cursor++ % ids.length] ?? '';
       const seq = (seqs.get(id) ?? 0) + 1;
       seqs.set(id, seq);
-      items.push({ computerId: id, receivedAt: Date.now(), frame: { type: 'metrics', seq, dropped: 0, sample: fixtures.sample(Date.now(), (seq * 7) % 100) } });
+      items.push({
+        computerId: id,
+        receivedAt: Date.now(),
+        frame: { type: 'metrics', seq, dropped: 0, sample: fixtures.sample(Date.now(), (seq * 7) % 100) },
+      });
     }
     const res = await fetch(`${sys.backendUrl}/api/v1/internal/ingest`, {
       method: 'POST',

@@ -46,10 +46,14 @@ export class Proc {
     args: string[],
     env: NodeJS.ProcessEnv,
   ) {
-    this.child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [...(process.env.LABMGR_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, ...args],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const keep = (chunk: Buffer) => {
       this.out += chunk.toString();
       if (this.out.length > 2_000_000) this.out = this.out.slice(-1_000_000);
