@@ -109,7 +109,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Polls `fn` until it returns a value other than undefined/false. */
 export async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
+  fn: () => Promise<T | undefined | null | false>,
   timeoutMs = 20_000,
   what = 'condition',
 ): Promise<T> {
@@ -118,7 +118,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const v = await fn();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== null && v !== false) return v;
     } catch (err) {
       lastErr = err;
     }
