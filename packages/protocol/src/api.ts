@@ -109,18 +109,8 @@ export const MetricsQuery = z.object({
 });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
-export const MetricPoint = z.object({
-  at: IsoDateTime,
-  seq: z.number().int(),
-  cpuPercent: z.number(),
-  memUsedBytes: NonNeg,
-  memTotalBytes: NonNeg,
-  diskUsedBytes: NonNeg,
-  diskTotalBytes: NonNeg,
-  load1: NonNeg,
-  netRxBytesPerSec: NonNeg,
-  netTxBytesPerSec: NonNeg,
-});
+/** One stored sample in a series: the fleet figures plus its sequence number. */
+export const MetricPoint = LatestMetrics.omit({ uptimeSec: true }).extend({ seq: z.number().int() });
 export type MetricPoint = z.infer<typeof MetricPoint>;
 
 export const MetricSeries = z.object({
