@@ -10,6 +10,7 @@ import type { Database } from './db/schema.js';
 import { EnrollmentRepository } from './enrollment/enrollment.repository.js';
 import { EnrollmentService } from './enrollment/enrollment.service.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { CommandSigner } from './keys/command-signing.js';
 import { LiveHub } from './live/live-hub.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
@@ -31,6 +32,7 @@ export interface AppContext {
   relayService: RelayService;
   enrollment: EnrollmentService;
   ingest: IngestService;
+  signer: CommandSigner;
 }
 
 export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind: DatabaseKind): AppContext {
@@ -42,6 +44,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
   const audit = new AuditRepository(db);
   const relays = new RelayRepository(db);
   const sessions = new SessionRepository(db);
+  const signer = CommandSigner.loadOrCreate(config.dataDir);
   return {
     config,
     db,
@@ -61,7 +64,9 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
       computers,
       audit,
       publish,
+      commandPublicKey: signer.publicKeyPem,
     }),
     ingest: new IngestService({ db, computers, metrics, publish }),
+    signer,
   };
 }

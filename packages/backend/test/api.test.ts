@@ -110,12 +110,15 @@ describe.each(databases)('backend API on $name', (database) => {
     const { token } = (await tokenRes.json()) as { token: string };
     const enroll = await api('POST', '/api/v1/agents/enroll', { token, hostname: 'lab1-pc01' });
     expect(enroll.status).toBe(200);
-    const { computerId, credential, relayUrl } = (await enroll.json()) as {
+    const { computerId, credential, relayUrl, commandPublicKey } = (await enroll.json()) as {
       computerId: string;
       credential: string;
       relayUrl: string;
+      commandPublicKey: string;
     };
     expect(relayUrl).toMatch(/^ws:\/\/.+:8081\/agent$/);
+    // Agents pin this key and verify every command with it.
+    expect(commandPublicKey).toBe(server.ctx.signer.publicKeyPem);
     expect((await api('POST', '/api/v1/agents/enroll', { token, hostname: 'again' })).status).toBe(401);
 
     const relay = { authorization: `Bearer ${relayToken}` };

@@ -40,21 +40,68 @@ export const fixtures = {
     };
   },
   sample(at = 1_700_000_200_000, cpuPercent = 12.5): MetricSample {
+    const times = {
+      user: cpuPercent * 0.7,
+      system: cpuPercent * 0.3,
+      iowait: 0,
+      idle: 100 - cpuPercent,
+      steal: 0,
+    };
     return {
       at,
-      cpu: { percent: cpuPercent, perCore: [cpuPercent, cpuPercent] },
+      cpu: { percent: cpuPercent, perCore: [cpuPercent, cpuPercent], times, perCoreTimes: [times, times] },
       load: [0.5, 0.4, 0.3],
       memory: {
         totalBytes: 16 * 1024 ** 3,
         usedBytes: 6 * 1024 ** 3,
         availableBytes: 10 * 1024 ** 3,
+        cachedBytes: 3 * 1024 ** 3,
+        buffersBytes: 200 * 1024 ** 2,
         swapTotalBytes: 2 * 1024 ** 3,
         swapUsedBytes: 0,
       },
-      filesystems: [{ mount: '/', fsType: 'ext4', totalBytes: 480e9, usedBytes: 120e9 }],
-      network: [{ iface: 'eth0', rxBytesPerSec: 1200, txBytesPerSec: 800 }],
+      filesystems: [
+        {
+          mount: '/',
+          fsType: 'ext4',
+          totalBytes: 480e9,
+          usedBytes: 120e9,
+          inodesTotal: 30e6,
+          inodesUsed: 1e6,
+        },
+      ],
+      disks: [
+        {
+          device: 'nvme0n1',
+          readBytesPerSec: 4096,
+          writeBytesPerSec: 81920,
+          readsPerSec: 1,
+          writesPerSec: 12,
+        },
+      ],
+      network: [
+        {
+          iface: 'eth0',
+          rxBytesPerSec: 1200,
+          txBytesPerSec: 800,
+          rxPacketsPerSec: 10,
+          txPacketsPerSec: 8,
+          rxErrors: 0,
+          txErrors: 0,
+          rxDrops: 0,
+          txDrops: 0,
+        },
+      ],
+      temperatures: [{ sensor: 'coretemp', label: 'Package id 0', celsius: 48 }],
       uptimeSec: 3600,
       processCount: 210,
+      topProcesses: {
+        byCpu: [{ pid: 1234, name: 'firefox', user: 'student', cpuPercent: 8.5, rssBytes: 512 * 1024 ** 2 }],
+        byMemory: [
+          { pid: 1234, name: 'firefox', user: 'student', cpuPercent: 8.5, rssBytes: 512 * 1024 ** 2 },
+        ],
+      },
+      loggedInUserCount: 1,
     };
   },
   hello() {

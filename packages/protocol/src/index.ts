@@ -1,5 +1,6 @@
 export * from './agent-frames.js';
 export * from './api.js';
+export * from './commands.js';
 export * from './common.js';
 export * from './fixtures.js';
 export * from './inventory.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AgentFrame,
+  canonicalCommandBytes,
+  canonicalJson,
   fixtures,
   IngestBatch,
   LiveEvent,
@@ -65,5 +67,31 @@ describe('truncate', () => {
   it('keeps close reasons within 123 bytes even with multibyte text', () => {
     const out = truncate('é'.repeat(200));
     expect(new TextEncoder().encode(out).length).toBeLessThanOrEqual(123);
+  });
+});
+
+describe('commands', () => {
+  const command = {
+    id: '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f',
+    computerId: '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab',
+    kind: 'shell',
+    shell: 'sh',
+    script: 'echo hi',
+    timeoutSec: 30,
+    runAs: null,
+    issuedAt: 1,
+    expiresAt: 2,
+  } as const;
+
+  it('signs the same bytes whatever the key order', () => {
+    const reordered = Object.fromEntries(Object.entries(command).reverse()) as typeof command;
+    expect(canonicalCommandBytes(reordered)).toEqual(canonicalCommandBytes(command));
+    expect(canonicalJson({ b: [2, { d: 1, c: null }], a: 'x' })).toBe('{"a":"x","b":[2,{"c":null,"d":1}]}');
+  });
+
+  it('accepts a signed command frame and rejects an exec without argv', () => {
+    expect(RelayFrame.safeParse({ type: 'command', command, signature: 'c2ln' }).success).toBe(true);
+    const bad = { ...command, kind: 'exec', argv: [] };
+    expect(RelayFrame.safeParse({ type: 'command', command: bad, signature: 'c2ln' }).success).toBe(false);
   });
 });

@@ -23,6 +23,8 @@ export interface SampleStore {
   /** The oldest waiting sample with a sequence number > `seq` (the send cursor). */
   firstAfter(seq: number): BufferedSample | undefined;
   readonly size: number;
+  /** Bytes of the waiting frames' text. */
+  readonly bytes: number;
   readonly capacity: number;
   /** Samples dropped on overflow since this store was created. */
   readonly droppedTotal: number;
@@ -41,6 +43,7 @@ export class MemorySampleBuffer implements SampleStore {
   private readonly slots: Array<BufferedSample | undefined>;
   private head = 0;
   private count = 0;
+  private byteCount = 0;
   private lastSeq = 0;
   private pendingDropped = 0;
   private dropped = 0;
@@ -58,6 +61,10 @@ export class MemorySampleBuffer implements SampleStore {
     return this.dropped;
   }
 
+  get bytes(): number {
+    return this.byteCount;
+  }
+
   push(seq: number, sample: MetricSample): BufferedSample {
     if (!Number.isSafeInteger(seq) || seq <= this.lastSeq) {
       throw new RangeError(`seq ${seq} is not above the last one (${this.lastSeq})`);
@@ -72,6 +79,7 @@ export class MemorySampleBuffer implements SampleStore {
     this.pendingDropped = 0;
     this.slots[(this.head + this.count) % this.capacity] = entry;
     this.count += 1;
+    this.byteCount += Buffer.byteLength(entry.text);
     this.lastSeq = seq;
     return entry;
   }
@@ -107,6 +115,7 @@ export class MemorySampleBuffer implements SampleStore {
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.count -= 1;
+    this.byteCount -= entry ? Buffer.byteLength(entry.text) : 0;
     return entry;
   }
 }

@@ -65,4 +65,25 @@ describe('SeqAllocator', () => {
     const allocator = await SeqAllocator.open(dir, { blockSize: 10, now: () => 1_700_000_000_000 });
     expect(await allocator.next()).toBe(1_700_000_000_001);
   });
+
+  it('resumes inside the reservation only when the journal proves it complete', async () => {
+    const first = await SeqAllocator.open(dir, { blockSize: 10 });
+    await take(first, 3);
+    const resumed = await SeqAllocator.open(dir, { blockSize: 10 });
+    resumed.alignWithJournal(3, true);
+    expect(await take(resumed, 2)).toEqual([4, 5]);
+    const unsure = await SeqAllocator.open(dir, { blockSize: 10 });
+    unsure.alignWithJournal(5, false);
+    expect(await unsure.next()).toBe(11);
+  });
+
+  it('never goes below a journal that is ahead of the reservation, nor resumes from a damaged file', async () => {
+    const fresh = await SeqAllocator.open(dir, { blockSize: 10 });
+    fresh.alignWithJournal(42, true);
+    expect(await fresh.next()).toBe(43);
+    await writeFile(join(dir, SEQ_FILE), '{');
+    const damaged = await SeqAllocator.open(dir, { blockSize: 10, now: () => 1_000_000 });
+    damaged.alignWithJournal(43, true);
+    expect(await damaged.next()).toBe(1_000_001);
+  });
 });

@@ -34,6 +34,8 @@ export class SeqAllocator {
     start: number,
     private readonly blockSize: number,
     private readonly log: Logger | undefined,
+    /** The reservation could not be read, so `start` came from the clock. */
+    private readonly damaged: boolean,
   ) {
     this.issuedUpTo = start;
     this.reservedUpTo = start;
@@ -46,6 +48,7 @@ export class SeqAllocator {
     await ensurePrivateDir(stateDir);
     const path = join(stateDir, SEQ_FILE);
     let start = await readReservation(path);
+    const damaged = start === undefined;
     if (start === undefined) {
       // The file exists but is damaged, so the last number used is unknown.
       // The wall clock in ms grows far faster than samples are taken (at most
@@ -53,12 +56,29 @@ export class SeqAllocator {
       start = (options.now ?? Date.now)();
       options.log?.warn({ path, start }, 'seq file damaged; continuing from the current time in ms');
     }
-    return new SeqAllocator(path, start, blockSize, options.log);
+    return new SeqAllocator(path, start, blockSize, options.log, damaged);
   }
 
   /** The most recently issued number, or the reservation base before the first one. */
   get last(): number {
     return this.issuedUpTo;
+  }
+
+  /**
+   * Lines the counter up with the sample journal before the first `next()`.
+   * `lastUsed` is the highest number the journal has seen. When the journal
+   * proves that nothing above it was ever sent (`complete`: the previous run
+   * shut down cleanly or died on this same boot), numbering resumes right
+   * after it, inside the reservation already on disk, so a crash leaves no
+   * gap. Otherwise the counter only ever moves up: a gap is harmless, reuse is not.
+   */
+  alignWithJournal(lastUsed: number, complete: boolean): void {
+    if (complete && !this.damaged && lastUsed <= this.reservedUpTo) {
+      this.issuedUpTo = lastUsed;
+    } else if (lastUsed > this.issuedUpTo) {
+      this.issuedUpTo = lastUsed;
+      this.log?.warn({ lastUsed }, 'sample journal is ahead of the seq reservation; continuing after it');
+    }
   }
 
   /** The next sequence number; persists a new reservation first when the current one is used up. */
@@ -78,7 +98,7 @@ export class SeqAllocator {
     // Re-reading lets a second process on the same state dir (a mistake, but
     // possible) jump past this one's reservations instead of overlapping them.
     const onDisk = (await readReservation(this.path).catch(() => undefined)) ?? 0;
-    const base = Math.max(this.reservedUpTo, onDisk);
+    const base = Math.max(this.reservedUpTo, onDisk, this.issuedUpTo);
     const reservedUpTo = base + this.blockSize;
     if (reservedUpTo > Number.MAX_SAFE_INTEGER) throw new RangeError('sequence numbers exhausted');
     await writeFileAtomic(this.path, `${JSON.stringify({ reservedUpTo })}\n`);

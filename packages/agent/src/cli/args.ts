@@ -1,3 +1,7 @@
+import { type ResolvedConfig, resolveConfig, type SettingFlags } from '../config/config.js';
+import { SETTING_KEYS, SETTINGS } from '../config/settings.js';
+import type { CliIo } from './io.js';
+
 /** The command line is wrong: the CLI prints the message and the command's usage, and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -25,9 +29,35 @@ export function required(value: string | undefined, flag: string): string {
   return value;
 }
 
-/** Options every command that touches the state directory accepts. */
+/** Options every command accepts: where the config file and the state directory are. */
 export const pathOptions = {
+  config: { type: 'string' },
   'state-dir': { type: 'string' },
   'data-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `run` takes every setting as a flag. */
+export const settingOptions = {
+  ...pathOptions,
+  'interval-ms': { type: 'string' },
+  'buffer-max-samples': { type: 'string' },
+  'buffer-max-bytes': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  policy: { type: 'string' },
+} as const;
+
+/** Resolves the settings from parsed flags, the environment and the config file. */
+export function resolveFromArgs(values: Readonly<Record<string, unknown>>, io: CliIo): ResolvedConfig {
+  const flags: Record<string, string | undefined> = {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  for (const key of SETTING_KEYS) flags[key] = text(values[SETTINGS[key].flag]);
+  const settingFlags: SettingFlags = { ...flags, config: text(values.config) };
+  return resolveConfig({
+    flags: settingFlags,
+    env: io.env,
+    cwd: io.cwd,
+    ...(io.defaultConfigPath === undefined ? {} : { defaultConfigPath: io.defaultConfigPath }),
+  });
+}

@@ -51,12 +51,43 @@ describe('argument errors', () => {
   });
 });
 
+describe('config file', () => {
+  it('exits 2 naming the file and the unknown key', async () => {
+    const file = join(dir, 'agent.json');
+    await writeFile(file, JSON.stringify({ stateDir: dir, intervallMs: 1000 }));
+    const c = captureIo({ LABMGR_AGENT_CONFIG: file });
+    expect(await runCli(['status'], c.io)).toBe(2);
+    expect(c.stderr).toContain(`config file ${file}: unknown key "intervallMs"`);
+  });
+
+  it('exits 2 for a bad value in the file, and when --config names a missing file', async () => {
+    const file = join(dir, 'agent.json');
+    await writeFile(file, JSON.stringify({ logFormat: 'xml' }));
+    const c = captureIo();
+    expect(await runCli(['run', '--config', file], c.io)).toBe(2);
+    expect(c.stderr).toContain(`${file}: "logFormat" must be one of json, pretty (got "xml")`);
+    const missing = captureIo();
+    expect(await runCli(['status', '--config', join(dir, 'nope.json')], missing.io)).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read config file .*nope\.json \(ENOENT\)/);
+  });
+
+  it('takes the state dir from the config file', async () => {
+    const file = join(dir, 'agent.json');
+    await writeFile(file, JSON.stringify({ stateDir: 'state' }));
+    const c = captureIo();
+    expect(await runCli(['status', '--json', '--config', file], c.io)).toBe(2);
+    expect(JSON.parse(c.stdout).stateDir).toBe(join(dir, 'state'));
+  });
+});
+
 describe('help', () => {
   it.each([
     [['--help'], 'Usage: labmgr-agent <command>'],
     [['enroll', '--help'], 'Usage: labmgr-agent enroll'],
     [['run', '-h'], 'Usage: labmgr-agent run'],
     [['status', '--help'], 'Usage: labmgr-agent status'],
+    [['install-service', '--help'], 'Usage: labmgr-agent install-service'],
+    [['uninstall-service', '-h'], 'Usage: labmgr-agent uninstall-service'],
   ])('%j prints usage and exits 0', async (argv, text) => {
     const c = captureIo();
     expect(await runCli(argv, c.io)).toBe(0);
@@ -96,7 +127,10 @@ describe('status', () => {
       lastAckAt: now - 1000,
       lastSeq: 42,
       bufferedSamples: 1,
+      bufferedBytes: 4096,
       droppedSamples: 3,
+      intervalMs: 5000,
+      liveMode: { intervalMs: 1000, expiresAt: now + 60_000 },
       lastError: null,
     });
     const c = captureIo();
@@ -106,8 +140,11 @@ describe('status', () => {
     expect(c.stdout).toMatch(/agent: +running \(pid \d+/);
     expect(c.stdout).toContain('connected:    yes (ready)');
     expect(c.stdout).toContain('last ack:     41');
-    expect(c.stdout).toContain('buffered:     1 samples');
-    expect(c.stdout).toContain('dropped:      3 samples');
+    expect(c.stdout).toContain('buffered:     1 samples (4.0 KiB) waiting for ack');
+    expect(c.stdout).toContain('dropped:      3 samples in total');
+    expect(c.stdout).toContain('interval:     5000 ms');
+    expect(c.stdout).toMatch(/live mode: +every 1000 ms until \d{4}-/);
+    expect(c.stdout).toContain('certificate:  none (plain ws://)');
 
     const j = captureIo();
     expect(await runCli(['status', '--state-dir', dir, '--json'], j.io)).toBe(0);
@@ -135,12 +172,16 @@ describe('status', () => {
       lastAckAt: null,
       lastSeq: null,
       bufferedSamples: 0,
+      bufferedBytes: 0,
       droppedSamples: 0,
+      intervalMs: 5000,
+      liveMode: null,
       lastError: 'cannot reach relay',
     });
     const c = captureIo();
     expect(await runCli(['status', '--state-dir', dir], c.io)).toBe(0);
     expect(c.stdout).toContain('agent:        not running');
+    expect(c.stdout).toContain('live mode:    off');
     expect(c.stdout).toContain('last error:   cannot reach relay');
   });
 });

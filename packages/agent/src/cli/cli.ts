@@ -2,15 +2,19 @@ import { ConfigError } from '../config/config.js';
 import { AGENT_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import { enrollCommand } from './enroll.command.js';
+import { installServiceCommand } from './install-service.command.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { runCommand } from './run.command.js';
 import { statusCommand } from './status.command.js';
+import { uninstallServiceCommand } from './uninstall-service.command.js';
 import { MAIN_USAGE } from './usage.js';
 
 const commands: Readonly<Record<string, Command>> = {
   enroll: enrollCommand,
   run: runCommand,
   status: statusCommand,
+  'install-service': installServiceCommand,
+  'uninstall-service': uninstallServiceCommand,
 };
 
 /** Runs one `labmgr-agent` invocation and returns its exit code. */

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type EnrollRequest, EnrollResponse } from '@labmgr/protocol';
-import { resolveStateDir } from '../config/config.js';
 import { errorBodyMessage } from '../http/error-body.js';
+import { postJson, RequestTimeoutError } from '../http/post-json.js';
+import { CertificateError, normalizeFingerprint } from '../http/tls-pin.js';
 import { loadAgentState, saveAgentState, stateFilePath } from '../state/agent-state.js';
-import { parseOrUsage, pathOptions, required, UsageError } from './args.js';
+import { parseOrUsage, pathOptions, required, resolveFromArgs, UsageError } from './args.js';
 import { type Command, ExitCode } from './io.js';
 import { ENROLL_USAGE } from './usage.js';
 
@@ -17,7 +18,12 @@ export const enrollCommand: Command = {
     const { values } = parseOrUsage(() =>
       parseArgs({
         args,
-        options: { ...pathOptions, server: { type: 'string' }, token: { type: 'string' } },
+        options: {
+          ...pathOptions,
+          server: { type: 'string' },
+          token: { type: 'string' },
+          fingerprint: { type: 'string' },
+        },
         strict: true,
       }),
     );
@@ -25,35 +31,48 @@ export const enrollCommand: Command = {
       io.stdout(ENROLL_USAGE);
       return ExitCode.ok;
     }
-    const serverUrl = parseServerUrl(required(values.server, '--server'));
+    const server = parseServerUrl(required(values.server, '--server'));
     const token = required(values.token, '--token');
-    const stateDir = resolveStateDir(
-      { stateDir: values['state-dir'], dataDir: values['data-dir'] },
-      io.env,
-      io.cwd,
-    );
+    const pin = parsePin(values.fingerprint, server);
+    const { stateDir } = resolveFromArgs(values, io).settings;
 
-    const result = await requestEnrollment(serverUrl, {
-      token,
-      hostname: hostname().slice(0, 253) || 'localhost',
-    });
+    const result = await requestEnrollment(
+      server,
+      { token, hostname: hostname().slice(0, 253) || 'localhost' },
+      pin,
+    );
     if (!result.ok) {
       io.stderr(`enroll failed: ${result.message}`);
       return ExitCode.failed;
     }
+    // The server names the certificate its relay presents; what was pinned
+    // for this first contact is the fallback when it names none.
+    const returned = result.value.serverCertFingerprint;
+    const serverCertFingerprint = returned === null ? pin : normalizeFingerprint(returned);
+    if (serverCertFingerprint === null && returned !== null) {
+      io.stderr(`enroll failed: the server returned an invalid certificate fingerprint ("${returned}")`);
+      return ExitCode.failed;
+    }
     const previous = await loadAgentState(stateDir).catch(() => null);
     if (previous) io.stderr(`replacing the previous enrollment (computer ${previous.computerId})`);
-    await saveAgentState(stateDir, { ...result.value, serverUrl, enrolledAt: new Date().toISOString() });
+    const serverUrl = server.href.replace(/\/+$/, '');
+    await saveAgentState(stateDir, {
+      ...result.value,
+      serverCertFingerprint,
+      serverUrl,
+      enrolledAt: new Date().toISOString(),
+    });
     io.stderr(
-      `enrolled with ${serverUrl}; relay ${result.value.relayUrl}; state in ${stateFilePath(stateDir)}`,
+      `enrolled with ${serverUrl}; relay ${result.value.relayUrl}` +
+        `${serverCertFingerprint ? `; certificate pinned (${serverCertFingerprint})` : ''}; state in ${stateFilePath(stateDir)}`,
     );
     io.stdout(result.value.computerId);
     return ExitCode.ok;
   },
 };
 
-/** Accepts http(s) URLs only and drops trailing slashes, so `${base}/api/v1/...` is well-formed. */
-function parseServerUrl(raw: string): string {
+/** Accepts http(s) URLs only. */
+function parseServerUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -63,36 +82,48 @@ function parseServerUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--server must be an http:// or https:// URL (got "${raw}")`);
   }
-  return url.href.replace(/\/+$/, '');
+  return url;
+}
+
+function parsePin(raw: string | undefined, server: URL): string | null {
+  if (raw === undefined) return null;
+  const pin = normalizeFingerprint(raw);
+  if (pin === null) {
+    throw new UsageError(
+      '--fingerprint must be a SHA-256 certificate fingerprint: 64 hex digits, colons optional',
+    );
+  }
+  if (server.protocol !== 'https:') throw new UsageError('--fingerprint needs an https:// --server');
+  return pin;
 }
 
 type EnrollResult = { ok: true; value: EnrollResponse } | { ok: false; message: string };
 
 /** POSTs the token; every way this can fail becomes one human-readable message. */
-export async function requestEnrollment(serverUrl: string, request: EnrollRequest): Promise<EnrollResult> {
-  const url = `${serverUrl}/api/v1/agents/enroll`;
-  let res: Response;
-  let text: string;
+export async function requestEnrollment(
+  server: URL,
+  request: EnrollRequest,
+  pin: string | null,
+): Promise<EnrollResult> {
+  const base = server.href.replace(/\/+$/, '');
+  let res: Awaited<ReturnType<typeof postJson>>;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(ENROLL_TIMEOUT_MS),
+    res = await postJson(new URL(`${base}/api/v1/agents/enroll`), request, {
+      timeoutMs: ENROLL_TIMEOUT_MS,
+      pin,
     });
-    text = await res.text();
   } catch (err) {
-    return { ok: false, message: `cannot reach ${serverUrl}: ${networkReason(err)}` };
+    return { ok: false, message: failureMessage(base, err) };
   }
-  if (!res.ok) {
+  if (res.status < 200 || res.status > 299) {
     return {
       ok: false,
-      message: errorBodyMessage(text) ?? `server answered HTTP ${res.status} ${res.statusText}`.trim(),
+      message: errorBodyMessage(res.body) ?? `server answered HTTP ${res.status} ${res.statusText}`.trim(),
     };
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(res.body);
   } catch {
     return { ok: false, message: `server answered HTTP ${res.status} with a body that is not JSON` };
   }
@@ -107,14 +138,17 @@ export async function requestEnrollment(serverUrl: string, request: EnrollReques
   return { ok: true, value: parsed.data };
 }
 
-/** fetch hides the useful part (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
-function networkReason(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError')
-    return `no answer within ${ENROLL_TIMEOUT_MS / 1000} s`;
-  const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof Error)
-    return 'code' in cause && typeof cause.code === 'string'
-      ? `${cause.code} (${cause.message})`
-      : cause.message;
-  return err instanceof Error ? err.message : String(err);
+function failureMessage(base: string, err: unknown): string {
+  if (err instanceof CertificateError && err.reason === 'untrusted') {
+    return (
+      `refusing ${base}: ${err.message}. If this server uses its own certificate, compare that ` +
+      'fingerprint with the one its administrator gives you and pass it with --fingerprint SHA256'
+    );
+  }
+  if (err instanceof CertificateError) return `refusing ${base}: ${err.message}`;
+  if (err instanceof RequestTimeoutError) return `cannot reach ${base}: ${err.message}`;
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
+    return `cannot reach ${base}: ${err.code} (${err.message})`;
+  }
+  return `cannot reach ${base}: ${err instanceof Error ? err.message : String(err)}`;
 }

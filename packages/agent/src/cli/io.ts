@@ -4,6 +4,8 @@ import type { Env } from '../config/config.js';
 export interface CliIo {
   readonly env: Env;
   readonly cwd: string;
+  /** Where the config file is looked for when none is named. @default '/etc/labmgr/agent.json' */
+  readonly defaultConfigPath?: string;
   stdout(text: string): void;
   stderr(text: string): void;
 }

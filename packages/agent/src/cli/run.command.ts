@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { SeqAllocator } from '../buffer/seq-allocator.js';
+import { openSampleBuffer } from '../buffer/open-buffer.js';
 import { createCollector } from '../collectors/create-collector.js';
-import { resolveIntervalMs, resolveLogLevel, resolveStateDir } from '../config/config.js';
+import { CommandService, loadPolicy, PolicyFileError } from '../commands/index.js';
 import { createLogger } from '../logging/logger.js';
 import { AgentRunner } from '../run/agent-runner.js';
 import { loadAgentState, StateFileError } from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
-import { parseOrUsage, pathOptions } from './args.js';
+import { parseOrUsage, resolveFromArgs, settingOptions } from './args.js';
 import { type Command, ExitCode } from './io.js';
 import { RUN_USAGE } from './usage.js';
 
@@ -14,20 +14,13 @@ import { RUN_USAGE } from './usage.js';
 export const runCommand: Command = {
   usage: RUN_USAGE,
   async run(args, io) {
-    const { values } = parseOrUsage(() =>
-      parseArgs({ args, options: { ...pathOptions, 'interval-ms': { type: 'string' } }, strict: true }),
-    );
+    const { values } = parseOrUsage(() => parseArgs({ args, options: settingOptions, strict: true }));
     if (values.help) {
       io.stdout(RUN_USAGE);
       return ExitCode.ok;
     }
-    const stateDir = resolveStateDir(
-      { stateDir: values['state-dir'], dataDir: values['data-dir'] },
-      io.env,
-      io.cwd,
-    );
-    const intervalMs = resolveIntervalMs(values['interval-ms'], io.env);
-    const level = resolveLogLevel(io.env);
+    const { settings, configFile } = resolveFromArgs(values, io);
+    const { stateDir } = settings;
 
     let state: Awaited<ReturnType<typeof loadAgentState>>;
     try {
@@ -45,20 +38,51 @@ export const runCommand: Command = {
       return ExitCode.usage;
     }
 
-    const log = createLogger(level);
+    const log = createLogger(settings.logLevel, undefined, settings.logFormat);
+    if (configFile) log.info({ configFile }, 'settings read from config file');
+    let policy: Awaited<ReturnType<typeof loadPolicy>>;
+    try {
+      policy = await loadPolicy(settings.policyFile);
+    } catch (err) {
+      if (!(err instanceof PolicyFileError)) throw err;
+      io.stderr(`cannot start: ${err.message}`);
+      return ExitCode.usage;
+    }
+    const { seq, store } = await openSampleBuffer(stateDir, {
+      log: log.child({ component: 'buffer' }),
+      maxSamples: settings.bufferMaxSamples,
+      maxBytes: settings.bufferMaxBytes,
+    });
+    let commands: CommandService | undefined;
     const runner = new AgentRunner({
       state,
       stateDir,
-      intervalMs,
+      intervalMs: settings.intervalMs,
       log,
       agentVersion: AGENT_VERSION,
       collector: await createCollector(),
-      seq: await SeqAllocator.open(stateDir, { log }),
+      seq,
+      store,
+      commands: (send) => {
+        commands = new CommandService({
+          stateDir,
+          computerId: state.computerId,
+          commandPublicKey: state.commandPublicKey,
+          policy,
+          send,
+          logger: log.child({ component: 'commands' }),
+        });
+        return commands;
+      },
     });
     await runner.start();
     const signal = await shutdownSignal();
     log.info({ signal }, 'shutting down');
+    // Commands first, so the results of the ones it kills still go out while connected.
+    await commands?.close();
     await runner.stop();
+    // Last: the clean-shutdown marker lets the next start continue numbering without a gap.
+    store.close();
     return ExitCode.ok;
   },
 };

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { resolveStateDir } from '../config/config.js';
 import { type AgentState, loadAgentState } from '../state/agent-state.js';
 import { type RunStatus, readRunStatus } from '../state/run-status.js';
-import { parseOrUsage, pathOptions } from './args.js';
+import { parseOrUsage, pathOptions, resolveFromArgs } from './args.js';
 import { type Command, ExitCode } from './io.js';
 import { STATUS_USAGE } from './usage.js';
 
@@ -20,11 +19,7 @@ export const statusCommand: Command = {
       io.stdout(STATUS_USAGE);
       return ExitCode.ok;
     }
-    const stateDir = resolveStateDir(
-      { stateDir: values['state-dir'], dataDir: values['data-dir'] },
-      io.env,
-      io.cwd,
-    );
+    const { stateDir } = resolveFromArgs(values, io).settings;
     let state: AgentState | null = null;
     let problem: string | null = null;
     try {
@@ -68,6 +63,7 @@ function toJson(
     computerId: state?.computerId ?? null,
     serverUrl: state?.serverUrl ?? null,
     relayUrl: state?.relayUrl ?? null,
+    serverCertFingerprint: state?.serverCertFingerprint ?? null,
     enrolledAt: state?.enrolledAt ?? null,
     running,
     run,
@@ -94,6 +90,7 @@ function toText(
     `computer id:  ${state.computerId}`,
     `server:       ${state.serverUrl}`,
     `relay:        ${state.relayUrl}`,
+    `certificate:  ${certificateLine(state)}`,
     `enrolled at:  ${state.enrolledAt}`,
     `state dir:    ${stateDir}`,
   ];
@@ -108,8 +105,19 @@ function toText(
     `connected:    ${run.connected ? 'yes' : 'no'} (${run.state})`,
     `last ack:     ${run.lastAckSeq ?? '-'} at ${at(run.lastAckAt)}`,
     `last sample:  ${run.lastSeq ?? '-'}`,
-    `buffered:     ${run.bufferedSamples} samples waiting for ack`,
-    `dropped:      ${run.droppedSamples} samples (buffer overflow)`,
+    `buffered:     ${run.bufferedSamples} samples (${kib(run.bufferedBytes)}) waiting for ack`,
+    `dropped:      ${run.droppedSamples} samples in total (buffer overflow)`,
+    `interval:     ${run.intervalMs} ms`,
+    `live mode:    ${run.liveMode ? `every ${run.liveMode.intervalMs} ms until ${at(run.liveMode.expiresAt)}` : 'off'}`,
     ...(run.lastError ? [`last error:   ${run.lastError}`] : []),
   ].join('\n');
+}
+
+function certificateLine(state: AgentState): string {
+  if (state.serverCertFingerprint) return `pinned, SHA-256 ${state.serverCertFingerprint}`;
+  return state.relayUrl.startsWith('wss:') ? 'verified against the system CAs' : 'none (plain ws://)';
+}
+
+function kib(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyPercent, cpuMetrics, parseProcStat } from './cpu.js';
+import { busyPercent, cpuMetrics, jiffies, parseProcStat, stateShares } from './cpu.js';
 
 // Captured from a 4-thread Debian 12 machine, trimmed after `softirq`.
 const STAT_T0 = `cpu  24282 120 4950 109793 526 0 128 23 0 0
@@ -29,16 +29,21 @@ describe('parseProcStat', () => {
     const stat = parseProcStat(STAT_T0);
     expect(stat.cores.size).toBe(4);
     expect(stat.bootTimeSec).toBe(1_714_550_400);
-    // busy = user + nice + system + irq + softirq + steal; idle and iowait are not busy.
+    // nice folds into user, irq and softirq into system; guest columns are already in user.
     expect(stat.total).toEqual({
-      busy: 24282 + 120 + 4950 + 128 + 23,
+      user: 24282 + 120,
+      system: 4950 + 0 + 128,
+      iowait: 526,
+      idle: 109793,
+      steal: 23,
       total: 24282 + 120 + 4950 + 109793 + 526 + 128 + 23,
     });
   });
 
   it('tolerates an empty or truncated file', () => {
-    expect(parseProcStat('')).toEqual({ total: { busy: 0, total: 0 }, cores: new Map(), bootTimeSec: null });
-    expect(parseProcStat('cpu  1 2').total).toEqual({ busy: 3, total: 3 });
+    const zero = { user: 0, system: 0, iowait: 0, idle: 0, steal: 0, total: 0 };
+    expect(parseProcStat('')).toEqual({ total: zero, cores: new Map(), bootTimeSec: null });
+    expect(parseProcStat('cpu  1 2').total).toEqual({ ...zero, user: 3, total: 3 });
   });
 });
 
@@ -47,11 +52,28 @@ describe('cpuMetrics', () => {
     const cpu = cpuMetrics(parseProcStat(STAT_T0), parseProcStat(STAT_T1));
     expect(cpu.percent).toBeCloseTo((250 / 450) * 100, 2);
     expect(cpu.perCore).toEqual([100, 0, 50]);
+    // Total: 250 user ticks and 200 idle ticks out of 450.
+    expect(cpu.times).toEqual({ user: 55.56, system: 0, iowait: 0, idle: 44.44, steal: 0 });
+    expect(cpu.perCoreTimes).toEqual([
+      { user: 100, system: 0, iowait: 0, idle: 0, steal: 0 },
+      { user: 0, system: 0, iowait: 0, idle: 100, steal: 0 },
+      { user: 50, system: 0, iowait: 0, idle: 50, steal: 0 },
+    ]);
+  });
+
+  it('splits time by state, counting iowait as not busy and steal as busy', () => {
+    const prev = jiffies(100, 100, 100, 100, 100);
+    const cur = jiffies(110, 120, 130, 130, 110);
+    expect(stateShares(prev, cur)).toEqual({ user: 10, system: 20, iowait: 30, idle: 30, steal: 10 });
+    expect(busyPercent(prev, cur)).toBe(40);
   });
 
   it('reports 0 when no time passed, counters went backwards or a core is new', () => {
-    expect(busyPercent({ busy: 5, total: 10 }, { busy: 5, total: 10 })).toBe(0);
-    expect(busyPercent({ busy: 50, total: 100 }, { busy: 10, total: 200 })).toBe(0);
-    expect(busyPercent(undefined, { busy: 5, total: 10 })).toBe(0);
+    const a = jiffies(5, 0, 0, 5, 0);
+    expect(busyPercent(a, a)).toBe(0);
+    expect(busyPercent(jiffies(50, 0, 0, 50, 0), jiffies(10, 0, 0, 190, 0))).toBe(0);
+    expect(busyPercent(undefined, a)).toBe(0);
+    expect(stateShares(undefined, a)).toEqual({ user: 0, system: 0, iowait: 0, idle: 100, steal: 0 });
+    expect(stateShares(a, a).idle).toBe(100);
   });
 });

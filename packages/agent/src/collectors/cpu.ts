@@ -1,73 +1,130 @@
-import type { MetricSample } from '@labmgr/protocol';
+import type { CpuMetrics, CpuTimes } from '@labmgr/protocol';
 import { round2 } from './limits.js';
 
-/** Cumulative CPU time in jiffies: `busy` of `total`. */
-export interface CpuTimes {
-  readonly busy: number;
+/**
+ * Cumulative CPU time of one CPU line of /proc/stat, in clock ticks, folded
+ * into the states the protocol reports. `total` is their sum.
+ */
+export interface CpuJiffies {
+  readonly user: number;
+  readonly system: number;
+  readonly iowait: number;
+  readonly idle: number;
+  readonly steal: number;
   readonly total: number;
 }
 
 export interface ProcStat {
-  readonly total: CpuTimes;
+  readonly total: CpuJiffies;
   /** Keyed by core number (`cpu3` → 3); offline cores are absent. */
-  readonly cores: ReadonlyMap<number, CpuTimes>;
+  readonly cores: ReadonlyMap<number, CpuJiffies>;
   /** `btime`: boot time in seconds since the epoch. */
   readonly bootTimeSec: number | null;
 }
 
+const ZERO: CpuJiffies = { user: 0, system: 0, iowait: 0, idle: 0, steal: 0, total: 0 };
+
 /**
  * Parses /proc/stat. Columns: user nice system idle iowait irq softirq steal
- * guest guest_nice. guest time is already counted in user, so it is left out
- * of the total; idle and iowait are the not-busy part.
+ * guest guest_nice. guest time is already counted in user (and guest_nice in
+ * nice), so the last two are left out of the total. Only the leading `cpu`
+ * lines and `btime` are read: the file's `intr` line alone can hold
+ * thousands of numbers, and this runs every sample.
  */
 export function parseProcStat(text: string): ProcStat {
-  let total: CpuTimes = { busy: 0, total: 0 };
-  const cores = new Map<number, CpuTimes>();
-  let bootTimeSec: number | null = null;
-  for (const line of text.split('\n')) {
-    // The `intr` and `softirq` lines hold thousands of numbers: skip before splitting.
-    if (!line.startsWith('cpu') && !line.startsWith('btime')) continue;
-    const [key, ...rest] = line.trim().split(/\s+/);
-    if (key === 'cpu') total = toTimes(rest);
-    else if (key?.startsWith('cpu')) {
-      const id = Number(key.slice(3));
-      if (Number.isInteger(id)) cores.set(id, toTimes(rest));
-    } else if (key === 'btime') {
-      const value = Number(rest[0]);
-      bootTimeSec = Number.isFinite(value) ? value : null;
-    }
+  let total = ZERO;
+  const cores = new Map<number, CpuJiffies>();
+  let pos = 0;
+  while (text.startsWith('cpu', pos)) {
+    const end = text.indexOf('\n', pos);
+    const line = text.slice(pos, end < 0 ? text.length : end);
+    const space = line.indexOf(' ');
+    const id = line.slice(3, space < 0 ? line.length : space);
+    const columns = space < 0 ? [] : line.slice(space).trim().split(/ +/);
+    if (id === '') total = toJiffies(columns);
+    else if (/^\d+$/.test(id)) cores.set(Number(id), toJiffies(columns));
+    if (end < 0) break;
+    pos = end + 1;
   }
-  return { total, cores, bootTimeSec };
+  const at = text.indexOf('btime ', pos);
+  const btime = at < 0 ? Number.NaN : Number.parseInt(text.slice(at + 6, at + 26), 10);
+  return { total, cores, bootTimeSec: Number.isFinite(btime) ? btime : null };
 }
 
-function toTimes(columns: string[]): CpuTimes {
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = columns
-    .slice(0, 8)
-    .map((c) => {
-      const n = Number(c);
-      return Number.isFinite(n) ? n : 0;
-    });
-  const all = user + nice + system + idle + iowait + irq + softirq + steal;
-  return { busy: all - idle - iowait, total: all };
+/** Folds the kernel's states into the protocol's: nice is user time, irq and softirq are system time. */
+export function toJiffies(columns: readonly string[]): CpuJiffies {
+  const n = (i: number) => {
+    const v = Number(columns[i]);
+    return Number.isFinite(v) && v > 0 ? v : 0;
+  };
+  return jiffies(n(0) + n(1), n(2) + n(5) + n(6), n(4), n(3), n(7));
+}
+
+export function jiffies(
+  user: number,
+  system: number,
+  iowait: number,
+  idle: number,
+  steal: number,
+): CpuJiffies {
+  return { user, system, iowait, idle, steal, total: user + system + iowait + idle + steal };
 }
 
 /** Busy share between two readings, 0–100; 0 when no time passed or counters went backwards. */
-export function busyPercent(prev: CpuTimes | undefined, cur: CpuTimes): number {
+export function busyPercent(prev: CpuJiffies | undefined, cur: CpuJiffies): number {
   if (!prev) return 0;
   const total = cur.total - prev.total;
-  const busy = cur.busy - prev.busy;
+  const busy = cur.total - cur.idle - cur.iowait - (prev.total - prev.idle - prev.iowait);
   if (total <= 0 || busy < 0) return 0;
   return round2(Math.min(100, (busy / total) * 100));
 }
 
-/** CPU metrics between two /proc/stat readings, per core in core-number order. */
-export function cpuMetrics(prev: ProcStat, cur: ProcStat): MetricSample['cpu'] {
-  const ids = [...cur.cores.keys()].sort((a, b) => a - b);
+const IDLE_TIMES: CpuTimes = { user: 0, system: 0, iowait: 0, idle: 100, steal: 0 };
+
+/**
+ * Share of each state between two readings. A counter that went backwards
+ * (a core taken offline and back, which resets its line) counts as 0, and an
+ * interval without ticks (no previous reading) reads as idle.
+ */
+export function stateShares(prev: CpuJiffies | undefined, cur: CpuJiffies): CpuTimes {
+  if (!prev) return IDLE_TIMES;
+  const user = Math.max(0, cur.user - prev.user);
+  const system = Math.max(0, cur.system - prev.system);
+  const iowait = Math.max(0, cur.iowait - prev.iowait);
+  const idle = Math.max(0, cur.idle - prev.idle);
+  const steal = Math.max(0, cur.steal - prev.steal);
+  const total = user + system + iowait + idle + steal;
+  if (total <= 0) return IDLE_TIMES;
+  const share = (ticks: number) => round2(Math.min(100, (ticks / total) * 100));
   return {
-    percent: busyPercent(prev.total, cur.total),
-    perCore: ids.flatMap((id) => {
-      const now = cur.cores.get(id);
-      return now ? [busyPercent(prev.cores.get(id), now)] : [];
-    }),
+    user: share(user),
+    system: share(system),
+    iowait: share(iowait),
+    idle: share(idle),
+    steal: share(steal),
   };
+}
+
+/** CPU metrics between two readings of all cores together and of each core, in core order. */
+export function cpuMetricsFrom(
+  prevTotal: CpuJiffies | undefined,
+  curTotal: CpuJiffies,
+  cores: ReadonlyArray<readonly [CpuJiffies | undefined, CpuJiffies]>,
+): CpuMetrics {
+  return {
+    percent: busyPercent(prevTotal, curTotal),
+    perCore: cores.map(([prev, cur]) => busyPercent(prev, cur)),
+    times: stateShares(prevTotal, curTotal),
+    perCoreTimes: cores.map(([prev, cur]) => stateShares(prev, cur)),
+  };
+}
+
+/** CPU metrics between two /proc/stat readings, per core in core-number order. */
+export function cpuMetrics(prev: ProcStat, cur: ProcStat): CpuMetrics {
+  const ids = [...cur.cores.keys()].sort((a, b) => a - b);
+  const pairs = ids.flatMap((id): Array<readonly [CpuJiffies | undefined, CpuJiffies]> => {
+    const now = cur.cores.get(id);
+    return now ? [[prev.cores.get(id), now]] : [];
+  });
+  return cpuMetricsFrom(prev.total, cur.total, pairs);
 }

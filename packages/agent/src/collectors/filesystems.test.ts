@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { measureFilesystems, parseMounts, selectRealFilesystems } from './filesystems.js';
+import {
+  mayHang,
+  measureFilesystems,
+  parseMounts,
+  selectRealFilesystems,
+  usageFromStatfs,
+} from './filesystems.js';
 
 // A desktop with snaps, a Docker container, a bind mount, NFS home dirs and a USB stick.
 const MOUNTS = `sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0
@@ -49,6 +55,33 @@ describe('selectRealFilesystems', () => {
   });
 });
 
+describe('mayHang', () => {
+  it('sends network and FUSE filesystems through the thread pool, local disks not', () => {
+    const hangs = selectRealFilesystems(parseMounts(MOUNTS)).filter(mayHang);
+    expect(hangs.map((e) => e.fsType)).toEqual(['nfs4']);
+    expect(mayHang({ device: 'host:/', mount: '/mnt/x', fsType: 'fuse.sshfs' })).toBe(true);
+  });
+});
+
+describe('usageFromStatfs', () => {
+  it('computes sizes and inodes as df and df -i do', () => {
+    // ext4, 4 KiB blocks; bavail (not used here) would be lower than bfree by the reserved blocks.
+    expect(usageFromStatfs({ bsize: 4096, blocks: 1000, bfree: 400, files: 640, ffree: 600 })).toEqual({
+      totalBytes: 4_096_000,
+      usedBytes: 600 * 4096,
+      inodesTotal: 640,
+      inodesUsed: 40,
+    });
+  });
+
+  it('reports 0 inodes where the filesystem has none (btrfs, vfat)', () => {
+    expect(usageFromStatfs({ bsize: 4096, blocks: 10, bfree: 5, files: 0, ffree: 0 })).toMatchObject({
+      inodesTotal: 0,
+      inodesUsed: 0,
+    });
+  });
+});
+
 describe('measureFilesystems', () => {
   it('measures a real mount and leaves out one that cannot be measured', async () => {
     const result = await measureFilesystems(
@@ -61,6 +94,12 @@ describe('measureFilesystems', () => {
     expect(result.map((r) => r.mount)).toEqual(['/']);
     expect(result[0]?.totalBytes).toBeGreaterThan(0);
     expect(result[0]?.usedBytes).toBeLessThanOrEqual(result[0]?.totalBytes ?? 0);
+    expect(result[0]?.inodesUsed).toBeLessThanOrEqual(result[0]?.inodesTotal ?? 0);
+  });
+
+  it('measures a possibly hanging mount asynchronously', async () => {
+    const [nfs] = await measureFilesystems([{ device: 'srv:/', mount: '/', fsType: 'nfs4' }], new Set());
+    expect(nfs?.totalBytes).toBeGreaterThan(0);
   });
 
   it('skips mounts already known to hang', async () => {

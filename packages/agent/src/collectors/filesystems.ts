@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 
 export interface MountEntry {
@@ -9,6 +10,9 @@ export interface MountEntry {
 export interface FilesystemUsage extends MountEntry {
   readonly totalBytes: number;
   readonly usedBytes: number;
+  /** 0 (and `inodesUsed` 0) where the filesystem has no inode table (btrfs reports 0, vfat none). */
+  readonly inodesTotal: number;
+  readonly inodesUsed: number;
 }
 
 /**
@@ -93,41 +97,91 @@ function isReal({ device, mount, fsType }: MountEntry): boolean {
   return device.startsWith('/');
 }
 
+/** The subset of `fs.StatFs` the usage figures need. */
+export interface StatfsFigures {
+  readonly bsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly files: number;
+  readonly ffree: number;
+}
+
+/**
+ * df's arithmetic: used = blocks − free (the root-reserved blocks count as
+ * neither used nor available, as in `df`'s Size and Used columns), and
+ * likewise for inodes (`df -i`).
+ */
+export function usageFromStatfs(s: StatfsFigures): Omit<FilesystemUsage, keyof MountEntry> {
+  const inodesTotal = Math.max(s.files, 0);
+  return {
+    totalBytes: s.blocks * s.bsize,
+    usedBytes: Math.max(0, (s.blocks - s.bfree) * s.bsize),
+    inodesTotal,
+    inodesUsed: inodesTotal > 0 ? Math.max(0, inodesTotal - Math.max(0, s.ffree)) : 0,
+  };
+}
+
 /** A hung NFS server blocks statfs for minutes; a sample must not wait for it. */
 const STATFS_TIMEOUT_MS = 2000;
 
 /**
+ * Filesystems whose statfs may wait on something other than this machine's
+ * memory: a network server or a FUSE daemon. Local disk filesystems answer
+ * statfs from in-memory superblock counters.
+ */
+export function mayHang({ fsType }: MountEntry): boolean {
+  return NETWORK_FS.has(fsType) || fsType.startsWith('fuse');
+}
+
+/**
  * Measures each filesystem with statfs (df's arithmetic: used = blocks − free).
- * A mount that fails or times out is left out of this sample; one that timed
- * out is remembered in `stuck` and skipped from then on, since each hung call
- * ties up one of libuv's four threads.
+ * Local filesystems are measured synchronously: the call returns in about a
+ * microsecond, while the thread-pool round trip of the asynchronous one costs
+ * tens of microseconds of CPU per filesystem per sample. Those that may hang
+ * go through the thread pool with a timeout; a mount that fails or times out
+ * is left out of this sample, and one that timed out is remembered in `stuck`
+ * and skipped from then on, since each hung call ties up one of libuv's four
+ * threads.
  */
 export async function measureFilesystems(
   entries: readonly MountEntry[],
   stuck: Set<string>,
 ): Promise<FilesystemUsage[]> {
-  const results = await Promise.all(
-    entries.map(async (entry): Promise<FilesystemUsage | null> => {
-      if (stuck.has(entry.mount)) return null;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), STATFS_TIMEOUT_MS);
-      });
-      try {
-        const stats = await Promise.race([statfs(entry.mount), timeout]);
-        if (stats === 'timeout') {
-          stuck.add(entry.mount);
-          return null;
-        }
-        const totalBytes = stats.blocks * stats.bsize;
-        const usedBytes = Math.max(0, (stats.blocks - stats.bfree) * stats.bsize);
-        return { ...entry, totalBytes, usedBytes };
-      } catch {
-        return null;
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
+  let anyAsync = false;
+  const slots = entries.map((entry) => {
+    if (stuck.has(entry.mount)) return null;
+    if (!mayHang(entry)) return measureSync(entry);
+    anyAsync = true;
+    return measureAsync(entry, stuck);
+  });
+  // Most machines have no network mount: then no promise, timer or thread-pool trip at all.
+  const results = anyAsync ? await Promise.all(slots) : slots.map((s) => (s instanceof Promise ? null : s));
   return results.filter((r): r is FilesystemUsage => r !== null && r.totalBytes > 0);
+}
+
+function measureSync(entry: MountEntry): FilesystemUsage | null {
+  try {
+    return { ...entry, ...usageFromStatfs(statfsSync(entry.mount)) };
+  } catch {
+    return null;
+  }
+}
+
+async function measureAsync(entry: MountEntry, stuck: Set<string>): Promise<FilesystemUsage | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STATFS_TIMEOUT_MS);
+  });
+  try {
+    const stats = await Promise.race([statfs(entry.mount), timeout]);
+    if (stats === 'timeout') {
+      stuck.add(entry.mount);
+      return null;
+    }
+    return { ...entry, ...usageFromStatfs(stats) };
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }

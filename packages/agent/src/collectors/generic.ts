@@ -17,7 +17,8 @@ import { parse } from 'node:path';
 import type { Inventory, MetricSample, NetworkInterfaceInfo } from '@labmgr/protocol';
 import { AGENT_VERSION } from '../version.js';
 import type { Collector } from './collector.js';
-import { busyPercent, type CpuTimes } from './cpu.js';
+import { type CpuJiffies, cpuMetricsFrom, jiffies } from './cpu.js';
+import { usageFromStatfs } from './filesystems.js';
 import { resolveFqdn } from './fqdn.js';
 import { capList, clip } from './limits.js';
 
@@ -25,11 +26,14 @@ import { capList, clip } from './limits.js';
  * Fallback for platforms without a dedicated collector, built on Node's `os`
  * module only. UNTESTED on Windows and macOS: it compiles and runs on Linux,
  * but the figures there have not been checked against the native tools.
- * Known gaps: no swap, no network rates, no disks, no process count, no
- * logged-in users, only the filesystem holding the working directory.
+ * Known gaps: no swap, no cached/buffers memory, no iowait or steal time
+ * (`os.cpus()` has neither), no network or disk rates, no temperatures, no
+ * process count or top processes, no logged-in users, only the filesystem
+ * holding the working directory. A native Windows/macOS collector (the
+ * `systeminformation` package is the usual route) would fill these.
  */
 export class GenericCollector implements Collector {
-  private prevCpus: CpuTimes[] = cpus().map(toTimes);
+  private prevCpus: CpuJiffies[] = cpus().map(toJiffies);
   /** Fixed at start: recomputing from uptime would wobble and look like an inventory change. */
   private readonly bootTime = Math.round(Date.now() - uptime() * 1000);
   private fqdn: Promise<string | null> | undefined;
@@ -37,9 +41,12 @@ export class GenericCollector implements Collector {
   constructor(private readonly agentVersion: string = AGENT_VERSION) {}
 
   async sample(): Promise<MetricSample> {
-    const now = cpus().map(toTimes);
-    const perCore = now.map((cur, i) => busyPercent(this.prevCpus[i], cur));
-    const total = busyPercent(sum(this.prevCpus), sum(now));
+    const now = cpus().map(toJiffies);
+    const cpu = cpuMetricsFrom(
+      sum(this.prevCpus),
+      sum(now),
+      now.map((cur, i) => [this.prevCpus[i], cur] as const),
+    );
     this.prevCpus = now;
     const [a = 0, b = 0, c = 0] = loadavg();
     const memTotal = totalmem();
@@ -47,21 +54,29 @@ export class GenericCollector implements Collector {
     const root = await rootFilesystem();
     return {
       at: Date.now(),
-      cpu: { percent: total, perCore: capList(perCore, 1024) },
+      cpu: {
+        ...cpu,
+        perCore: capList(cpu.perCore, 1024),
+        perCoreTimes: capList(cpu.perCoreTimes, 1024),
+      },
       load: [a, b, c],
       memory: {
         totalBytes: memTotal,
         usedBytes: memTotal - memFree,
         availableBytes: memFree,
+        cachedBytes: 0,
+        buffersBytes: 0,
         swapTotalBytes: 0,
         swapUsedBytes: 0,
       },
-      filesystems: root
-        ? [{ mount: root.mount, fsType: 'unknown', totalBytes: root.totalBytes, usedBytes: root.usedBytes }]
-        : [],
+      filesystems: root ? [{ ...root, fsType: 'unknown' }] : [],
+      disks: [],
       network: [],
+      temperatures: [],
       uptimeSec: Math.max(0, uptime()),
       processCount: 0,
+      topProcesses: { byCpu: [], byMemory: [] },
+      loggedInUserCount: 0,
     };
   }
 
@@ -101,28 +116,32 @@ export class GenericCollector implements Collector {
   }
 }
 
-function toTimes(cpu: CpuInfo): CpuTimes {
+/** `os.cpus()` times are milliseconds; only their ratios matter. */
+function toJiffies(cpu: CpuInfo): CpuJiffies {
   const { user, nice, sys, idle, irq } = cpu.times;
-  const total = user + nice + sys + idle + irq;
-  return { busy: total - idle, total };
+  return jiffies(user + nice, sys + irq, 0, idle, 0);
 }
 
-function sum(times: readonly CpuTimes[]): CpuTimes {
-  return times.reduce((acc, t) => ({ busy: acc.busy + t.busy, total: acc.total + t.total }), {
-    busy: 0,
-    total: 0,
-  });
+function sum(times: readonly CpuJiffies[]): CpuJiffies {
+  return times.reduce(
+    (acc, t) => jiffies(acc.user + t.user, acc.system + t.system, 0, acc.idle + t.idle, 0),
+    jiffies(0, 0, 0, 0, 0),
+  );
 }
 
-async function rootFilesystem(): Promise<{ mount: string; totalBytes: number; usedBytes: number } | null> {
+interface RootUsage {
+  mount: string;
+  totalBytes: number;
+  usedBytes: number;
+  inodesTotal: number;
+  inodesUsed: number;
+}
+
+/** Windows reports no inode figures through statfs: they read 0 there. */
+async function rootFilesystem(): Promise<RootUsage | null> {
   const mount = parse(process.cwd()).root;
   try {
-    const s = await statfs(mount);
-    return {
-      mount: clip(mount, 1024),
-      totalBytes: s.blocks * s.bsize,
-      usedBytes: Math.max(0, (s.blocks - s.bfree) * s.bsize),
-    };
+    return { mount: clip(mount, 1024), ...usageFromStatfs(await statfs(mount)) };
   } catch {
     return null;
   }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { arch, cpus, hostname, release, totalmem, uptime } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory, LoggedInUser } from '@labmgr/protocol';
@@ -12,7 +11,6 @@ import { parseMeminfo } from './memory.js';
 import { readNetworkInterfaces } from './network-interfaces.js';
 import { osNameAndVersion, parseOsRelease } from './os-release.js';
 import { readText, readValue, toInt } from './read.js';
-import { parseUtmp } from './utmp.js';
 
 /** Where the Linux collector reads from; overridable so tests can point at fixtures. */
 export interface LinuxPaths {
@@ -20,6 +18,8 @@ export interface LinuxPaths {
   readonly sysRoot: string;
   readonly etcRoot: string;
   readonly utmpPath: string;
+  /** systemd-logind's session files: the logged-in users where utmp is missing or unreadable here. */
+  readonly logindSessionsDir: string;
 }
 
 export const DEFAULT_LINUX_PATHS: LinuxPaths = {
@@ -27,6 +27,7 @@ export const DEFAULT_LINUX_PATHS: LinuxPaths = {
   sysRoot: '/sys',
   etcRoot: '/etc',
   utmpPath: '/var/run/utmp',
+  logindSessionsDir: '/run/systemd/sessions',
 };
 
 export interface InventoryInputs {
@@ -36,16 +37,15 @@ export interface InventoryInputs {
   /** Real filesystems currently mounted (shared with sampling). */
   readonly mounts: readonly MountEntry[];
   readonly stuckMounts: Set<string>;
+  /** Logged-in users (shared with sampling, which counts them). */
+  readonly users: readonly LoggedInUser[];
 }
 
 /** The full inventory of a Linux machine; everything unreadable degrades to null or empty. */
 export async function collectLinuxInventory(inputs: InventoryInputs): Promise<Inventory> {
   const { paths } = inputs;
   const proc = (name: string) => readText(join(paths.procRoot, name)) ?? '';
-  const [filesystems, users] = await Promise.all([
-    measureFilesystems(inputs.mounts, inputs.stuckMounts),
-    readUsers(paths.utmpPath),
-  ]);
+  const filesystems = await measureFilesystems(inputs.mounts, inputs.stuckMounts);
   const osRelease = readText(join(paths.etcRoot, 'os-release')) ?? readText('/usr/lib/os-release') ?? '';
   const cpuinfo = proc('cpuinfo');
   const meminfo = proc('meminfo');
@@ -89,7 +89,7 @@ export async function collectLinuxInventory(inputs: InventoryInputs): Promise<In
     // btime is exact; the uptime fallback is rounded so it does not change the inventory each check.
     bootTime: btime !== null ? btime * 1000 : Math.round((Date.now() - uptime() * 1000) / 10_000) * 10_000,
     timezone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC', 64),
-    users: capList(users, 1024),
+    users: capList(inputs.users, 1024),
     agentVersion: clip(inputs.agentVersion, 64),
   };
 }
@@ -102,18 +102,4 @@ function readBaseMhz(sysRoot: string): number | null {
     if (khz !== null && khz > 0) return Math.round(khz / 1000);
   }
   return null;
-}
-
-/**
- * Logged-in users from utmp. Its binary layout is only known here for x86
- * (see utmp.ts); elsewhere, and on systems without utmp (newer distributions
- * track sessions in systemd-logind only), the list is empty.
- */
-async function readUsers(utmpPath: string): Promise<LoggedInUser[]> {
-  if (process.arch !== 'x64' && process.arch !== 'ia32') return [];
-  try {
-    return parseUtmp(await readFile(utmpPath));
-  } catch {
-    return [];
-  }
 }

@@ -4,15 +4,18 @@ import type { Inventory, MetricSample } from '@labmgr/protocol';
 import { AGENT_VERSION } from '../version.js';
 import type { Collector } from './collector.js';
 import { cpuMetrics, type ProcStat, parseProcStat } from './cpu.js';
+import { type DiskCounters, diskRates, parseDiskstats, WholeDisks } from './disk-io.js';
 import { type MountEntry, measureFilesystems, parseMounts, selectRealFilesystems } from './filesystems.js';
 import { resolveFqdn } from './fqdn.js';
 import { capList, clip } from './limits.js';
 import { collectLinuxInventory, DEFAULT_LINUX_PATHS, type LinuxPaths } from './linux-inventory.js';
 import { parseLoadavg, parseUptime } from './load.js';
-import { memoryMetrics, parseMeminfo } from './memory.js';
+import { LoggedInUsers } from './logged-in-users.js';
+import { memoryMetrics, parseMeminfo, SAMPLE_MEMINFO_KEYS } from './memory.js';
 import { type NetCounters, networkRates, parseNetDev } from './network.js';
-import { countProcesses } from './processes.js';
-import { readText } from './read.js';
+import { detectPageSize, ProcessTable } from './processes.js';
+import { KeptFile } from './read.js';
+import { TemperatureReader } from './temperatures.js';
 
 export interface LinuxCollectorOptions {
   readonly paths?: Partial<LinuxPaths>;
@@ -20,66 +23,94 @@ export interface LinuxCollectorOptions {
   readonly agentVersion?: string;
 }
 
+/** The /proc files a sample reads that the kernel generates in one piece (see KeptFile). */
+const SINGLE_RECORD = new Set(['stat', 'meminfo', 'uptime', 'loadavg']);
+
+/** How stale the mount table may be for a sample (a USB stick shows up within this). */
+const MOUNTS_MAX_AGE_MS = 5000;
+
+/** Counter readings kept from one sample to the next, to turn them into rates. */
+interface Counters {
+  readonly stat: ProcStat;
+  readonly net: ReadonlyMap<string, NetCounters>;
+  readonly disks: ReadonlyMap<string, DiskCounters>;
+  /** `performance.now()`: rates use the monotonic clock, which NTP steps do not move. */
+  readonly mono: number;
+}
+
 /**
  * Reads /proc and /sys directly: a handful of small in-memory files per
- * sample and no child processes, to stay within the agent's CPU budget.
+ * sample, one /proc/[pid]/stat per process, one statfs per filesystem, and
+ * no child processes, to stay within the agent's CPU budget.
  */
 export class LinuxCollector implements Collector {
   private readonly stuckMounts = new Set<string>();
+  private readonly wholeDisks: WholeDisks;
+  private readonly temperatures: TemperatureReader;
+  private readonly processes: ProcessTable;
+  private readonly users: LoggedInUsers;
   private fqdn: Promise<string | null> | undefined;
+  private prev: Counters;
+  private mounts = { text: '', real: [] as MountEntry[], readAt: Number.NEGATIVE_INFINITY };
+  /** The files read every sample, kept open (see KeptFile). */
+  private readonly files = new Map<string, KeptFile>();
 
   private constructor(
     private readonly paths: LinuxPaths,
     private readonly agentVersion: string,
-    private prevStat: ProcStat,
-    private prevNet: ReadonlyMap<string, NetCounters>,
-    private prevAt: number,
-  ) {}
+  ) {
+    this.wholeDisks = new WholeDisks(paths.sysRoot);
+    this.temperatures = new TemperatureReader(paths.sysRoot);
+    this.processes = new ProcessTable(paths.procRoot, paths.etcRoot, detectPageSize(paths.procRoot));
+    this.users = new LoggedInUsers(paths.utmpPath, paths.logindSessionsDir);
+    this.prev = this.readCounters();
+    this.processes.sample(parseUptime(this.proc('uptime')), this.prev.mono);
+  }
 
   /** Takes the first counter readings, so the first sample already has real rates. */
   static async create(options: LinuxCollectorOptions = {}): Promise<LinuxCollector> {
-    const paths = { ...DEFAULT_LINUX_PATHS, ...options.paths };
     return new LinuxCollector(
-      paths,
+      { ...DEFAULT_LINUX_PATHS, ...options.paths },
       options.agentVersion ?? AGENT_VERSION,
-      parseProcStat(readText(join(paths.procRoot, 'stat')) ?? ''),
-      parseNetDev(readText(join(paths.procRoot, 'net', 'dev')) ?? ''),
-      Date.now(),
     );
   }
 
   async sample(): Promise<MetricSample> {
-    const proc = (name: string) => readText(join(this.paths.procRoot, name)) ?? '';
     const at = Date.now();
-    const cur = parseProcStat(proc('stat'));
-    const net = parseNetDev(proc('net/dev'));
-    const memory = memoryMetrics(parseMeminfo(proc('meminfo')));
-    const load = parseLoadavg(proc('loadavg'));
-    const uptimeSec = parseUptime(proc('uptime'));
-    const processCount = countProcesses(this.paths.procRoot);
-    const filesystems = await measureFilesystems(this.realMounts(), this.stuckMounts);
-    const cpu = cpuMetrics(this.prevStat, cur);
+    const cur = this.readCounters();
+    const elapsedMs = cur.mono - this.prev.mono;
+    const uptimeSec = parseUptime(this.proc('uptime'));
+    const processes = this.processes.sample(uptimeSec, cur.mono);
+    const filesystems = await measureFilesystems(this.realMounts(cur.mono), this.stuckMounts);
+    const isWholeDisk = this.wholeDisks.refresh(cur.disks.keys());
     const sample: MetricSample = {
       at,
-      cpu: { percent: cpu.percent, perCore: capList(cpu.perCore, 1024) },
-      load,
-      memory,
+      cpu: cpuMetrics(this.prev.stat, cur.stat),
+      load: parseLoadavg(this.proc('loadavg')),
+      memory: memoryMetrics(parseMeminfo(this.proc('meminfo'), SAMPLE_MEMINFO_KEYS)),
       filesystems: capList(
         filesystems.map((f) => ({
           mount: clip(f.mount, 1024),
           fsType: clip(f.fsType, 64),
           totalBytes: f.totalBytes,
           usedBytes: f.usedBytes,
+          inodesTotal: f.inodesTotal,
+          inodesUsed: f.inodesUsed,
         })),
         256,
       ),
-      network: capList(networkRates(this.prevNet, net, at - this.prevAt), 256),
+      disks: capList(diskRates(this.prev.disks, cur.disks, elapsedMs, isWholeDisk), 256),
+      network: capList(networkRates(this.prev.net, cur.net, elapsedMs), 256),
+      temperatures: this.temperatures.read(cur.mono),
       uptimeSec,
-      processCount,
+      processCount: processes.count,
+      topProcesses: { byCpu: processes.byCpu, byMemory: processes.byMemory },
+      loggedInUserCount: this.users.count(cur.mono),
     };
-    this.prevStat = cur;
-    this.prevNet = net;
-    this.prevAt = at;
+    // A machine with more than 1024 CPUs: keep the lists aligned and within the protocol's caps.
+    sample.cpu.perCore = capList(sample.cpu.perCore, 1024);
+    sample.cpu.perCoreTimes = capList(sample.cpu.perCoreTimes, 1024);
+    this.prev = cur;
     return sample;
   }
 
@@ -90,13 +121,42 @@ export class LinuxCollector implements Collector {
       paths: this.paths,
       agentVersion: this.agentVersion,
       fqdn: await this.fqdn,
-      mounts: this.realMounts(),
+      mounts: this.realMounts(performance.now(), 0),
       stuckMounts: this.stuckMounts,
+      users: this.users.list(),
     });
   }
 
-  private realMounts(): MountEntry[] {
+  private proc(name: string): string {
+    let file = this.files.get(name);
+    if (!file) {
+      file = new KeptFile(join(this.paths.procRoot, name), SINGLE_RECORD.has(name));
+      this.files.set(name, file);
+    }
+    return file.read() ?? '';
+  }
+
+  private readCounters(): Counters {
+    return {
+      stat: parseProcStat(this.proc('stat')),
+      net: parseNetDev(this.proc('net/dev')),
+      disks: parseDiskstats(this.proc('diskstats')),
+      mono: performance.now(),
+    };
+  }
+
+  /**
+   * The real filesystems, from a mount table at most `maxAgeMs` old: mounts
+   * change rarely, so samples re-read the table every few seconds (an
+   * unmounted filesystem simply fails statfs meanwhile) and parse it again
+   * only when its text changed.
+   */
+  private realMounts(now: number, maxAgeMs = MOUNTS_MAX_AGE_MS): MountEntry[] {
+    if (now - this.mounts.readAt < maxAgeMs) return this.mounts.real;
     // /proc/self/mounts, not /etc/mtab: always present and reflects this mount namespace.
-    return selectRealFilesystems(parseMounts(readText(join(this.paths.procRoot, 'self', 'mounts')) ?? ''));
+    const text = this.proc('self/mounts');
+    const real = text === this.mounts.text ? this.mounts.real : selectRealFilesystems(parseMounts(text));
+    this.mounts = { text, real, readAt: now };
+    return real;
   }
 }

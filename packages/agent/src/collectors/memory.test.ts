@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLoadavg, parseUptime } from './load.js';
-import { memoryMetrics, parseMeminfo } from './memory.js';
+import { memoryMetrics, parseMeminfo, SAMPLE_MEMINFO_KEYS } from './memory.js';
 
 const MEMINFO = `MemTotal:       16318488 kB
 MemFree:          812344 kB
@@ -31,9 +31,21 @@ describe('meminfo', () => {
       totalBytes: 16318488 * KiB,
       usedBytes: (16318488 - 9874512) * KiB,
       availableBytes: 9874512 * KiB,
+      cachedBytes: 8404928 * KiB,
+      buffersBytes: 402112 * KiB,
       swapTotalBytes: 2097148 * KiB,
       swapUsedBytes: (2097148 - 1048574) * KiB,
     });
+  });
+
+  it('looks up only the requested keys, with the same values', () => {
+    const all = parseMeminfo(MEMINFO);
+    const some = parseMeminfo(MEMINFO, [...SAMPLE_MEMINFO_KEYS, 'NoSuchField']);
+    expect([...some.keys()].sort()).toEqual([...SAMPLE_MEMINFO_KEYS].sort());
+    for (const [key, value] of some) expect(value).toBe(all.get(key));
+    expect(memoryMetrics(some)).toEqual(memoryMetrics(all));
+    // A key that only appears inside another line's name is not matched.
+    expect(parseMeminfo('SwapCached: 5 kB\n', ['Cached']).size).toBe(0);
   });
 
   it('approximates available on kernels without MemAvailable', () => {
@@ -46,6 +58,8 @@ describe('meminfo', () => {
       totalBytes: 0,
       usedBytes: 0,
       availableBytes: 0,
+      cachedBytes: 0,
+      buffersBytes: 0,
       swapTotalBytes: 0,
       swapUsedBytes: 0,
     });

@@ -1,7 +1,6 @@
 import type { NetworkInterfaceInfo as OsInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { mergeInterfaces } from './network-interfaces.js';
-import { countPidEntries } from './processes.js';
 
 function addr(address: string, family: 'IPv4' | 'IPv6', mac: string): OsInterfaceInfo {
   return family === 'IPv4'
@@ -42,11 +41,5 @@ describe('mergeInterfaces', () => {
       { name: 'wg0', mac: null, ipv4: ['10.8.0.2'], ipv6: [], up: true, speedMbps: null },
       { name: 'wlan0', mac: 'a4:5e:60:aa:bb:cc', ipv4: [], ipv6: [], up: false, speedMbps: null },
     ]);
-  });
-});
-
-describe('countPidEntries', () => {
-  it('counts only the numeric entries of /proc', () => {
-    expect(countPidEntries(['1', '2', '317', 'self', 'thread-self', 'cpuinfo', 'net', '4096'])).toBe(4);
   });
 });

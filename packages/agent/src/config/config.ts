@@ -1,68 +1,114 @@
-import { resolve } from 'node:path';
-import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  type AgentSettings,
+  ConfigError,
+  DEFAULTS,
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  type SettingSpec,
+} from './settings.js';
+
+export { type AgentSettings, ConfigError, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from './settings.js';
 
 /** Environment as the agent reads it; `process.env` in production, a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** A setting has a value the agent cannot use; the CLI reports it and exits 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+/** Read when neither `--config` nor `LABMGR_AGENT_CONFIG` names a file, and only if it exists. */
+export const DEFAULT_CONFIG_PATH = '/etc/labmgr/agent.json';
+
+/** Raw flag values by setting, as `parseArgs` returned them. */
+export type SettingFlags = Partial<Record<SettingKey | 'config', string | undefined>>;
+
+export interface ResolveInput {
+  readonly flags: SettingFlags;
+  readonly env: Env;
+  readonly cwd: string;
+  /** @default '/etc/labmgr/agent.json' */
+  readonly defaultConfigPath?: string;
 }
 
-/** @default './data' — shared with the relay and backend (public contract). */
-export const DEFAULT_DATA_DIR = './data';
-/** @default 5000 */
-export const DEFAULT_INTERVAL_MS = 5000;
-/** Faster sampling would cost more CPU than the footprint budget allows. */
-export const MIN_INTERVAL_MS = 250;
-/** One hour; anything longer is almost certainly a typo. */
-export const MAX_INTERVAL_MS = 3_600_000;
-
-export interface PathFlags {
-  readonly dataDir?: string | undefined;
-  readonly stateDir?: string | undefined;
+export interface ResolvedConfig {
+  readonly settings: AgentSettings;
+  /** The config file that was read, or null. */
+  readonly configFile: string | null;
+  /** The file was named by `--config` or `LABMGR_AGENT_CONFIG` (so a service must pass it on). */
+  readonly configExplicit: boolean;
 }
 
 /**
- * The directory holding `state.json`, `seq.json` and `status.json`.
- * Precedence: `--state-dir` > `LABMGR_AGENT_STATE_DIR` > (`--data-dir` >
- * `LABMGR_DATA_DIR` > `./data`) + `/agent`. Always absolute, so log lines and
- * `status` output name the real place.
+ * Resolves every setting with flags > environment > config file > defaults.
+ * Relative paths start at the working directory for flags and environment,
+ * and at the file's own directory for the config file. The state dir falls
+ * back to `<data dir>/agent` only when no source names it explicitly.
+ *
+ * @throws ConfigError for an unreadable or invalid config file, an unknown
+ * key in it, or any bad value; the message names where the value came from.
+ * @example resolveConfig({ flags: { intervalMs: '1000' }, env: process.env, cwd: process.cwd() })
  */
-export function resolveStateDir(flags: PathFlags, env: Env, cwd: string = process.cwd()): string {
-  const explicit = nonEmpty(flags.stateDir) ?? nonEmpty(env.LABMGR_AGENT_STATE_DIR);
-  if (explicit) return resolve(cwd, explicit);
-  const dataDir = nonEmpty(flags.dataDir) ?? nonEmpty(env.LABMGR_DATA_DIR) ?? DEFAULT_DATA_DIR;
-  return resolve(cwd, dataDir, 'agent');
+export function resolveConfig(input: ResolveInput): ResolvedConfig {
+  const { flags, env, cwd } = input;
+  const explicit = nonEmpty(flags.config) ?? nonEmpty(env.LABMGR_AGENT_CONFIG);
+  const fallbackPath = input.defaultConfigPath ?? DEFAULT_CONFIG_PATH;
+  const configFile =
+    explicit !== undefined ? resolve(cwd, explicit) : existsSync(fallbackPath) ? fallbackPath : null;
+  const file = configFile === null ? {} : readConfigFile(configFile);
+  const fileBase = configFile === null ? cwd : dirname(configFile);
+
+  const pick = <K extends SettingKey>(key: K): AgentSettings[K] | undefined => {
+    const spec: SettingSpec<K> = SETTINGS[key];
+    const flag = nonEmpty(flags[key]);
+    if (flag !== undefined) return spec.parse(flag, `--${spec.flag}`, cwd);
+    const fromEnv = nonEmpty(env[spec.env]);
+    if (fromEnv !== undefined) return spec.parse(fromEnv, spec.env, cwd);
+    if (Object.hasOwn(file, key)) return spec.parse(file[key], `${configFile}: "${key}"`, fileBase);
+    return undefined;
+  };
+
+  const dataDir = pick('dataDir') ?? resolve(cwd, DEFAULTS.dataDir);
+  const settings: AgentSettings = {
+    dataDir,
+    stateDir: pick('stateDir') ?? resolve(dataDir, 'agent'),
+    intervalMs: pick('intervalMs') ?? DEFAULTS.intervalMs,
+    bufferMaxSamples: pick('bufferMaxSamples') ?? DEFAULTS.bufferMaxSamples,
+    bufferMaxBytes: pick('bufferMaxBytes') ?? DEFAULTS.bufferMaxBytes,
+    logLevel: pick('logLevel') ?? DEFAULTS.logLevel,
+    logFormat: pick('logFormat') ?? DEFAULTS.logFormat,
+    policyFile: pick('policyFile'),
+  };
+  return { settings, configFile, configExplicit: explicit !== undefined };
 }
 
-/** Sampling interval: `--interval-ms` > `LABMGR_AGENT_INTERVAL_MS` > 5000, within [250, 3600000]. */
-export function resolveIntervalMs(flag: string | undefined, env: Env): number {
-  const fromFlag = nonEmpty(flag);
-  if (fromFlag !== undefined) return parseInterval(fromFlag, '--interval-ms');
-  const fromEnv = nonEmpty(env.LABMGR_AGENT_INTERVAL_MS);
-  if (fromEnv !== undefined) return parseInterval(fromEnv, 'LABMGR_AGENT_INTERVAL_MS');
-  return DEFAULT_INTERVAL_MS;
-}
-
-/** `LABMGR_LOG_LEVEL`, default `info`. */
-export function resolveLogLevel(env: Env): LogLevel {
-  const raw = nonEmpty(env.LABMGR_LOG_LEVEL);
-  if (raw === undefined) return 'info';
-  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
-  if (!level)
-    throw new ConfigError(`LABMGR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
-  return level;
-}
-
-function parseInterval(raw: string, source: string): number {
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < MIN_INTERVAL_MS || value > MAX_INTERVAL_MS) {
+/** Reads and checks the shape of a config file: a JSON object with known keys only. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? ` (${String(err.code)})` : '';
+    throw new ConfigError(`cannot read config file ${path}${code}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
     throw new ConfigError(
-      `${source} must be a whole number of milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (got "${raw}")`,
+      `config file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  return value;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  const record = Object.fromEntries(Object.entries(json));
+  const unknown = Object.keys(record).filter((k) => !SETTING_KEYS.includes(k as SettingKey));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `config file ${path}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ` +
+        `(known: ${SETTING_KEYS.join(', ')})`,
+    );
+  }
+  return record;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -6,44 +6,21 @@ import {
   RelayFrame,
   type WelcomeFrame,
 } from '@labmgr/protocol';
-import type { Logger } from 'pino';
 import type WebSocket from 'ws';
-import type { SampleStore } from '../buffer/sample-buffer.js';
-import type { HandlerContext } from '../handlers/context.js';
+import type { CommandExecutor, HandlerContext } from '../handlers/context.js';
 import { dispatchRelayFrame } from '../handlers/registry.js';
-import { type BackoffOptions, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.js';
+import { CertificateError } from '../http/tls-pin.js';
+import { DEFAULT_BACKOFF, fullJitterDelay } from './backoff.js';
 import { closeCodeName } from './close-codes.js';
+import { CommandChannel, type CommandProgressFrame } from './command-outbox.js';
 import type { ConnectionEvent, ConnectionState, ConnectionStatus } from './connection-state.js';
-import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
+import type { AgentConnectionOptions } from './options.js';
 import { DEFAULT_MAX_BUFFERED_BYTES, Outbox } from './outbox.js';
-import { readRefusalBody, refusalMessage } from './refusal.js';
+import { describeRefusal, readRefusalBody } from './refusal.js';
 import { closeSocket, openSocket, rawToText } from './socket.js';
 
-export interface AgentConnectionOptions {
-  /** The relay's agent endpoint, e.g. `ws://127.0.0.1:8081/agent`. */
-  readonly url: string;
-  /** Sent as `Authorization: Bearer …` on the upgrade request. */
-  readonly credential: string;
-  readonly hostname: string;
-  readonly agentVersion: string;
-  /** Samples waiting for their ack; read on every (re)connect. */
-  readonly store: SampleStore;
-  /** Sent after every welcome; replace with `updateInventory`. `null` until one could be collected. */
-  readonly inventory: Inventory | null;
-  readonly log: Logger;
-  /** @default { baseMs: 1000, capMs: 60000 } */
-  readonly backoff?: BackoffOptions;
-  /** @default { intervalMs: 15000, timeoutMs: 45000 } */
-  readonly heartbeat?: HeartbeatOptions;
-  /** @default 1 MiB */
-  readonly maxBufferedBytes?: number;
-  /** Time allowed for the HTTP upgrade. @default 10000 */
-  readonly handshakeTimeoutMs?: number;
-  /** Time allowed between `hello` and `welcome`. @default 30000 */
-  readonly welcomeTimeoutMs?: number;
-  /** Randomness for the backoff jitter. @default Math.random */
-  readonly random?: () => number;
-}
+export type { AgentConnectionOptions } from './options.js';
 
 /**
  * The agent's one WebSocket to its relay, kept open for the life of `run`:
@@ -57,14 +34,38 @@ export class AgentConnection {
   private lastAckSeq: number | null = null;
   private lastAckAt: number | null = null;
   private lastError: string | null = null;
+  private readonly commands: CommandChannel;
 
   constructor(private readonly options: AgentConnectionOptions) {
     this.inventory = options.inventory;
+    this.commands = new CommandChannel(options.log, options.commands);
   }
 
   /** Opens the first connection. Does nothing unless idle. */
   start(): void {
-    if (this.state.kind === 'idle') this.connect(0);
+    if (this.state.kind !== 'idle') return;
+    if (this.options.serverCertFingerprint && !this.options.url.startsWith('wss:')) {
+      // Plain ws:// (development, loopback) has no certificate to check.
+      this.options.log.warn(
+        { url: this.options.url },
+        'relay URL is not wss://; the pinned certificate cannot be checked',
+      );
+    }
+    this.connect(0);
+  }
+
+  /** Installs the command executor (it usually needs `sendCommandFrame`, hence after construction). */
+  setCommandExecutor(commands: CommandExecutor | undefined): void {
+    this.commands.executor = commands;
+  }
+
+  /**
+   * Sends a command's progress now if connected, else queues it (bounded, in
+   * memory) for right after the next `welcome`. Not numbered or acked like
+   * samples: a frame lost with a dying socket is not sent again.
+   */
+  sendCommandFrame(frame: CommandProgressFrame): void {
+    this.commands.send(frame, this.state.kind === 'ready' ? this.state.outbox : null);
   }
 
   /** Sends samples the store gained since the last call (no-op unless ready). */
@@ -92,6 +93,8 @@ export class AgentConnection {
       lastAckSeq: this.lastAckSeq,
       lastAckAt: this.lastAckAt,
       lastError: this.lastError,
+      queuedCommandFrames: this.commands.queued,
+      droppedCommandFrames: this.commands.dropped,
     };
   }
 
@@ -119,7 +122,8 @@ export class AgentConnection {
 
   private connect(retries: number): void {
     const { url, credential, log } = this.options;
-    const socket = openSocket(url, credential, this.options.handshakeTimeoutMs ?? 10_000);
+    const pin = this.options.serverCertFingerprint ?? null;
+    const socket = openSocket(url, credential, this.options.handshakeTimeoutMs ?? 10_000, pin);
     let refused = false;
     socket.on('open', () => this.onOpen(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));
@@ -130,7 +134,12 @@ export class AgentConnection {
       void this.onRefused(socket, res);
     });
     socket.on('error', (err) => {
-      if (this.isCurrent(socket) && !refused) this.lastError = err.message;
+      if (!this.isCurrent(socket) || refused) return;
+      this.lastError = err.message;
+      if (err instanceof CertificateError) {
+        // Refused before the upgrade request (and its credential) was written; retried with backoff.
+        log.error({ url, expected: pin, presented: err.presented }, `refusing relay: ${err.message}`);
+      }
     });
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString('utf8'), refused));
     log.debug({ url, retries }, 'connecting to relay');
@@ -185,7 +194,11 @@ export class AgentConnection {
       log: this.options.log,
       accept: (frame) => this.onWelcome(s.socket, frame),
       acknowledge: (seq) => this.onAck(seq),
+      liveMode: (frame) =>
+        this.emit({ type: 'live-mode', intervalMs: frame.intervalMs, ttlSec: frame.ttlSec }),
       send: (frame) => s.outbox.send(frame),
+      sendCommandFrame: (frame) => this.sendCommandFrame(frame),
+      commands: this.commands.executor,
     };
   }
 
@@ -207,8 +220,10 @@ export class AgentConnection {
       'connected to relay',
     );
     this.emit({ type: 'welcome', frame: welcome });
-    // Order matters: the backend expects to know the computer before its samples.
+    // Order matters: the backend expects to know the computer before its
+    // samples; command results are small and someone is waiting for them.
     if (this.inventory) s.outbox.send({ type: 'inventory', inventory: this.inventory });
+    this.commands.flushTo(s.outbox);
     s.outbox.flush();
   }
 
@@ -223,10 +238,9 @@ export class AgentConnection {
   private async onRefused(socket: WebSocket, res: IncomingMessage): Promise<void> {
     const status = res.statusCode ?? 0;
     const body = await readRefusalBody(res);
-    const message = refusalMessage(body);
-    this.lastError = `relay refused the connection: HTTP ${status}${message ? ` ${message}` : ''}`;
-    const hint = status === 401 || status === 403 ? ' (credential rejected: re-enroll this agent?)' : '';
-    this.options.log.warn({ status, body: message }, `relay refused the connection${hint}`);
+    const refusal = describeRefusal(status, body);
+    this.lastError = refusal.lastError;
+    this.options.log.warn({ status, body: refusal.message }, refusal.logLine);
     this.emit({ type: 'refused', status, body });
     // Aborts the handshake; `ws` then emits `close`, which schedules the retry.
     socket.terminate();

@@ -48,6 +48,8 @@ export type ConnectionEvent =
   | { readonly type: 'state'; readonly state: ConnectionStateKind }
   | { readonly type: 'welcome'; readonly frame: WelcomeFrame }
   | { readonly type: 'ack'; readonly seq: number; readonly removed: number }
+  /** The server asked for faster sampling for a while (validated by the schema). */
+  | { readonly type: 'live-mode'; readonly intervalMs: number; readonly ttlSec: number }
   | { readonly type: 'refused'; readonly status: number; readonly body: string }
   | { readonly type: 'closed'; readonly code: number; readonly reason: string }
   | { readonly type: 'retry'; readonly retries: number; readonly delayMs: number };
@@ -60,4 +62,8 @@ export interface ConnectionStatus {
   readonly lastAckSeq: number | null;
   readonly lastAckAt: number | null;
   readonly lastError: string | null;
+  /** Command frames waiting for the next connection. */
+  readonly queuedCommandFrames: number;
+  /** Command frames dropped because that queue was full. */
+  readonly droppedCommandFrames: number;
 }

@@ -43,6 +43,11 @@ export class Outbox {
     this.write(JSON.stringify(frame));
   }
 
+  /** Like `send`, for a frame encoded earlier (a queued command frame). */
+  sendText(text: string): void {
+    this.write(text);
+  }
+
   /** Sends waiting samples until the store is exhausted or the socket is saturated. */
   flush(): void {
     while (!this.closed && this.socket.readyState === WebSocket.OPEN) {

@@ -35,3 +35,17 @@ export function readRefusalBody(res: IncomingMessage): Promise<string> {
 export function refusalMessage(body: string): string {
   return errorBodyMessage(body) ?? body;
 }
+
+/** The log line and status text for a refused upgrade (401/403 suggest the credential is the problem). */
+export function describeRefusal(
+  status: number,
+  body: string,
+): { message: string; lastError: string; logLine: string } {
+  const message = refusalMessage(body);
+  const hint = status === 401 || status === 403 ? ' (credential rejected: re-enroll this agent?)' : '';
+  return {
+    message,
+    lastError: `relay refused the connection: HTTP ${status}${message ? ` ${message}` : ''}`,
+    logLine: `relay refused the connection${hint}`,
+  };
+}

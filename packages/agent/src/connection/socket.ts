@@ -1,15 +1,26 @@
 import WebSocket from 'ws';
+import { PinnedTlsAgent } from '../http/tls-pin.js';
 
 /** Relay frames are small; this bounds what a broken relay can make the agent allocate. */
 const MAX_INBOUND_BYTES = 1024 * 1024;
 
 /**
  * Starts the WebSocket to the relay. The credential goes in the upgrade
- * request, so the relay can refuse before the socket opens.
+ * request, so the relay can refuse before the socket opens. Over `wss://` the
+ * TLS connection is made by `PinnedTlsAgent`: with a pin, the certificate
+ * must have that fingerprint; without one, it must verify against the system
+ * CAs. Either way the upgrade request is only written once it passed.
  */
-export function openSocket(url: string, credential: string, handshakeTimeoutMs: number): WebSocket {
+export function openSocket(
+  url: string,
+  credential: string,
+  handshakeTimeoutMs: number,
+  pin: string | null,
+): WebSocket {
+  const secure = url.startsWith('wss:');
   return new WebSocket(url, {
     headers: { Authorization: `Bearer ${credential}` },
+    ...(secure ? { agent: new PinnedTlsAgent(pin, handshakeTimeoutMs) } : {}),
     handshakeTimeout: handshakeTimeoutMs,
     maxPayload: MAX_INBOUND_BYTES,
     // Frames are small and compressing them would cost CPU on the agent and on

@@ -1,5 +1,7 @@
 import { handleAck } from './ack.handler.js';
+import { handleCancel, handleCommand } from './command.handler.js';
 import type { FrameHandler, HandlerContext, RelayFrameOf, RelayFrameType } from './context.js';
+import { handleLiveMode } from './live-mode.handler.js';
 import { handlePing } from './ping.handler.js';
 import { handlePong } from './pong.handler.js';
 import { handleWelcome } from './welcome.handler.js';
@@ -12,6 +14,9 @@ export const relayFrameHandlers = {
   ack: handleAck,
   ping: handlePing,
   pong: handlePong,
+  'live-mode': handleLiveMode,
+  command: handleCommand,
+  cancel: handleCancel,
 } satisfies HandlerMap;
 
 /** Routes an already validated frame to its handler. */

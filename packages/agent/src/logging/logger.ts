@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { prettyDestination } from './pretty.js';
 
 export type { Logger } from 'pino';
 
@@ -6,12 +7,21 @@ export type { Logger } from 'pino';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `json`: one JSON object per line (services, log shippers); `pretty`: one readable line per entry. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /**
- * JSON-lines logger for the `run` process. Writes to stdout unless a
- * destination is given (tests pass an in-memory stream).
+ * Logger for the `run` process, writing to stdout unless a destination is
+ * given (tests pass an in-memory stream).
  */
-export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  destination?: DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   const options = { name: 'labmgr-agent', level };
+  if (format === 'pretty') return pino(options, prettyDestination(destination));
   return destination ? pino(options, destination) : pino(options);
 }
 

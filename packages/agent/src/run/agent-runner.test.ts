@@ -10,11 +10,12 @@ import {
 } from '@labmgr/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeRelay } from '../../test/fake-relay.js';
+import { openSampleBuffer } from '../buffer/open-buffer.js';
 import { SeqAllocator } from '../buffer/seq-allocator.js';
 import type { Collector } from '../collectors/collector.js';
 import { silentLogger } from '../logging/logger.js';
 import { readRunStatus } from '../state/run-status.js';
-import { AgentRunner } from './agent-runner.js';
+import { AgentRunner, type AgentRunnerOptions } from './agent-runner.js';
 
 const isMetrics = (f: AgentFrame): f is MetricsFrame => f.type === 'metrics';
 
@@ -44,7 +45,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startRunner(collector: Collector): Promise<AgentRunner> {
+async function startRunner(
+  collector: Collector,
+  overrides: Partial<AgentRunnerOptions> = {},
+): Promise<AgentRunner> {
   const runner = new AgentRunner({
     state: {
       computerId: '0b4c8a3e-5f0e-4e7a-9b2d-1c3d4e5f6a7b',
@@ -64,6 +68,7 @@ async function startRunner(collector: Collector): Promise<AgentRunner> {
     inventoryCheckMs: 5,
     statusWriteMs: 5,
     connection: { backoff: { baseMs: 5, capMs: 20 } },
+    ...overrides,
   });
   runners.push(runner);
   await runner.start();
@@ -128,5 +133,48 @@ describe('AgentRunner', () => {
     const metrics = (await again.frames(4)).filter(isMetrics);
     // The unacked samples of the first run are gone with its memory; the new ones never reuse a number.
     expect(metrics.every((m) => m.seq > lastIssued)).toBe(true);
+  });
+
+  it('samples at the live-mode interval until its lease lapses, and shows it in the status', async () => {
+    const runner = await startRunner(new FakeCollector(), { intervalMs: 60_000 });
+    const side = await relay.connection(0);
+    await side.frames(1);
+    side.welcome();
+    await side.frames(2);
+    expect(side.received.filter(isMetrics)).toHaveLength(0);
+    side.send({ type: 'live-mode', intervalMs: 250, ttlSec: 1 });
+    await side.waitFor(isMetrics);
+    expect(runner.status()).toMatchObject({ intervalMs: 60_000, liveMode: { intervalMs: 250 } });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const count = side.received.filter(isMetrics).length;
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(runner.status().liveMode).toBeNull();
+    // Back at 60 s: nothing more for now.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(side.received.filter(isMetrics).length).toBeLessThanOrEqual(count + 1);
+  });
+
+  it('with the disk journal, re-sends unacked samples after a restart and numbers on without a gap', async () => {
+    const open = () => openSampleBuffer(dir, { log: silentLogger(), bootId: 'boot', seqBlockSize: 5 });
+    const first = await open();
+    const runner = await startRunner(new FakeCollector(), { ...first, intervalMs: 5 });
+    const side = await relay.connection(0);
+    side.welcome();
+    while (side.received.filter(isMetrics).length < 4) await side.frames(side.received.length + 1);
+    side.send({ type: 'ack', seq: 2 });
+    while ((runner.status().lastAckSeq ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await runner.stop();
+    runners.splice(runners.indexOf(runner), 1);
+    const lastSeq = runner.status().lastSeq ?? 0;
+
+    const second = await open();
+    await startRunner(new FakeCollector(), { ...second, intervalMs: 60_000 });
+    const again = await relay.connection(1);
+    again.welcome();
+    await again.waitFor((f): f is MetricsFrame => isMetrics(f) && f.seq === lastSeq);
+    const resent = again.received.filter(isMetrics).map((m) => m.seq);
+    expect(resent).toEqual(Array.from({ length: lastSeq - 2 }, (_, i) => i + 3));
+    expect(await second.seq.next()).toBe(lastSeq + 1);
+    second.store.close();
   });
 });

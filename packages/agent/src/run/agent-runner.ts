@@ -5,8 +5,11 @@ import { MemorySampleBuffer, type SampleStore } from '../buffer/sample-buffer.js
 import type { SeqAllocator } from '../buffer/seq-allocator.js';
 import type { Collector } from '../collectors/collector.js';
 import { AgentConnection, type AgentConnectionOptions } from '../connection/agent-connection.js';
+import type { ConnectionEvent } from '../connection/connection-state.js';
+import type { CommandExecutor, CommandFrameSink } from '../handlers/context.js';
 import type { AgentState } from '../state/agent-state.js';
 import { type RunStatus, writeRunStatus } from '../state/run-status.js';
+import { LiveMode } from './live-mode.js';
 import { type Repeater, repeat } from './repeat.js';
 
 export interface AgentRunnerOptions {
@@ -18,8 +21,13 @@ export interface AgentRunnerOptions {
   readonly agentVersion: string;
   /** @default 5000 */
   readonly intervalMs: number;
-  /** @default a 10,000-sample in-memory buffer */
+  /** `run` passes the disk journal (`openSampleBuffer`). @default a 10,000-sample in-memory buffer */
   readonly store?: SampleStore;
+  /**
+   * Builds the command executor from the sink it reports through (frames go
+   * out now, or after the next welcome). Without it, commands are refused.
+   */
+  readonly commands?: (send: CommandFrameSink) => CommandExecutor;
   /** How often the inventory is collected and compared. @default 60000 */
   readonly inventoryCheckMs?: number;
   /** How often `status.json` is rewritten. @default 5000 */
@@ -42,12 +50,17 @@ export class AgentRunner {
   private repeaters: Repeater[] = [];
   private lastInventoryJson: string | null = null;
   private lastSeq: number | null = null;
+  private readonly liveMode: LiveMode;
+  private sampler: Repeater | undefined;
+  private wasLive = false;
 
   constructor(private readonly options: AgentRunnerOptions) {
     this.store = options.store ?? new MemorySampleBuffer();
+    this.liveMode = new LiveMode(options.intervalMs);
     this.connection = new AgentConnection({
       url: options.state.relayUrl,
       credential: options.state.credential,
+      serverCertFingerprint: options.state.serverCertFingerprint,
       hostname: hostname().slice(0, 253) || 'localhost',
       agentVersion: options.agentVersion,
       store: this.store,
@@ -55,6 +68,12 @@ export class AgentRunner {
       log: options.log.child({ component: 'connection' }),
       ...options.connection,
     });
+    if (options.commands) {
+      this.connection.setCommandExecutor(
+        options.commands((frame) => this.connection.sendCommandFrame(frame)),
+      );
+    }
+    this.connection.onEvent((event) => this.onConnectionEvent(event));
   }
 
   async start(): Promise<void> {
@@ -72,8 +91,13 @@ export class AgentRunner {
     await this.checkInventory().catch((err: unknown) => log.error({ err }, 'inventory collection failed'));
     this.connection.start();
     const onError = (what: string) => (err: unknown) => log.error({ err }, `${what} failed`);
+    this.sampler = repeat(
+      () => this.nextInterval(),
+      () => this.takeSample(),
+      onError('sampling'),
+    );
     this.repeaters = [
-      repeat(intervalMs, () => this.takeSample(), onError('sampling')),
+      this.sampler,
       repeat(
         this.options.inventoryCheckMs ?? 60_000,
         () => this.checkInventory(),
@@ -140,9 +164,38 @@ export class AgentRunner {
       lastAckAt: c.lastAckAt,
       lastSeq: this.lastSeq,
       bufferedSamples: this.store.size,
+      bufferedBytes: this.store.bytes,
       droppedSamples: this.store.droppedTotal,
+      intervalMs: this.options.intervalMs,
+      liveMode: this.liveMode.status(),
       lastError: c.lastError,
     };
+  }
+
+  private onConnectionEvent(event: ConnectionEvent): void {
+    if (event.type !== 'live-mode') return;
+    const changed = this.liveMode.set(event.intervalMs, event.ttlSec);
+    if (changed || !this.wasLive) {
+      this.options.log.info(
+        { intervalMs: event.intervalMs, ttlSec: event.ttlSec },
+        'live mode: sampling faster',
+      );
+    }
+    this.wasLive = true;
+    // Start the faster pace now rather than after the current, longer wait.
+    if (changed) this.sampler?.reschedule();
+  }
+
+  /** Read before every wait, so live mode starts and lapses without extra timers. */
+  private nextInterval(): number {
+    if (this.wasLive && !this.liveMode.active()) {
+      this.wasLive = false;
+      this.options.log.info(
+        { intervalMs: this.options.intervalMs },
+        'live mode ended: back to the configured interval',
+      );
+    }
+    return this.liveMode.intervalMs();
   }
 
   private async writeStatus(): Promise<void> {

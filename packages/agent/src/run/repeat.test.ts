@@ -42,4 +42,25 @@ describe('repeat', () => {
     expect(runs).toBe(3);
     vi.useRealTimers();
   });
+
+  it('reads a changing interval before each wait, and reschedule() applies a shorter one at once', async () => {
+    vi.useFakeTimers();
+    let interval = 1000;
+    let runs = 0;
+    const repeater = repeat(
+      () => interval,
+      async () => {
+        runs += 1;
+      },
+      () => undefined,
+    );
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runs).toBe(1);
+    interval = 10;
+    repeater.reschedule();
+    await vi.advanceTimersByTimeAsync(25);
+    expect(runs).toBe(3);
+    await repeater.stop();
+    vi.useRealTimers();
+  });
 });

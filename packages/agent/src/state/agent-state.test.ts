@@ -72,7 +72,10 @@ describe('run status file', () => {
     lastAckAt: 1_700_000_004_000,
     lastSeq: 18,
     bufferedSamples: 1,
+    bufferedBytes: 4000,
     droppedSamples: 0,
+    intervalMs: 5000,
+    liveMode: { intervalMs: 1000, expiresAt: 1_700_000_065_000 },
     lastError: null,
   };
 
@@ -84,6 +87,8 @@ describe('run status file', () => {
   it('reads a missing or malformed file as null', async () => {
     expect(await readRunStatus(root)).toBeNull();
     await writeFile(statusFilePath(root), JSON.stringify({ ...status, bufferedSamples: -1 }));
+    expect(await readRunStatus(root)).toBeNull();
+    await writeFile(statusFilePath(root), JSON.stringify({ ...status, liveMode: { intervalMs: 'fast' } }));
     expect(await readRunStatus(root)).toBeNull();
   });
 });

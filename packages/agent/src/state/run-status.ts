@@ -21,8 +21,14 @@ export interface RunStatus {
   readonly lastSeq: number | null;
   /** Samples waiting for an ack. */
   readonly bufferedSamples: number;
-  /** Samples dropped because the buffer was full, since `run` started. */
+  /** Their size on disk. */
+  readonly bufferedBytes: number;
+  /** Samples dropped because the buffer was full, over the buffer's life (survives restarts). */
   readonly droppedSamples: number;
+  /** The configured sampling interval. */
+  readonly intervalMs: number;
+  /** The server's faster sampling, while it lasts. */
+  readonly liveMode: { readonly intervalMs: number; readonly expiresAt: number } | null;
   /** Why the last connection attempt or socket ended, if it did. */
   readonly lastError: string | null;
 }
@@ -48,8 +54,9 @@ export async function readRunStatus(stateDir: string): Promise<RunStatus | null>
   }
   const r = asRecord(json);
   if (!r) return null;
-  const { pid, startedAt, updatedAt, state, connected, relayUrl } = r;
-  const { lastAckSeq, lastAckAt, lastSeq, bufferedSamples, droppedSamples, lastError } = r;
+  const { pid, startedAt, updatedAt, state, connected, relayUrl, lastAckSeq, lastAckAt, lastSeq } = r;
+  const { bufferedSamples, bufferedBytes, droppedSamples, intervalMs, lastError } = r;
+  const liveMode = parseLiveMode(r.liveMode);
   if (
     !isCount(pid) ||
     !isCount(startedAt) ||
@@ -61,7 +68,10 @@ export async function readRunStatus(stateDir: string): Promise<RunStatus | null>
     !isCountOrNull(lastAckAt) ||
     !isCountOrNull(lastSeq) ||
     !isCount(bufferedSamples) ||
+    !isCount(bufferedBytes) ||
     !isCount(droppedSamples) ||
+    !isCount(intervalMs) ||
+    liveMode === undefined ||
     !(typeof lastError === 'string' || lastError === null)
   ) {
     return null;
@@ -77,9 +87,20 @@ export async function readRunStatus(stateDir: string): Promise<RunStatus | null>
     lastAckAt,
     lastSeq,
     bufferedSamples,
+    bufferedBytes,
     droppedSamples,
+    intervalMs,
+    liveMode,
     lastError,
   };
+}
+
+/** `undefined` when malformed. */
+function parseLiveMode(v: unknown): RunStatus['liveMode'] | undefined {
+  if (v === null) return null;
+  const r = asRecord(v);
+  if (!r || !isCount(r.intervalMs) || !isCount(r.expiresAt)) return undefined;
+  return { intervalMs: r.intervalMs, expiresAt: r.expiresAt };
 }
 
 function isCount(v: unknown): v is number {

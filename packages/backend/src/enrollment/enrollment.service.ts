@@ -21,6 +21,8 @@ interface Deps {
   computers: ComputerRepository;
   audit: AuditRepository;
   publish: (event: LiveEvent) => void;
+  /** Pinned by the agent; it verifies every command with it. */
+  commandPublicKey: string;
 }
 
 /** Tokens carry a prefix so a leaked one is recognisable in logs and secret scanners. */
@@ -104,6 +106,12 @@ export class EnrollmentService {
       details: { hostname: req.hostname, enrollmentTokenId: tokenId },
     });
     this.deps.publish({ type: 'computer.upsert', computer: toSummary({ ...row, retired: 0 }) });
-    return { computerId, credential, relayUrl, serverCertFingerprint: null, commandPublicKey: null };
+    return {
+      computerId,
+      credential,
+      relayUrl,
+      serverCertFingerprint: null,
+      commandPublicKey: this.deps.commandPublicKey,
+    };
   }
 }

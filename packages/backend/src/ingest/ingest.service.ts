@@ -51,6 +51,9 @@ export class IngestService {
         inventories.set(item.computerId, { inv: frame.inventory, at: item.receivedAt });
         continue;
       }
+      // Command progress needs a command run to attach to; this backend issues
+      // no commands yet, so such frames cannot belong to anything and are skipped.
+      if (frame.type !== 'metrics') continue;
       const s = frame.sample;
       const summary = summarizeSample(s);
       rows.push({

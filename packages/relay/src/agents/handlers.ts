@@ -35,6 +35,10 @@ export const frameHandlers = {
   hello: (target) => target.close(CloseCode.badFrame, 'hello was already received on this connection'),
   inventory: (target, frame, meta) => target.forward(frame, meta),
   metrics: (target, frame, meta) => target.forward(frame, meta),
+  // Command progress travels the same ordered path as data, so output never overtakes its result.
+  'command-started': (target, frame, meta) => target.forward(frame, meta),
+  'command-output': (target, frame, meta) => target.forward(frame, meta),
+  'command-result': (target, frame, meta) => target.forward(frame, meta),
   ping: (target, frame) => target.send({ type: 'pong', ts: frame.ts }),
   // The relay sends no application pings (it uses WebSocket pings), so a pong needs no answer.
   pong: () => {},

@@ -1,0 +1,128 @@
+/**
+ * What the footprint benchmark reads about a process from /proc, so every
+ * process (agent and peers) is measured the same way, from outside.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: /proc/[pid]/stat times are in 1/100 s on every Linux architecture in use. */
+export const CLOCK_TICKS = 100;
+const MiB = 1024 * 1024;
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * utime + stime of a process, plus cutime + cstime (its waited-for children)
+ * when `withChildren`, in clock ticks; null once it has exited.
+ */
+export function cpuTicks(pid: number, withChildren: boolean): number | null {
+  const text = read(`/proc/${pid}/stat`);
+  if (!text) return null;
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // proc(5) fields 14–17 are at 11–14 once fields 1–2 are cut off.
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(f[i] ?? 0));
+  return (utime ?? 0) + (stime ?? 0) + (withChildren ? (cutime ?? 0) + (cstime ?? 0) : 0);
+}
+
+/** VmRSS and RssAnon (private, anonymous memory) in bytes. */
+export function memory(pid: number): { rss: number; anon: number } | null {
+  const text = read(`/proc/${pid}/status`);
+  if (!text) return null;
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return { rss: kib('VmRSS'), anon: kib('RssAnon') };
+}
+
+/** Direct children of every thread of a process (needs CONFIG_PROC_CHILDREN, standard on distributions). */
+export function children(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tasks.flatMap((tid) =>
+    (read(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ').filter(Boolean).map(Number),
+  );
+}
+
+export interface Footprint {
+  name: string;
+  cpuPercent: number;
+  cpuSeconds: number;
+  rssMeanMiB: number;
+  rssMaxMiB: number;
+  anonMeanMiB: number;
+  anonMaxMiB: number;
+  /** Distinct child pids seen during the window (polled every 100 ms). */
+  childrenSeen: number;
+}
+
+/** CPU over a window and memory polled during it, for one process. */
+export class Meter {
+  private startTicks = 0;
+  private startAt = 0;
+  private readonly rss: number[] = [];
+  private readonly anon: number[] = [];
+  private readonly kids = new Set<number>();
+
+  constructor(
+    readonly name: string,
+    readonly pid: number,
+    private readonly withChildren = true,
+  ) {}
+
+  start(): void {
+    this.startTicks = cpuTicks(this.pid, this.withChildren) ?? 0;
+    this.startAt = performance.now();
+  }
+
+  /** Called about every 100 ms; memory is kept once a second. */
+  poll(keepMemory: boolean): void {
+    for (const kid of children(this.pid)) this.kids.add(kid);
+    if (!keepMemory) return;
+    const m = memory(this.pid);
+    if (!m) return;
+    this.rss.push(m.rss);
+    this.anon.push(m.anon);
+  }
+
+  finish(): Footprint {
+    const ticks = cpuTicks(this.pid, this.withChildren);
+    if (ticks === null) throw new Error(`${this.name} (pid ${this.pid}) exited during the measurement`);
+    const seconds = (performance.now() - this.startAt) / 1000;
+    const cpuSeconds = (ticks - this.startTicks) / CLOCK_TICKS;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length) / MiB;
+    const max = (xs: number[]) => Math.max(0, ...xs) / MiB;
+    return {
+      name: this.name,
+      cpuPercent: (cpuSeconds / seconds) * 100,
+      cpuSeconds,
+      rssMeanMiB: mean(this.rss),
+      rssMaxMiB: max(this.rss),
+      anonMeanMiB: mean(this.anon),
+      anonMaxMiB: max(this.anon),
+      childrenSeen: this.kids.size,
+    };
+  }
+}
+
+/**
+ * The peer's binary, installing its Debian package when missing (apt-get,
+ * as a lab admin would). Returns null, with the reason printed, when that is
+ * not possible, so the benchmark still measures the agent.
+ */
+export function ensureDebianPackage(bin: string, pkg: string): string | null {
+  if (existsSync(bin)) return bin;
+  console.log(`installing ${pkg} (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, stdio: 'ignore' });
+  if (r.status === 0 && existsSync(bin)) return bin;
+  console.log(`  ${pkg} unavailable (apt-get exit ${r.status ?? r.error?.message}); measured without it`);
+  return null;
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { DiskIoMetrics } from '@labmgr/protocol';
+import { isPhysicalDisk } from './disks.js';
+import { clip } from './limits.js';
+import { increase, rate } from './network.js';
+import { listDir } from './read.js';
+
+/** Cumulative counters of one block device. */
+export interface DiskCounters {
+  readonly readsCompleted: number;
+  readonly sectorsRead: number;
+  readonly writesCompleted: number;
+  readonly sectorsWritten: number;
+}
+
+/** The kernel counts diskstats sectors in 512-byte units whatever the device's own sector size. */
+export const DISKSTATS_SECTOR_BYTES = 512;
+
+/**
+ * Parses /proc/diskstats: `major minor name reads merged sectors ms writes
+ * merged sectors ms …` (kernels since 4.18 and 5.5 append discard and flush
+ * columns, which are ignored). Lists disks and partitions alike.
+ */
+export function parseDiskstats(text: string): Map<string, DiskCounters> {
+  const out = new Map<string, DiskCounters>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const name = f[2];
+    if (!name || f.length < 10) continue;
+    const n = (i: number) => {
+      const v = Number(f[i]);
+      return Number.isFinite(v) && v > 0 ? v : 0;
+    };
+    out.set(name, { readsCompleted: n(3), sectorsRead: n(5), writesCompleted: n(7), sectorsWritten: n(9) });
+  }
+  return out;
+}
+
+/**
+ * Throughput per whole disk between two readings. Devices are reported in the
+ * kernel's order; a newcomer or a counter that went down (32-bit wrap on old
+ * kernels) reads as 0 for one sample.
+ */
+export function diskRates(
+  prev: ReadonlyMap<string, DiskCounters>,
+  cur: ReadonlyMap<string, DiskCounters>,
+  elapsedMs: number,
+  isWholeDisk: (name: string) => boolean,
+): DiskIoMetrics[] {
+  const seconds = elapsedMs / 1000;
+  const out: DiskIoMetrics[] = [];
+  for (const [device, now] of cur) {
+    if (!isWholeDisk(device)) continue;
+    const before = prev.get(device);
+    const bytes = (key: 'sectorsRead' | 'sectorsWritten') =>
+      seconds > 0 ? Math.round((increase(before?.[key], now[key]) * DISKSTATS_SECTOR_BYTES) / seconds) : 0;
+    out.push({
+      device: clip(device, 200),
+      readBytesPerSec: bytes('sectorsRead'),
+      writeBytesPerSec: bytes('sectorsWritten'),
+      readsPerSec: rate(before?.readsCompleted, now.readsCompleted, seconds),
+      writesPerSec: rate(before?.writesCompleted, now.writesCompleted, seconds),
+    });
+  }
+  return out;
+}
+
+/**
+ * Which diskstats names are whole disks worth reporting: those listed in
+ * /sys/block (partitions are not) that `isPhysicalDisk` keeps, i.e. the same
+ * devices the inventory lists (SATA/SCSI, NVMe, virtio, MMC, md RAID).
+ * loop, ram, zram, nbd and device-mapper volumes are left out: the first four
+ * are not storage hardware, and dm volumes (LVM, LUKS) would count the same
+ * I/O twice, once on the volume and once on the disk under it.
+ *
+ * /sys/block is listed again only when diskstats shows a name not seen
+ * before (a disk was plugged in), not on every sample.
+ */
+export class WholeDisks {
+  private disks = new Set<string>();
+  private known = new Set<string>();
+
+  constructor(private readonly sysRoot: string) {}
+
+  /** Updates the classification for the names in this reading; returns the predicate. */
+  refresh(names: Iterable<string>): (name: string) => boolean {
+    const all = [...names];
+    if (all.some((n) => !this.known.has(n))) {
+      this.disks = new Set(listDir(join(this.sysRoot, 'block')).filter(isPhysicalDisk));
+      this.known = new Set(all);
+    }
+    return (name) => this.disks.has(name);
+  }
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MetricPoint, MetricSeries } from '@labmgr/protocol';
+import { expect } from 'vitest';
+import type { System } from '../harness.js';
+
+/** Every stored point of a computer (last hour), sorted by seq; duplicates would show twice. */
+export async function storedPoints(sys: System, computerId: string): Promise<MetricPoint[]> {
+  const from = new Date(Date.now() - 3600_000).toISOString();
+  const s = await sys.api.json<MetricSeries>('GET', `/api/v1/computers/${computerId}/metrics?from=${from}`);
+  return [...s.points].sort((a, b) => a.seq - b.seq);
+}
+
+/** Each seq from the first to the last exactly once, sampled in that order. */
+export function expectOnceAndInOrder(points: MetricPoint[]): void {
+  const seqs = points.map((p) => p.seq);
+  const first = seqs[0] ?? 0;
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => first + i));
+  const times = points.map((p) => Date.parse(p.at));
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+}
+
+/** What the agent's `run` last wrote to `status.json` (every 5 s). */
+export async function agentStatus(
+  stateDir: string,
+): Promise<{ lastSeq: number | null; bufferedSamples: number; connected: boolean } | null> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
