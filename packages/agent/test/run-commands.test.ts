@@ -69,7 +69,7 @@ describe('labmgr-agent run executes signed commands', () => {
     const marker = join(stateDir, 'altered-ran');
     const genuine = shellCommand('true');
     const frame = signedFrame(signer, genuine);
-    side.send({ ...frame, command: { ...frame.command, script: `touch ${marker}` } });
+    side.send({ ...frame, command: { ...genuine, script: `touch ${marker}` } });
     const result = await side.waitFor(isResult(genuine.id));
     expect(result.status).toBe('refused');
     expect(result.message).toMatch(/signature/i);

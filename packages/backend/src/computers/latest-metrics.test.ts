@@ -5,7 +5,14 @@ import { summarizeSample } from './latest-metrics.js';
 describe('summarizeSample', () => {
   it('sums filesystems and interfaces and keeps the headline figures', () => {
     const sample = fixtures.sample(Date.UTC(2026, 0, 1), 42);
-    sample.filesystems.push({ mount: '/home', fsType: 'ext4', totalBytes: 20, usedBytes: 5, inodesTotal: 0, inodesUsed: 0 });
+    sample.filesystems.push({
+      mount: '/home',
+      fsType: 'ext4',
+      totalBytes: 20,
+      usedBytes: 5,
+      inodesTotal: 0,
+      inodesUsed: 0,
+    });
     sample.network.push({
       iface: 'wlan0',
       rxBytesPerSec: 1,
