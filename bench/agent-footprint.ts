@@ -7,6 +7,7 @@
  * Glances refreshing every second; plus a bare Node process as the floor.
  *
  *   npm run build && npx tsx bench/agent-footprint.ts [--seconds 60] [--warmup 10]
+ *     [--no-peers] [--agent-node-options="--max-semi-space-size=1"]
  *
  * Installs the peers' Debian packages when missing (apt-get). Only loopback
  * traffic; stops everything it started. Prints a table and appends the
@@ -16,6 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eventually, freePort, type Proc, ROOT, sleep, startSystem } from '../test/harness.js';
 import { measureModuleCosts } from './agent-footprint-modules.js';
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '10' },
     'no-peers': { type: 'boolean', default: false },
+    /** e.g. "--max-semi-space-size=1": V8 settings to try on the agent (NODE_OPTIONS, agent only). */
+    'agent-node-options': { type: 'string', default: '' },
   },
 });
 const seconds = Number(values.seconds);
@@ -68,7 +72,11 @@ let agentProc: Proc | undefined;
 try {
   await sys.startRelay();
   const { stateDir, computerId } = await sys.enrollAgent('bench');
-  agentProc = sys.startAgent(stateDir, { LABMGR_AGENT_INTERVAL_MS: '1000' });
+  const nodeOptions = values['agent-node-options'];
+  agentProc = sys.startAgent(stateDir, {
+    LABMGR_AGENT_INTERVAL_MS: '1000',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
   await eventually(
     async () => (await sys.api.json<{ metrics: unknown }>('GET', `/api/v1/computers/${computerId}`)).metrics,
     30_000,
@@ -87,12 +95,24 @@ try {
   peers.push(
     new Spawned('node (bare setInterval 1 s)', process.execPath, ['-e', 'setInterval(()=>{},1000)']),
   );
+  // The agent's collector alone, same interval: how much of the agent's cost is collection.
+  const collectorUrl = pathToFileURL(join(ROOT, 'packages/agent/dist/collectors/create-collector.js')).href;
+  peers.push(
+    new Spawned('collector alone (sample/s)', process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const { createCollector } = await import(${JSON.stringify(collectorUrl)});
+       const c = await createCollector();
+       setInterval(() => { void c.sample(); }, 1000);`,
+    ]),
+  );
 
   const scrape = async () => {
     if (!nodeExporterBin) return;
     const res = await fetch(`http://127.0.0.1:${exporterPort}/metrics`).catch(() => null);
     await res?.arrayBuffer();
   };
+  if (nodeOptions) console.log(`agent runs with NODE_OPTIONS=${nodeOptions}`);
   console.log(`warming up ${warmupSec} s (JIT, first inventory, peers' first readings)…`);
   for (let i = 0; i < warmupSec; i++) {
     await scrape();
@@ -134,6 +154,7 @@ try {
     usPerSample: Math.round(usPerSample),
     cores: cpus().length,
     node: process.version,
+    agentNodeOptions: nodeOptions || null,
     targets: TARGET,
     processes: results.map((r) => ({
       ...r,

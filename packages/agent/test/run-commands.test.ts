@@ -48,7 +48,12 @@ describe('labmgr-agent run executes signed commands', () => {
   });
 
   afterAll(async () => {
-    agent?.kill('SIGTERM');
+    // Wait for the agent to finish writing its state before the directory goes.
+    if (agent && agent.exitCode === null) {
+      const exited = new Promise((r) => agent.once('exit', r));
+      agent.kill('SIGTERM');
+      await exited;
+    }
     await relay?.close();
     rmSync(stateDir, { recursive: true, force: true });
   });

@@ -1,5 +1,6 @@
 import type { CpuMetrics, CpuTimes } from '@labmgr/protocol';
 import { round2 } from './limits.js';
+import { scanNumbers } from './scan.js';
 
 /**
  * Cumulative CPU time of one CPU line of /proc/stat, in clock ticks, folded
@@ -34,30 +35,30 @@ const ZERO: CpuJiffies = { user: 0, system: 0, iowait: 0, idle: 0, steal: 0, tot
 export function parseProcStat(text: string): ProcStat {
   let total = ZERO;
   const cores = new Map<number, CpuJiffies>();
+  const c: number[] = [];
   let pos = 0;
   while (text.startsWith('cpu', pos)) {
-    const end = text.indexOf('\n', pos);
-    const line = text.slice(pos, end < 0 ? text.length : end);
-    const space = line.indexOf(' ');
-    const id = line.slice(3, space < 0 ? line.length : space);
-    const columns = space < 0 ? [] : line.slice(space).trim().split(/ +/);
-    if (id === '') total = toJiffies(columns);
-    else if (/^\d+$/.test(id)) cores.set(Number(id), toJiffies(columns));
-    if (end < 0) break;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const space = text.indexOf(' ', pos);
+    if (space > pos && space < end) {
+      scanNumbers(text, space, end, c);
+      const folded = jiffies(
+        (c[0] ?? 0) + (c[1] ?? 0),
+        (c[2] ?? 0) + (c[5] ?? 0) + (c[6] ?? 0),
+        c[4] ?? 0,
+        c[3] ?? 0,
+        c[7] ?? 0,
+      );
+      const id = text.slice(pos + 3, space);
+      if (id === '') total = folded;
+      else if (/^\d+$/.test(id)) cores.set(Number(id), folded);
+    }
     pos = end + 1;
   }
   const at = text.indexOf('btime ', pos);
   const btime = at < 0 ? Number.NaN : Number.parseInt(text.slice(at + 6, at + 26), 10);
   return { total, cores, bootTimeSec: Number.isFinite(btime) ? btime : null };
-}
-
-/** Folds the kernel's states into the protocol's: nice is user time, irq and softirq are system time. */
-export function toJiffies(columns: readonly string[]): CpuJiffies {
-  const n = (i: number) => {
-    const v = Number(columns[i]);
-    return Number.isFinite(v) && v > 0 ? v : 0;
-  };
-  return jiffies(n(0) + n(1), n(2) + n(5) + n(6), n(4), n(3), n(7));
 }
 
 export function jiffies(

@@ -4,6 +4,7 @@ import { isPhysicalDisk } from './disks.js';
 import { clip } from './limits.js';
 import { increase, rate } from './network.js';
 import { listDir } from './read.js';
+import { forEachLine, scanNumbers } from './scan.js';
 
 /** Cumulative counters of one block device. */
 export interface DiskCounters {
@@ -23,16 +24,20 @@ export const DISKSTATS_SECTOR_BYTES = 512;
  */
 export function parseDiskstats(text: string): Map<string, DiskCounters> {
   const out = new Map<string, DiskCounters>();
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    const name = f[2];
-    if (!name || f.length < 10) continue;
-    const n = (i: number) => {
-      const v = Number(f[i]);
-      return Number.isFinite(v) && v > 0 ? v : 0;
-    };
-    out.set(name, { readsCompleted: n(3), sectorsRead: n(5), writesCompleted: n(7), sectorsWritten: n(9) });
-  }
+  const f: number[] = [];
+  forEachLine(text, (start, end) => {
+    // "   8       0 sda 123 …": the name is the third field.
+    const line = text.slice(start, end);
+    const match = /^\s*\d+\s+\d+\s+(\S+)\s/.exec(line);
+    const name = match?.[1];
+    if (!name || scanNumbers(line, match[0].length, line.length, f).length < 7) return;
+    out.set(name, {
+      readsCompleted: f[0] ?? 0,
+      sectorsRead: f[2] ?? 0,
+      writesCompleted: f[4] ?? 0,
+      sectorsWritten: f[6] ?? 0,
+    });
+  });
   return out;
 }
 
@@ -68,10 +73,11 @@ export function diskRates(
 /**
  * Which diskstats names are whole disks worth reporting: those listed in
  * /sys/block (partitions are not) that `isPhysicalDisk` keeps, i.e. the same
- * devices the inventory lists (SATA/SCSI, NVMe, virtio, MMC, md RAID).
- * loop, ram, zram, nbd and device-mapper volumes are left out: the first four
- * are not storage hardware, and dm volumes (LVM, LUKS) would count the same
- * I/O twice, once on the volume and once on the disk under it.
+ * devices the inventory lists (SATA/SCSI, NVMe, virtio, MMC, and md RAID
+ * arrays, whose I/O also shows on their member disks). loop, ram, zram, nbd
+ * and device-mapper volumes are left out: the first four are not storage
+ * hardware, and a dm volume (LVM, LUKS) sits on one disk whose I/O it would
+ * repeat; on a lab PC the disk is what an admin looks at.
  *
  * /sys/block is listed again only when diskstats shows a name not seen
  * before (a disk was plugged in), not on every sample.

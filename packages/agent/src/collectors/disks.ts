@@ -21,7 +21,8 @@ export function readDisks(sysRoot = '/sys'): DiskInfo[] {
     const dir = join(sysRoot, 'block', name);
     const sectors = toInt(readValue(join(dir, 'size')));
     if (sectors === null || sectors <= 0) continue;
-    const model = readValue(join(dir, 'device', 'model'));
+    // SATA/SCSI/NVMe name the model; SD and eMMC cards call it `name`; virtio disks have neither.
+    const model = readValue(join(dir, 'device', 'model')) ?? readValue(join(dir, 'device', 'name'));
     disks.push({ device: clip(name, 200), model: clipOrNull(model, 200), sizeBytes: sectors * 512 });
   }
   return disks;

@@ -11,6 +11,7 @@ import { parseMeminfo } from './memory.js';
 import { readNetworkInterfaces } from './network-interfaces.js';
 import { osNameAndVersion, parseOsRelease } from './os-release.js';
 import { readText, readValue, toInt } from './read.js';
+import { readTimezone } from './timezone.js';
 
 /** Where the Linux collector reads from; overridable so tests can point at fixtures. */
 export interface LinuxPaths {
@@ -88,7 +89,7 @@ export async function collectLinuxInventory(inputs: InventoryInputs): Promise<In
     system,
     // btime is exact; the uptime fallback is rounded so it does not change the inventory each check.
     bootTime: btime !== null ? btime * 1000 : Math.round((Date.now() - uptime() * 1000) / 10_000) * 10_000,
-    timezone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC', 64),
+    timezone: readTimezone(paths.etcRoot),
     users: capList(inputs.users, 1024),
     agentVersion: clip(inputs.agentVersion, 64),
   };

@@ -13,18 +13,31 @@ import { parseLoadavg, parseUptime } from './load.js';
 import { LoggedInUsers } from './logged-in-users.js';
 import { memoryMetrics, parseMeminfo, SAMPLE_MEMINFO_KEYS } from './memory.js';
 import { type NetCounters, networkRates, parseNetDev } from './network.js';
-import { detectPageSize, ProcessTable } from './processes.js';
-import { KeptFile } from './read.js';
+import { detectPageSize, ProcessTable, WALK_CPU_SHARE } from './processes.js';
+import { KeptFile, type ReadEnd } from './read.js';
 import { TemperatureReader } from './temperatures.js';
 
 export interface LinuxCollectorOptions {
   readonly paths?: Partial<LinuxPaths>;
   /** @default this package's version */
   readonly agentVersion?: string;
+  /** Share of a core the process walk may use; 0 walks on every sample. @default WALK_CPU_SHARE */
+  readonly processWalkCpuShare?: number;
 }
 
-/** The /proc files a sample reads that the kernel generates in one piece (see KeptFile). */
-const SINGLE_RECORD = new Set(['stat', 'meminfo', 'uptime', 'loadavg']);
+/**
+ * How each /proc file a sample reads ends (see ReadEnd): most are generated
+ * in one piece; net/dev and diskstats lines stay under 512 bytes (a name and
+ * at most 20 numbers).
+ */
+const READ_END: Readonly<Record<string, ReadEnd>> = {
+  stat: 'single',
+  meminfo: 'single',
+  uptime: 'single',
+  loadavg: 'single',
+  'net/dev': 512,
+  diskstats: 512,
+};
 
 /** How stale the mount table may be for a sample (a USB stick shows up within this). */
 const MOUNTS_MAX_AGE_MS = 5000;
@@ -39,9 +52,10 @@ interface Counters {
 }
 
 /**
- * Reads /proc and /sys directly: a handful of small in-memory files per
- * sample, one /proc/[pid]/stat per process, one statfs per filesystem, and
- * no child processes, to stay within the agent's CPU budget.
+ * Reads /proc and /sys directly, never through a child process: per sample
+ * six kept-open /proc files, one statfs per filesystem and the temperature
+ * inputs; every few seconds the mount table and logged-in users; one
+ * /proc/[pid]/stat per process on each process walk (see WALK_CPU_SHARE).
  */
 export class LinuxCollector implements Collector {
   private readonly stuckMounts = new Set<string>();
@@ -51,17 +65,27 @@ export class LinuxCollector implements Collector {
   private readonly users: LoggedInUsers;
   private fqdn: Promise<string | null> | undefined;
   private prev: Counters;
-  private mounts = { text: '', real: [] as MountEntry[], readAt: Number.NEGATIVE_INFINITY };
+  private mounts: { text: string; real: MountEntry[]; readAt: number } = {
+    text: '',
+    real: [],
+    readAt: Number.NEGATIVE_INFINITY,
+  };
   /** The files read every sample, kept open (see KeptFile). */
   private readonly files = new Map<string, KeptFile>();
 
   private constructor(
     private readonly paths: LinuxPaths,
     private readonly agentVersion: string,
+    walkCpuShare: number,
   ) {
     this.wholeDisks = new WholeDisks(paths.sysRoot);
     this.temperatures = new TemperatureReader(paths.sysRoot);
-    this.processes = new ProcessTable(paths.procRoot, paths.etcRoot, detectPageSize(paths.procRoot));
+    this.processes = new ProcessTable(
+      paths.procRoot,
+      paths.etcRoot,
+      detectPageSize(paths.procRoot),
+      walkCpuShare,
+    );
     this.users = new LoggedInUsers(paths.utmpPath, paths.logindSessionsDir);
     this.prev = this.readCounters();
     this.processes.sample(parseUptime(this.proc('uptime')), this.prev.mono);
@@ -72,6 +96,7 @@ export class LinuxCollector implements Collector {
     return new LinuxCollector(
       { ...DEFAULT_LINUX_PATHS, ...options.paths },
       options.agentVersion ?? AGENT_VERSION,
+      options.processWalkCpuShare ?? WALK_CPU_SHARE,
     );
   }
 
@@ -104,7 +129,7 @@ export class LinuxCollector implements Collector {
       temperatures: this.temperatures.read(cur.mono),
       uptimeSec,
       processCount: processes.count,
-      topProcesses: { byCpu: processes.byCpu, byMemory: processes.byMemory },
+      topProcesses: { byCpu: [...processes.byCpu], byMemory: [...processes.byMemory] },
       loggedInUserCount: this.users.count(cur.mono),
     };
     // A machine with more than 1024 CPUs: keep the lists aligned and within the protocol's caps.
@@ -130,7 +155,7 @@ export class LinuxCollector implements Collector {
   private proc(name: string): string {
     let file = this.files.get(name);
     if (!file) {
-      file = new KeptFile(join(this.paths.procRoot, name), SINGLE_RECORD.has(name));
+      file = new KeptFile(join(this.paths.procRoot, name), READ_END[name] ?? 'unknown');
       this.files.set(name, file);
     }
     return file.read() ?? '';
@@ -147,9 +172,11 @@ export class LinuxCollector implements Collector {
 
   /**
    * The real filesystems, from a mount table at most `maxAgeMs` old: mounts
-   * change rarely, so samples re-read the table every few seconds (an
-   * unmounted filesystem simply fails statfs meanwhile) and parse it again
-   * only when its text changed.
+   * change rarely, and the table costs the kernel more to produce than any
+   * other file a sample reads (a path lookup per mount), so samples re-read
+   * it every few seconds and parse it again only when its text changed.
+   * Meanwhile a new mount is missing, and a just-unmounted one fails statfs
+   * or, if its directory stays, shows the parent filesystem's figures.
    */
   private realMounts(now: number, maxAgeMs = MOUNTS_MAX_AGE_MS): MountEntry[] {
     if (now - this.mounts.readAt < maxAgeMs) return this.mounts.real;

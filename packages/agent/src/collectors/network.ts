@@ -1,5 +1,6 @@
 import type { NetworkMetrics } from '@labmgr/protocol';
 import { clip } from './limits.js';
+import { forEachLine, scanNumbers } from './scan.js';
 
 /** Cumulative counters of one interface, as /proc/net/dev reports them. */
 export interface NetCounters {
@@ -21,28 +22,24 @@ export interface NetCounters {
  */
 export function parseNetDev(text: string): Map<string, NetCounters> {
   const counters = new Map<string, NetCounters>();
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const iface = line.slice(0, colon).trim();
-    const c = line
-      .slice(colon + 1)
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    if (!iface || c.length < 12 || !c.slice(0, 12).every(Number.isFinite)) continue;
-    const at = (i: number) => c[i] ?? 0;
+  const c: number[] = [];
+  forEachLine(text, (start, end) => {
+    const colon = text.indexOf(':', start);
+    if (colon < 0 || colon >= end) return;
+    const iface = text.slice(start, colon).trim();
+    // Header lines have no colon; a line with too few columns is truncated or not ours.
+    if (!iface || scanNumbers(text, colon + 1, end, c).length < 12) return;
     counters.set(iface, {
-      rxBytes: at(0),
-      rxPackets: at(1),
-      rxErrors: at(2),
-      rxDrops: at(3),
-      txBytes: at(8),
-      txPackets: at(9),
-      txErrors: at(10),
-      txDrops: at(11),
+      rxBytes: c[0] ?? 0,
+      rxPackets: c[1] ?? 0,
+      rxErrors: c[2] ?? 0,
+      rxDrops: c[3] ?? 0,
+      txBytes: c[8] ?? 0,
+      txPackets: c[9] ?? 0,
+      txErrors: c[10] ?? 0,
+      txDrops: c[11] ?? 0,
     });
-  }
+  });
   return counters;
 }
 

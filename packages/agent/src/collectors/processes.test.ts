@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileBudget, type PidStat, PidStatFiles, parsePidStat } from './pid-stat.js';
-import { detectPageSize, ProcessTable, parseStatusUid } from './processes.js';
+import { detectPageSize, MAX_WALK_INTERVAL_MS, ProcessTable, parseStatusUid } from './processes.js';
 import { parsePasswd } from './user-names.js';
 
 // Real lines: a process whose comm holds spaces and parentheses, and a kernel thread (rss 0).
@@ -99,9 +99,9 @@ describe('ProcessTable', () => {
     await put('proc/meminfo', 'MemTotal: 1 kB\n');
   });
   const tables: ProcessTable[] = [];
-  const table = (fullWalkMs = 0) => {
-    // A full walk on every sample unless a test says otherwise.
-    const t = new ProcessTable(join(root, 'proc'), join(root, 'etc'), 4096, fullWalkMs);
+  const table = (cpuShare = 0) => {
+    // A budget of 0 walks on every call unless a test says otherwise.
+    const t = new ProcessTable(join(root, 'proc'), join(root, 'etc'), 4096, cpuShare);
     tables.push(t);
     return t;
   };
@@ -147,25 +147,24 @@ describe('ProcessTable', () => {
     expect(snap.byMemory.map((p) => p.pid)).toEqual([24, 23, 22, 21, 20, 19, 18, 17, 16, 15]);
   });
 
-  it('between full walks re-reads only the listed processes, each over its own interval', async () => {
+  it('walks again only once its CPU budget allows, repeating the last lists meanwhile', async () => {
     for (let pid = 1; pid <= 12; pid++) await proc(pid, `p${pid}`, 0, 1, pid * 100);
-    const procs = table(5000);
+    // A tiny budget: every walk is "too costly", so the next one waits the maximum interval.
+    const procs = table(1e-12);
     procs.sample(100, 0);
-    // The baseline lists p12…p3 by memory: those are watched until the next full walk.
-    await proc(12, 'p12', 50, 1, 1200);
-    await proc(1, 'p1', 100, 1, 100);
-    await proc(99, 'newcomer', 40, 10_050, 50);
-    const partial = procs.sample(101, 1000);
-    expect(partial.count).toBe(12);
-    expect(partial.byCpu.map((p) => [p.name, p.cpuPercent])).toEqual([['p12', 50]]);
+    // The baseline has no CPU figures, so the next call walks whatever the budget.
+    const first = procs.sample(100, 0.001);
+    await proc(1, 'p1', 300, 1, 100);
+    await proc(99, 'newcomer', 60, 10_050, 50);
+    expect(procs.sample(101, 1000)).toBe(first);
+    expect(procs.sample(129, MAX_WALK_INTERVAL_MS - 1)).toBe(first);
 
-    // Five seconds after the first walk, every process is read again: p1's 100 ticks are spread
-    // over the 5 s since it was last read, the newcomer's 40 over the same span, p12 was idle.
-    const full = procs.sample(105, 5000);
-    expect(full.count).toBe(13);
-    expect(full.byCpu.map((p) => [p.name, p.cpuPercent])).toEqual([
-      ['p1', 20],
-      ['newcomer', 8],
+    // 30 s after that walk: p1's 300 ticks and the newcomer's 60 are spread over those 30 s.
+    const next = procs.sample(130, MAX_WALK_INTERVAL_MS + 0.001);
+    expect(next.count).toBe(13);
+    expect(next.byCpu.map((p) => [p.name, p.cpuPercent])).toEqual([
+      ['p1', 10],
+      ['newcomer', 2],
     ]);
   });
 

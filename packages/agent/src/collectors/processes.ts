@@ -45,8 +45,8 @@ export function detectPageSize(procRoot: string): number {
  * the costliest part of a sample, so it runs at most once per
  * `lastWalkCost / WALK_CPU_SHARE`: every sample where it is cheap, every few
  * seconds at one sample a second on a slow machine or one with many
- * processes. Samples in between repeat the last lists, whose CPU % then covers
- * the time between the last two walks.
+ * processes. Samples in between repeat the last lists and process count; the
+ * lists' CPU % covers the time between the last two walks.
  */
 export const WALK_CPU_SHARE = 0.0003;
 /** However cheap or costly the walk, the lists are never older than this. */
@@ -76,6 +76,8 @@ interface Walk {
   readonly uptimeSec: number;
   /** What the walk itself took, in ms: sets when the next one may run. */
   readonly costMs: number;
+  /** False for the first walk, which only takes the baseline (no CPU figures yet). */
+  readonly hasRates: boolean;
   readonly snapshot: ProcessSnapshot;
 }
 
@@ -112,7 +114,7 @@ export class ProcessTable {
    */
   sample(uptimeSec: number, now: number): ProcessSnapshot {
     const last = this.last;
-    if (last && now - last.at < this.minInterval(last.costMs)) return last.snapshot;
+    if (last?.hasRates && now - last.at < this.minInterval(last.costMs)) return last.snapshot;
     const started = performance.now();
     const walk = ++this.walks;
     const seconds = last ? (now - last.at) / 1000 : 0;
@@ -140,7 +142,11 @@ export class ProcessTable {
         t.uid = undefined;
       }
       const delta =
-        t.ticks !== null ? Math.max(0, stat.ticks - t.ticks) : stat.startTicks >= newSinceTicks ? stat.ticks : 0;
+        t.ticks !== null
+          ? Math.max(0, stat.ticks - t.ticks)
+          : stat.startTicks >= newSinceTicks
+            ? stat.ticks
+            : 0;
       t.ticks = stat.ticks;
       const figures = {
         cpuPercent: seconds > 0 ? round2((delta / CLOCK_TICKS / seconds) * 100) : 0,
@@ -162,7 +168,7 @@ export class ProcessTable {
       byCpu: byCpu.items.map((c) => this.present(c)),
       byMemory: byMemory.items.map((c) => this.present(c)),
     };
-    this.last = { at: now, uptimeSec, costMs: performance.now() - started, snapshot };
+    this.last = { at: now, uptimeSec, costMs: performance.now() - started, hasRates: seconds > 0, snapshot };
     return snapshot;
   }
 
@@ -210,7 +216,7 @@ export class ProcessTable {
   private present(c: Candidate): ProcessInfo {
     const t = this.tracked.get(c.pid);
     if (t && t.uid === undefined)
-      t.uid = parseStatusUid(readText(`${this.procRoot}/${c.pid}/status`, true) ?? '');
+      t.uid = parseStatusUid(readText(`${this.procRoot}/${c.pid}/status`, 'single') ?? '');
     const uid = t?.uid ?? null;
     return {
       pid: c.pid,

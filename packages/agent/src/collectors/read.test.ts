@@ -18,7 +18,8 @@ describe('readText', () => {
     const big = 'x'.repeat(100_000);
     await writeFile(join(dir, 'big'), big);
     expect(readText(join(dir, 'big'))).toBe(big);
-    expect(readText(join(dir, 'big'), true)).toBe(big);
+    expect(readText(join(dir, 'big'), 'single')).toBe(big);
+    expect(readText(join(dir, 'big'), 512)).toBe(big);
     expect(readText(join(dir, 'missing'))).toBeNull();
     expect(readText(dir)).toBeNull();
   });
@@ -36,7 +37,7 @@ describe('KeptFile', () => {
   it('returns the current content on every read, and recovers when the file comes back', async () => {
     const path = join(dir, 'value');
     await writeFile(path, 'one\n');
-    const file = new KeptFile(path, true);
+    const file = new KeptFile(path, 'single');
     expect(file.read()).toBe('one\n');
     await writeFile(path, 'two, longer\n');
     expect(file.read()).toBe('two, longer\n');
@@ -50,16 +51,22 @@ describe('KeptFile', () => {
 
   it.runIf(process.platform === 'linux')('reads multi-record procfs files in full, again and again', () => {
     // Multi-record seq_files come a page per read: all pages must be read, each time.
-    for (const name of ['/proc/self/mounts', '/proc/net/dev', '/proc/diskstats', '/proc/stat']) {
-      const file = new KeptFile(name, name === '/proc/stat');
+    const ends = {
+      '/proc/self/mounts': 'unknown',
+      '/proc/net/dev': 512,
+      '/proc/diskstats': 512,
+      '/proc/stat': 'single',
+    } as const;
+    for (const [name, end] of Object.entries(ends)) {
+      const file = new KeptFile(name, end);
       const first = file.read() ?? '';
       const lines = readFileSync(name, 'utf8').split('\n').length;
       expect(first.split('\n').length).toBe(lines);
       expect((file.read() ?? '').split('\n').length).toBe(lines);
       file.close();
     }
-    // /proc/self/maps of a Node process spans many pages: the tail must be there too.
-    const maps = new KeptFile('/proc/self/maps');
+    // /proc/self/maps of a Node process spans many pages (lines < 512 bytes): the tail must be there too.
+    const maps = new KeptFile('/proc/self/maps', 512);
     const text = maps.read() ?? '';
     maps.close();
     expect(text.length).toBeGreaterThan(2 * 4096);

@@ -17,18 +17,28 @@ let shared = Buffer.allocUnsafe(16 * 1024);
 const KEEP_MAX = 1024 * 1024;
 
 /**
+ * How a file's reads end, so the read that would return 0 can be skipped
+ * (on a virtual machine each system call after an idle second costs ~10 µs,
+ * and a sample makes dozens):
+ * - `single`: generated in one piece (single_open: /proc/stat, meminfo,
+ *   uptime, loadavg, /proc/[pid]/stat and status, every sysfs attribute) or a
+ *   regular file: a read that does not fill the buffer reached the end.
+ * - a number: a multi-record seq_file whose records (lines) are never longer
+ *   than that. The kernel fills each read from a page-sized buffer, whole
+ *   records only, and stops early only when the next record does not fit;
+ *   so a read shorter than a page minus one record reached the end.
+ * - `unknown`: read until a read returns 0.
+ */
+export type ReadEnd = 'single' | 'unknown' | number;
+
+const PAGE = 4096;
+
+/**
  * Reads `fd` to the end. With `fromStart`, reads at explicit offsets from 0
  * (pread), which makes a kept-open procfs/sysfs file produce fresh content
  * each time; otherwise from the current position.
- *
- * With `singleRecord`, a read that does not fill the buffer is taken as the
- * end of the file, saving the extra read that would return 0. That holds for
- * files the kernel generates in one piece (single_open: /proc/stat, meminfo,
- * uptime, loadavg, /proc/[pid]/stat, every sysfs attribute) and for regular
- * files, but not for multi-record seq_files (/proc/net/dev, diskstats,
- * mounts, cpuinfo), which return at most a page per read.
  */
-function readAll(fd: number, fromStart: boolean, singleRecord: boolean): string {
+function readAll(fd: number, fromStart: boolean, end: ReadEnd): string {
   let buf = shared;
   let length = 0;
   for (;;) {
@@ -41,13 +51,15 @@ function readAll(fd: number, fromStart: boolean, singleRecord: boolean): string 
     const room = buf.length - length;
     const n = readSync(fd, buf, length, room, fromStart ? length : null);
     length += n;
-    if (n === 0 || (singleRecord && n < room)) break;
+    if (n === 0) break;
+    if (end === 'single' && n < room) break;
+    if (typeof end === 'number' && n < PAGE - end) break;
   }
   return buf.toString('utf8', 0, length);
 }
 
 /** A procfs/sysfs file's text, or `null` if it is missing or unreadable (common under /sys). */
-export function readText(path: string, singleRecord = false): string | null {
+export function readText(path: string, end: ReadEnd = 'unknown'): string | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -55,7 +67,7 @@ export function readText(path: string, singleRecord = false): string | null {
     return null;
   }
   try {
-    return readAll(fd, false, singleRecord);
+    return readAll(fd, false, end);
   } catch {
     return null;
   } finally {
@@ -66,10 +78,8 @@ export function readText(path: string, singleRecord = false): string | null {
 /**
  * A procfs/sysfs file read every sample: opened once and re-read with pread
  * from offset 0, which the kernel answers with freshly generated content.
- * One system call per read for a `singleRecord` file (see readAll), two
- * otherwise, instead of four (open, read, read, close): on a virtual machine
- * each system call after an idle second costs ~10 µs, and a sample makes
- * dozens. If a read fails the file is reopened next time,
+ * Usually one system call per read (see ReadEnd) instead of four (open,
+ * read, read, close). If a read fails the file is reopened next time,
  * so a sensor that disappears and comes back still works.
  */
 export class KeptFile {
@@ -77,7 +87,7 @@ export class KeptFile {
 
   constructor(
     readonly path: string,
-    private readonly singleRecord = false,
+    private readonly end: ReadEnd = 'unknown',
   ) {}
 
   read(): string | null {
@@ -89,7 +99,7 @@ export class KeptFile {
       }
     }
     try {
-      return readAll(this.fd, true, this.singleRecord);
+      return readAll(this.fd, true, this.end);
     } catch {
       this.close();
       return null;
@@ -110,7 +120,7 @@ export class KeptFile {
 /** A one-value sysfs/procfs attribute, trimmed; `null` when missing, unreadable or empty. */
 export function readValue(path: string): string | null {
   // One-value attributes are single records.
-  const value = readText(path, true)?.trim();
+  const value = readText(path, 'single')?.trim();
   return value ? value : null;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPhysicalDisk, readDisks } from './disks.js';
-import { readSystemInfo } from './dmi.js';
+import { isPlaceholder, readSystemInfo } from './dmi.js';
 
 let sys: string;
 beforeEach(async () => {
@@ -23,11 +23,14 @@ describe('readDisks', () => {
     await put('block/nvme0n1/size', '1000215216\n');
     await put('block/nvme0n1/device/model', 'Samsung SSD 980 PRO 500GB               \n');
     await put('block/sda/size', '3907029168\n');
+    await put('block/mmcblk0/size', '62333952\n');
+    await put('block/mmcblk0/device/name', 'SD64G\n');
     await put('block/sr0/size', '0\n');
     await put('block/loop0/size', '131072\n');
     await put('block/zram0/size', '8388608\n');
     await put('block/dm-0/size', '1000000\n');
     expect(readDisks(sys)).toEqual([
+      { device: 'mmcblk0', model: 'SD64G', sizeBytes: 62333952 * 512 },
       { device: 'nvme0n1', model: 'Samsung SSD 980 PRO 500GB', sizeBytes: 1000215216 * 512 },
       { device: 'sda', model: null, sizeBytes: 3907029168 * 512 },
     ]);
@@ -55,6 +58,24 @@ describe('readSystemInfo', () => {
       serial: null,
       biosVersion: '1.2.3',
     });
+  });
+
+  it('falls back to the baseboard where the system fields are firmware placeholders', async () => {
+    await put('class/dmi/id/sys_vendor', 'System manufacturer\n');
+    await put('class/dmi/id/product_name', 'System Product Name\n');
+    await put('class/dmi/id/product_serial', 'System Serial Number\n');
+    await put('class/dmi/id/board_vendor', 'ASUSTeK COMPUTER INC.\n');
+    await put('class/dmi/id/board_name', 'PRIME B450M-A\n');
+    await put('class/dmi/id/board_serial', '190436628101234\n');
+    await put('class/dmi/id/bios_version', 'To Be Filled By O.E.M.\n');
+    expect(readSystemInfo(sys)).toEqual({
+      manufacturer: 'ASUSTeK COMPUTER INC.',
+      model: 'PRIME B450M-A',
+      serial: '190436628101234',
+      biosVersion: null,
+    });
+    expect(['Default string', 'Not Specified', '0000000', 'OEM'].every(isPlaceholder)).toBe(true);
+    expect(isPlaceholder('OptiPlex 7080')).toBe(false);
   });
 
   it('is all null without DMI (virtual machines, ARM boards)', async () => {

@@ -86,7 +86,7 @@ export class TemperatureReader {
     if (now - this.scannedAt >= this.rescanMs) {
       for (const file of this.files.values()) file.close();
       this.sensors = findTemperatureSensors(this.sysRoot);
-      this.files = new Map(this.sensors.map((s) => [s, new KeptFile(s.path, true)]));
+      this.files = new Map(this.sensors.map((s) => [s, new KeptFile(s.path, 'single')]));
       this.scannedAt = now;
     }
     return readTemperatures(this.sensors, (s) => this.files.get(s)?.read() ?? null);
