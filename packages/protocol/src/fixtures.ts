@@ -1,3 +1,4 @@
+import type { ShellCommand } from './commands.js';
 import type { Inventory } from './inventory.js';
 import type { MetricSample } from './metrics.js';
 import { PROTOCOL_VERSION } from './version.js';
@@ -102,6 +103,21 @@ export const fixtures = {
         ],
       },
       loggedInUserCount: 1,
+    };
+  },
+  /** An unsigned shell command; tests sign it with their own key. */
+  command(overrides: Partial<ShellCommand> = {}): ShellCommand {
+    return {
+      id: '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f',
+      computerId: '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab',
+      kind: 'shell',
+      shell: 'sh',
+      script: 'echo hi',
+      timeoutSec: 30,
+      runAs: null,
+      issuedAt: 1,
+      expiresAt: 2,
+      ...overrides,
     };
   },
   hello() {

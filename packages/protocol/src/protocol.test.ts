@@ -71,17 +71,7 @@ describe('truncate', () => {
 });
 
 describe('commands', () => {
-  const command = {
-    id: '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f',
-    computerId: '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab',
-    kind: 'shell',
-    shell: 'sh',
-    script: 'echo hi',
-    timeoutSec: 30,
-    runAs: null,
-    issuedAt: 1,
-    expiresAt: 2,
-  } as const;
+  const command = fixtures.command();
 
   it('signs the same bytes whatever the key order', () => {
     const reordered = Object.fromEntries(Object.entries(command).reverse()) as typeof command;

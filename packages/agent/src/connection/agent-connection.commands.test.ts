@@ -18,17 +18,7 @@ import type { ConnectionEvent } from './connection-state.js';
 const COMMAND_ID = '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f';
 const commandFrame: CommandFrame = {
   type: 'command',
-  command: {
-    id: COMMAND_ID,
-    computerId: '0b4c8a3e-5f0e-4e7a-9b2d-1c3d4e5f6a7b',
-    kind: 'shell',
-    shell: 'sh',
-    script: 'echo hi',
-    timeoutSec: 30,
-    runAs: null,
-    issuedAt: 1,
-    expiresAt: 2,
-  },
+  command: fixtures.command({ id: COMMAND_ID, computerId: '0b4c8a3e-5f0e-4e7a-9b2d-1c3d4e5f6a7b' }),
   signature: 'c2ln',
 };
 const isResult = (f: AgentFrame): f is CommandResultFrame => f.type === 'command-result';

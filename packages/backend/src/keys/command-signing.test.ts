@@ -2,21 +2,11 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandRequest, canonicalCommandBytes } from '@labmgr/protocol';
+import { canonicalCommandBytes, fixtures } from '@labmgr/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandSigner } from './command-signing.js';
 
-const command: CommandRequest = {
-  id: '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f',
-  computerId: '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab',
-  kind: 'shell',
-  shell: 'sh',
-  script: 'echo hi',
-  timeoutSec: 30,
-  runAs: null,
-  issuedAt: 1,
-  expiresAt: 2,
-};
+const command = fixtures.command();
 
 describe('CommandSigner', () => {
   const dir = mkdtempSync(join(tmpdir(), 'labmgr-keys-'));
