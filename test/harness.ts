@@ -275,9 +275,8 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
         stateDir,
       ]);
       if (r.code !== 0) throw new Error(`enroll failed (${r.code}): ${r.stdout}${r.stderr}`);
-      const computers = await api.json<{ items: { id: string }[] }>('GET', '/api/v1/computers');
-      const id = r.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
-      const computerId = id ?? computers.items.at(-1)?.id;
+      // `enroll` prints the new computer id alone on stdout.
+      const computerId = r.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
       if (!computerId) throw new Error(`enroll printed no computer id: ${r.stdout}`);
       return { stateDir, computerId };
     },

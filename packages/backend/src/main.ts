@@ -111,7 +111,6 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    server.ctx.live.closeAll();
     server
       .close()
       .then(() => process.exit(0))

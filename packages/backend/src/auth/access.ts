@@ -54,12 +54,20 @@ export function installAccessControl(app: FastifyInstance, auth: Authenticator):
     if (!access.roles.includes(principal.user.role)) throw forbidden();
     // Cookie-authenticated writes must come from our own pages (CSRF); SameSite=Lax is the first line.
     if (principal.sessionId && !SAFE_METHODS.has(req.method)) {
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) {
-        throw forbidden(`cross-origin request from ${origin} refused`);
-      }
+      assertSameOrigin(req, 'request');
     }
   });
+}
+
+/**
+ * Refuses a request whose `Origin` is not this server's own. Browsers always
+ * send Origin on cross-site writes and WebSocket upgrades; scripts send none.
+ */
+export function assertSameOrigin(req: FastifyRequest, what: string): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) {
+    throw forbidden(`cross-origin ${what} from ${origin} refused`);
+  }
 }
 
 export function currentUser(req: FastifyRequest): UserRow {

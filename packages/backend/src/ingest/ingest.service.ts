@@ -136,8 +136,11 @@ export class IngestService {
   /** Applies connect/disconnect reports from a relay, in order. */
   async presence(relay: RelayRow, body: PresenceBody): Promise<void> {
     const { computers, publish } = this.deps;
+    const rows = new Map(
+      (await computers.findByIds([...new Set(body.events.map((e) => e.computerId))])).map((r) => [r.id, r]),
+    );
     for (const ev of body.events) {
-      const row = await computers.findById(ev.computerId);
+      const row = rows.get(ev.computerId);
       if (!row || row.retired) continue;
       // A disconnect reported by a relay that no longer holds the agent (it moved) must not mark it offline.
       if (ev.state === 'disconnected' && row.relay_id !== null && row.relay_id !== relay.id) continue;
@@ -151,7 +154,10 @@ export class IngestService {
             }
           : { status: 'offline' as const, last_seen_at: ev.at };
       await computers.update(row.id, patch);
-      publish({ type: 'computer.upsert', computer: toSummary({ ...row, ...patch }) });
+      // Later events in the same body (reconnects) must see this one's effect.
+      const updated = { ...row, ...patch };
+      rows.set(row.id, updated);
+      publish({ type: 'computer.upsert', computer: toSummary(updated) });
     }
   }
 }

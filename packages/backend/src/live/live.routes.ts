@@ -1,8 +1,7 @@
 import { type LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_USER } from '../auth/access.js';
+import { ANY_USER, assertSameOrigin } from '../auth/access.js';
 import type { AppContext } from '../context.js';
-import { forbidden } from '../http/errors.js';
 
 /**
  * `/api/v1/live`: pushes computer updates to signed-in browsers. The Origin
@@ -16,12 +15,7 @@ export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         websocket: true,
         config: { access: ANY_USER },
-        preHandler: async (req) => {
-          const origin = req.headers.origin;
-          if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) {
-            throw forbidden(`origin ${origin} may not open the live connection`);
-          }
-        },
+        preHandler: async (req) => assertSameOrigin(req, 'live connection'),
       },
       (socket) => {
         ctx.live.add(socket);
