@@ -43,6 +43,11 @@ export interface BackendClient {
   presence(body: PresenceBody): Promise<SendOutcome<void>>;
 }
 
+/** `IngestBatch` without its items (see `ingest`). */
+const IngestEnvelope = IngestBatch.pick({ relayId: true });
+/** `IngestBatch.items` and `PresenceBody.events` take 1 to this many entries. */
+export const MAX_BATCH_ENTRIES = 10_000;
+
 type Response = Extract<HttpOutcome, { kind: 'response' }>;
 interface ZodLikeError {
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
@@ -80,10 +85,14 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     },
 
     async ingest(batch) {
-      const request = IngestBatch.safeParse(batch);
-      if (!request.success)
-        return { kind: 'rejected', reason: `invalid ingest batch: ${describe(request.error)}` };
-      const out = await call(urls.ingest, request.data, timeouts.ingest);
+      // Only the envelope: every item was built from a frame parsed with `AgentFrame` on
+      // receipt, so validating each one again would repeat that work for every frame.
+      const envelope = IngestEnvelope.safeParse({ relayId: batch.relayId });
+      if (!envelope.success)
+        return { kind: 'rejected', reason: `invalid ingest batch: ${describe(envelope.error)}` };
+      if (batch.items.length < 1 || batch.items.length > MAX_BATCH_ENTRIES)
+        return { kind: 'rejected', reason: `invalid ingest batch: ${batch.items.length} items` };
+      const out = await call(urls.ingest, batch, timeouts.ingest);
       if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
       if (out.status !== 200) return classifyFailure(out);
       const result = IngestResult.safeParse(out.body);

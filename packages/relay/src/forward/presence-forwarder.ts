@@ -1,7 +1,8 @@
 import type { PresenceEvent } from '@labmgr/protocol';
 import type { Logger } from 'pino';
 import type { BackendClient } from '../backend/backend-client.js';
-import { Batcher, type BatcherTuning } from './batcher.js';
+import { createBackendBatcher } from './backend-batcher.js';
+import type { Batcher, BatcherTuning } from './batcher.js';
 
 export interface PresenceForwarderOptions {
   backend: Pick<BackendClient, 'presence'>;
@@ -17,31 +18,12 @@ export interface PresenceForwarderOptions {
  */
 export function createPresenceForwarder(options: PresenceForwarderOptions): Batcher<PresenceEvent> {
   const { backend, relayId, logger } = options;
-  const batcher: Batcher<PresenceEvent> = new Batcher<PresenceEvent>({
-    maxQueued: 20_000,
-    ...options.tuning,
-    // The protocol caps a presence body at 10,000 events (PresenceBody).
-    maxBatch: Math.min(options.tuning?.maxBatch ?? 500, 10_000),
-    async send(events) {
-      const out = await backend.presence({ relayId, events: [...events] });
-      switch (out.kind) {
-        case 'ok':
-          if (batcher.failures > 0) logger.info({ events: events.length }, 'presence recovered');
-          return 'sent';
-        case 'failed':
-          logger.warn(
-            { reason: out.reason, events: events.length, failures: batcher.failures + 1 },
-            'presence update failed; retrying with backoff',
-          );
-          return 'retry';
-        case 'rejected':
-          logger.error(
-            { reason: out.reason, status: out.status, body: out.body, events: events.length },
-            'backend rejected a presence batch; dropping it (bug)',
-          );
-          return 'discard';
-      }
-    },
+  return createBackendBatcher({
+    name: 'presence',
+    countField: 'events',
+    logger,
+    defaults: { maxQueued: 20_000 },
+    tuning: options.tuning,
+    post: (events: PresenceEvent[]) => backend.presence({ relayId, events }),
   });
-  return batcher;
 }

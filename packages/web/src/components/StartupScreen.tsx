@@ -1,6 +1,7 @@
-import { Button, Center, EmptyState, Loader, Stack } from '@mantine/core';
-import { IconCloudOff, IconRefresh } from '@tabler/icons-react';
+import { Center, Loader, Stack } from '@mantine/core';
+import { IconCloudOff } from '@tabler/icons-react';
 import { LogoMark } from './LogoMark.js';
+import { RetryState } from './RetryState.js';
 
 /** Shown for the moment it takes to ask the server who is signed in. */
 export function StartupLoader() {
@@ -26,19 +27,13 @@ export function StartupError({
 }) {
   return (
     <Center h="100dvh" p="md" role="alert">
-      <EmptyState
-        variant="light"
-        color="red"
+      <RetryState
         icon={<IconCloudOff size={26} stroke={1.7} />}
         title="Lab Manager is not answering"
-        description={message}
-      >
-        <EmptyState.Actions>
-          <Button leftSection={<IconRefresh size={16} />} loading={retrying} onClick={onRetry}>
-            Try again
-          </Button>
-        </EmptyState.Actions>
-      </EmptyState>
+        message={message}
+        retrying={retrying}
+        onRetry={onRetry}
+      />
     </Center>
   );
 }

@@ -16,8 +16,8 @@ import {
   IconCopy,
   IconDeviceDesktopPlus,
   IconFilterOff,
-  IconRefresh,
 } from '@tabler/icons-react';
+import { RetryState } from '../../components/RetryState.js';
 
 /** Placeholder while the first list loads: the page's shape, without figures. */
 export function FleetSkeleton() {
@@ -55,19 +55,13 @@ export interface FleetErrorProps {
 export function FleetError({ message, retrying, onRetry }: FleetErrorProps) {
   return (
     <Paper withBorder py={56} px="lg" role="alert">
-      <EmptyState
-        variant="light"
-        color="red"
+      <RetryState
         icon={<IconAlertTriangle size={26} stroke={1.7} />}
         title="Could not load the computers"
-        description={message}
-      >
-        <EmptyState.Actions>
-          <Button leftSection={<IconRefresh size={16} />} loading={retrying} onClick={onRetry}>
-            Try again
-          </Button>
-        </EmptyState.Actions>
-      </EmptyState>
+        message={message}
+        retrying={retrying}
+        onRetry={onRetry}
+      />
     </Paper>
   );
 }

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import { MAX_BATCH_ENTRIES, type SendOutcome } from '../backend/backend-client.js';
+import { Batcher, type BatcherTuning } from './batcher.js';
+
+export interface BackendBatcherOptions<T, R> {
+  /** Names the stream in log lines, e.g. `'ingest'`. */
+  name: string;
+  /** Log field that counts the entries of a batch, e.g. `'items'`. */
+  countField: string;
+  logger: Logger;
+  /** Defaults of this stream, overridden by `tuning`. */
+  defaults?: Partial<BatcherTuning>;
+  tuning?: Partial<BatcherTuning> | undefined;
+  /** Posts one batch to the backend; must resolve, never reject. */
+  post: (items: T[]) => Promise<SendOutcome<R>>;
+  /** Called with the backend's answer once a batch is stored. */
+  onSent?: (value: R) => void;
+}
+
+/**
+ * A {@link Batcher} that posts to one backend route and maps the outcome to
+ * a verdict: retry on `failed`, drop (and log as a bug) on `rejected`, since
+ * retrying a 4xx cannot help and would block everything queued behind it.
+ */
+export function createBackendBatcher<T, R>(options: BackendBatcherOptions<T, R>): Batcher<T> {
+  const { name, countField, logger, post, onSent } = options;
+  const batcher: Batcher<T> = new Batcher<T>({
+    ...options.defaults,
+    ...options.tuning,
+    maxBatch: Math.min(options.tuning?.maxBatch ?? 500, MAX_BATCH_ENTRIES),
+    async send(items) {
+      const out = await post([...items]);
+      const count = { [countField]: items.length };
+      switch (out.kind) {
+        case 'ok':
+          if (batcher.failures > 0) logger.info(count, `${name} recovered`);
+          onSent?.(out.value);
+          return 'sent';
+        case 'failed':
+          logger.warn(
+            { reason: out.reason, ...count, queued: batcher.size, failures: batcher.failures + 1 },
+            `${name} failed; retrying the batch with backoff`,
+          );
+          return 'retry';
+        case 'rejected':
+          logger.error(
+            { reason: out.reason, status: out.status, body: out.body, ...count },
+            `backend rejected a ${name} batch; dropping it (bug)`,
+          );
+          return 'discard';
+      }
+    },
+  });
+  return batcher;
+}
