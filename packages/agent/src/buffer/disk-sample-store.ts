@@ -153,7 +153,8 @@ export class DiskSampleStore implements SampleStore {
     const victims = this.victimsFor(Buffer.byteLength(probe) + 16);
     let dropped = this.state.pendingDropped;
     for (const v of victims) dropped += 1 + v.dropped;
-    const text = dropped === 0 ? probe : JSON.stringify({ ...frame, dropped });
+    // `dropped` is the last key, so the count replaces the probe's trailing `0}` without re-encoding the sample.
+    const text = dropped === 0 ? probe : `${probe.slice(0, -2)}${dropped}}`;
     const markers = victims.map((v) => `${encodeMarker({ kind: 'drop', seq: v.seq })}\n`).join('');
     const offset = this.file.size + Buffer.byteLength(markers);
     // Evictions and the sample go down in one write, so a crash keeps both or neither.

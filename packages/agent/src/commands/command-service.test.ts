@@ -2,45 +2,30 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../logging/logger.js';
-import { CommandService, type CommandServiceOptions } from './command-service.js';
-import { ALLOW_ALL_POLICY } from './policy.js';
+import type { CommandServiceOptions } from './command-service.js';
 import {
   createTestSigner,
   execCommand,
-  FrameLog,
+  type FrameLog,
   isAlive,
   shellCommand,
   signedFrame,
-  TEST_COMPUTER_ID,
+  TestServices,
 } from './testing.js';
 
 const signer = createTestSigner();
 let stateDir: string;
 let frames: FrameLog;
-const services: CommandService[] = [];
-
-function service(options: Partial<CommandServiceOptions> = {}): CommandService {
-  const created = new CommandService({
-    stateDir,
-    computerId: TEST_COMPUTER_ID,
-    commandPublicKey: signer.publicKeyPem,
-    policy: ALLOW_ALL_POLICY,
-    send: frames.send,
-    logger: silentLogger(),
-    killGraceMs: 500,
-    ...options,
-  });
-  services.push(created);
-  return created;
-}
+const services = new TestServices(signer);
+const service = (options?: Partial<CommandServiceOptions>) => services.create(options);
 
 beforeEach(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'labmgr-commands-'));
-  frames = new FrameLog();
+  services.reset(stateDir);
+  frames = services.frames;
 });
 afterEach(async () => {
-  await Promise.all(services.splice(0).map((s) => s.close()));
+  await services.closeAll();
   await rm(stateDir, { recursive: true, force: true });
 });
 

@@ -1,12 +1,6 @@
-import type {
-  CommandFrame,
-  CommandOutputFrame,
-  CommandRequest,
-  CommandResultFrame,
-  CommandStartedFrame,
-  CommandStatus,
-} from '@labmgr/protocol';
+import type { CommandFrame, CommandRequest, CommandResultFrame, CommandStatus } from '@labmgr/protocol';
 import type { Logger } from 'pino';
+import type { CommandProgressFrame } from '../connection/command-outbox.js';
 import { CommandJournal } from './journal.js';
 import { type LaunchSpec, prepareLaunch } from './launch.js';
 import { OutputCollector } from './output.js';
@@ -15,7 +9,8 @@ import { finishedResult, notStartedResult } from './results.js';
 import { type RunningProcess, runProcess } from './run-process.js';
 import { authenticityRefusal, freshnessRefusal, loadSigningKey, type SigningKey } from './verify.js';
 
-export type CommandEventFrame = CommandStartedFrame | CommandOutputFrame | CommandResultFrame;
+/** The commands module's name for the connection's `CommandProgressFrame` (one definition, two names). */
+export type CommandEventFrame = CommandProgressFrame;
 
 export interface CommandServiceOptions {
   /** The agent's state dir; the at-most-once journal lives there. */

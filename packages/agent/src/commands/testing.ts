@@ -13,7 +13,9 @@ import {
   type ExecCommand,
   type ShellCommand,
 } from '@labmgr/protocol';
-import type { CommandEventFrame } from './command-service.js';
+import { silentLogger } from '../logging/logger.js';
+import { type CommandEventFrame, CommandService, type CommandServiceOptions } from './command-service.js';
+import { ALLOW_ALL_POLICY } from './policy.js';
 
 export const TEST_COMPUTER_ID = '0b4c8a3e-5f0e-4e7a-9b2d-1c3d4e5f6a7b';
 
@@ -135,5 +137,47 @@ export function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return true;
+  }
+}
+
+/**
+ * Creates services that trust `signer`, allow everything and report into a
+ * fresh `FrameLog`, and closes them all at the end of a test.
+ *
+ * @example
+ * const services = new TestServices(signer);
+ * beforeEach(async () => services.reset(await mkdtemp(join(tmpdir(), 'x-'))));
+ * afterEach(() => services.closeAll());
+ */
+export class TestServices {
+  frames = new FrameLog();
+  private stateDir = '';
+  private readonly created: CommandService[] = [];
+
+  constructor(private readonly signer: TestSigner) {}
+
+  /** Starts a test: services created from now on keep their journal in `stateDir`. */
+  reset(stateDir: string): void {
+    this.stateDir = stateDir;
+    this.frames = new FrameLog();
+  }
+
+  create(options: Partial<CommandServiceOptions> = {}): CommandService {
+    const created = new CommandService({
+      stateDir: this.stateDir,
+      computerId: TEST_COMPUTER_ID,
+      commandPublicKey: this.signer.publicKeyPem,
+      policy: ALLOW_ALL_POLICY,
+      send: this.frames.send,
+      logger: silentLogger(),
+      killGraceMs: 500,
+      ...options,
+    });
+    this.created.push(created);
+    return created;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.created.splice(0).map((s) => s.close()));
   }
 }

@@ -6,14 +6,12 @@ import type {
   RelayFrame,
 } from '@labmgr/protocol';
 import { fixtures } from '@labmgr/protocol';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionHarness } from '../../test/connection-harness.js';
 import { FakeRelay } from '../../test/fake-relay.js';
-import { MemorySampleBuffer } from '../buffer/sample-buffer.js';
 import { COMMANDS_DISABLED_MESSAGE } from '../handlers/command.handler.js';
 import type { CommandExecutor } from '../handlers/context.js';
-import { AgentConnection } from './agent-connection.js';
-import type { ConnectionEvent } from './connection-state.js';
+import type { AgentConnection } from './agent-connection.js';
 
 const COMMAND_ID = '0b8f8f3a-3f6e-4c55-9d8e-0a1b2c3d4e5f';
 const commandFrame: CommandFrame = {
@@ -36,22 +34,9 @@ afterEach(async () => {
 });
 
 function setup(commands?: CommandExecutor) {
-  const store = new MemorySampleBuffer(10);
-  const logs: string[] = [];
-  const events: ConnectionEvent[] = [];
-  conn = new AgentConnection({
-    url: relay.url,
-    credential: 'c',
-    hostname: 'pc01',
-    agentVersion: '0.1.0',
-    store,
-    inventory: fixtures.inventory(),
-    log: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
-    backoff: { baseMs: 5, capMs: 20 },
-    ...(commands ? { commands } : {}),
-  });
-  conn.onEvent((e) => events.push(e));
-  return { connection: conn, store, logs, events };
+  const harness = connectionHarness(relay, { capacity: 10, overrides: commands ? { commands } : {} });
+  conn = harness.connection;
+  return harness;
 }
 
 async function until(check: () => boolean): Promise<void> {

@@ -6,12 +6,10 @@ import {
   PROTOCOL_VERSION,
   type RelayFrame,
 } from '@labmgr/protocol';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionHarness } from '../../test/connection-harness.js';
 import { FakeRelay } from '../../test/fake-relay.js';
-import { MemorySampleBuffer } from '../buffer/sample-buffer.js';
-import { AgentConnection, type AgentConnectionOptions } from './agent-connection.js';
-import type { ConnectionEvent } from './connection-state.js';
+import type { AgentConnection, AgentConnectionOptions } from './agent-connection.js';
 
 const isMetrics = (f: AgentFrame): f is MetricsFrame => f.type === 'metrics';
 const isPong = (f: AgentFrame): f is Extract<AgentFrame, { type: 'pong' }> => f.type === 'pong';
@@ -30,38 +28,9 @@ afterEach(async () => {
 });
 
 function setup(overrides: Partial<AgentConnectionOptions> = {}) {
-  const store = new MemorySampleBuffer(100);
-  const logs: string[] = [];
-  const events: ConnectionEvent[] = [];
-  const connection = new AgentConnection({
-    url: relay.url,
-    credential: 'cred-1',
-    hostname: 'lab1-pc01',
-    agentVersion: '0.1.0',
-    store,
-    inventory: fixtures.inventory(),
-    log: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
-    // Tiny delays keep the test quick; nothing below asserts on time.
-    backoff: { baseMs: 5, capMs: 20 },
-    ...overrides,
-  });
-  const waiters: Array<() => void> = [];
-  connection.onEvent((event) => {
-    events.push(event);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  /** Resolves with the first event (ever, in order) matching the predicate. */
-  async function event<T extends ConnectionEvent['type']>(
-    type: T,
-  ): Promise<Extract<ConnectionEvent, { type: T }>> {
-    for (;;) {
-      const found = events.find((e): e is Extract<ConnectionEvent, { type: T }> => e.type === type);
-      if (found) return found;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  }
-  conn = connection;
-  return { connection, store, logs, events, event };
+  const harness = connectionHarness(relay, { overrides });
+  conn = harness.connection;
+  return harness;
 }
 
 describe('AgentConnection', () => {
