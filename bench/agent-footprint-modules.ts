@@ -2,7 +2,7 @@
  * Where the agent's private memory goes: a fresh Node process per module,
  * importing only that module, then settling (two full GCs) and reporting its
  * own RssAnon and V8 heap. The difference to a bare process is what loading
- * the module costs. Used to decide whether zod is worth slimming down.
+ * the module costs. Shows why the agent runs as a bundle without zod.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ globalThis.gc();
 const status = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8');
 const anon = Number(/^RssAnon:\\s+(\\d+)/m.exec(status)?.[1] ?? 0) * 1024;
 console.log(JSON.stringify({ anon, heapUsed: process.memoryUsage().heapUsed }));
+process.exitCode = 0; // the agent's CLI, run without a command, sets 2
 `;
 
 function probe(target: string | null): { anon: number; heapUsed: number } {
@@ -38,7 +39,9 @@ function probe(target: string | null): { anon: number; heapUsed: number } {
       { encoding: 'utf8', cwd: ROOT },
     );
     if (r.status !== 0) throw new Error(`probe of ${target} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { anon: number; heapUsed: number };
+    // The last line: importing the agent's bundle runs its CLI, which prints its usage first.
+    const last = r.stdout.trim().split('\n').at(-1) ?? '';
+    return JSON.parse(last) as { anon: number; heapUsed: number };
   });
   runs.sort((a, b) => a.anon - b.anon);
   return runs[1] ?? { anon: 0, heapUsed: 0 };
@@ -56,8 +59,10 @@ export function measureModuleCosts(): ModuleCost[] {
     ['zod', pathToFileURL(join(zodDir, 'index.js')).href],
     ['zod/mini', pathToFileURL(join(zodDir, 'mini/index.js')).href],
     ['@labmgr/protocol (zod + schemas)', file('packages/protocol/dist/index.js')],
+    ['@labmgr/protocol/compiled (no zod)', file('packages/protocol/dist/compiled.js')],
     ['agent collectors only', file('packages/agent/dist/collectors/create-collector.js')],
-    ['agent (dist/index.js)', file('packages/agent/dist/index.js')],
+    ['agent as ~150 modules (dist/index.js)', file('packages/agent/dist/index.js')],
+    ['agent bundle (what labmgr-agent runs)', file('packages/agent/dist/labmgr-agent.mjs')],
   ];
   const bare = probe(null);
   return targets.map(([module, target]) => {

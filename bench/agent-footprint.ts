@@ -213,10 +213,11 @@ function printTable(results: Footprint[], agent: Footprint, usPerSample: number,
       `no child process ${mark(agent.childrenSeen === 0)}`,
   );
   for (const peer of results.slice(1)) {
-    const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+    // A peer idle to the clock tick (the bare process) has no CPU ratio.
+    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
     console.log(
-      `agent / ${peer.name}: CPU ${ratio(agent.cpuPercent, peer.cpuPercent)}x, ` +
-        `RSS ${ratio(agent.rssMaxMiB, peer.rssMaxMiB)}x, RssAnon ${ratio(agent.anonMaxMiB, peer.anonMaxMiB)}x`,
+      `agent / ${peer.name}: CPU ${ratio(agent.cpuPercent, peer.cpuPercent)}, ` +
+        `RSS ${ratio(agent.rssMaxMiB, peer.rssMaxMiB)}, RssAnon ${ratio(agent.anonMaxMiB, peer.anonMaxMiB)}`,
     );
   }
 }

@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-import '../dist/main.js';
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--max-opt=1');
+// The agent runs from its single-file bundle (`npm run build` makes it); see scripts/bundle.mjs.
+await import('../dist/labmgr-agent.mjs');

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { PACKAGE_ROOT_URL } from './package-root.js';
 
 /**
- * The agent's own version, read from its package.json at start-up. The file
- * sits one level above both `src/` (tests) and `dist/` (the built binary), so
- * the same relative URL works in both.
+ * The agent's own version, read from its package.json at start-up.
  */
 export const AGENT_VERSION: string = readVersion();
 
 function readVersion(): string {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const pkg: unknown = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT_URL), 'utf8'));
     if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') {
       return pkg.version;
     }

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtures, MetricsFrame, parseFrame } from '@labmgr/protocol';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logging/logger.js';
 import { DiskSampleStore, type DiskSampleStoreOptions, SAMPLE_JOURNAL_FILE } from './disk-sample-store.js';
 import type { BufferedSample } from './sample-buffer.js';
 
@@ -24,7 +24,7 @@ afterEach(async () => {
 async function openStore(options: Partial<DiskSampleStoreOptions> = {}): Promise<DiskSampleStore> {
   const store = await DiskSampleStore.open(dir, {
     bootId: 'boot-1',
-    log: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+    log: createLogger('debug', { write: (line: string) => logs.push(line) }),
     ...options,
   });
   open.push(store);

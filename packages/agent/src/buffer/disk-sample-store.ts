@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MetricSample, MetricsFrame } from '@labmgr/protocol';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging/logger.js';
 import { ensurePrivateDir } from '../state/files.js';
 import { FrameCache } from './frame-cache.js';
 import { JournalHandle } from './journal-file.js';

@@ -1,4 +1,4 @@
-import { MetricsFrame } from '@labmgr/protocol';
+import { checkMetricsFrame } from '@labmgr/protocol/compiled';
 import { asRecord } from '../state/files.js';
 
 /**
@@ -50,10 +50,9 @@ export function parseRecord(line: string): JournalRecord | { readonly invalid: s
   const r = asRecord(json);
   if (!r) return { invalid: 'not an object' };
   if (r.type === 'metrics') {
-    const frame = MetricsFrame.safeParse(r);
-    if (!frame.success)
-      return { invalid: `metrics frame fails the schema (${frame.error.issues[0]?.path.join('.')})` };
-    return { kind: 'sample', seq: frame.data.seq, dropped: frame.data.dropped };
+    const frame = checkMetricsFrame(r);
+    if (!frame.ok) return { invalid: `metrics frame fails the schema (${frame.reason})` };
+    return { kind: 'sample', seq: frame.value.seq, dropped: frame.value.dropped };
   }
   const seq = r.seq;
   switch (r.j) {

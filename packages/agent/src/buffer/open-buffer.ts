@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging/logger.js';
 import { DiskSampleStore } from './disk-sample-store.js';
 import { SeqAllocator } from './seq-allocator.js';
 

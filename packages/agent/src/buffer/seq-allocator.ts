@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../logging/logger.js';
 import { asRecord, ensurePrivateDir, readJsonFile, writeFileAtomic } from '../state/files.js';
 
 export const SEQ_FILE = 'seq.json';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type EnrollRequest, EnrollResponse } from '@labmgr/protocol';
+import type { EnrollRequest, EnrollResponse } from '@labmgr/protocol';
+import { checkEnrollResponse } from '@labmgr/protocol/compiled';
 import { errorBodyMessage } from '../http/error-body.js';
 import { postJson, RequestTimeoutError } from '../http/post-json.js';
 import { CertificateError, normalizeFingerprint } from '../http/tls-pin.js';
@@ -127,15 +128,9 @@ export async function requestEnrollment(
   } catch {
     return { ok: false, message: `server answered HTTP ${res.status} with a body that is not JSON` };
   }
-  const parsed = EnrollResponse.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      message: `unexpected answer from server (${issue?.path.join('.') || 'body'}: ${issue?.message})`,
-    };
-  }
-  return { ok: true, value: parsed.data };
+  const parsed = checkEnrollResponse(json);
+  if (!parsed.ok) return { ok: false, message: `unexpected answer from server (${parsed.reason})` };
+  return { ok: true, value: parsed.value };
 }
 
 function failureMessage(base: string, err: unknown): string {

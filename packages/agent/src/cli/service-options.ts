@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/config.js';
+import { AGENT_BIN_PATH } from '../package-root.js';
 import type { ServicePlatform } from '../service/service-plan.js';
 import type { ServiceCommand } from '../service/systemd.js';
 import { UsageError } from './args.js';
@@ -11,11 +11,7 @@ export const serviceOptions = {
   platform: { type: 'string' },
 } as const;
 
-/**
- * The binary the service runs: this package's own `bin/labmgr-agent.js`
- * (`src/cli` and `dist/cli` are both two levels below the package root).
- */
-export const AGENT_BIN_PATH = fileURLToPath(new URL('../../bin/labmgr-agent.js', import.meta.url));
+export { AGENT_BIN_PATH };
 
 /** `--platform` (for `--dry-run` on another OS) or this one; Windows gets a pointer to the README. */
 export function servicePlatform(raw: string | undefined): ServicePlatform | { unsupported: string } {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findTemperatureSensors, TemperatureReader } from './temperatures.js';
+import { findTemperatureSensors, sortNatural, TemperatureReader } from './temperatures.js';
 
 let sys: string;
 beforeEach(async () => {
@@ -67,5 +67,18 @@ describe('temperatures', () => {
     await put('class/hwmon/hwmon0/temp1_input', '40000\n');
     expect(reader.read(999)).toEqual([]);
     expect(reader.read(1000)).toEqual([{ sensor: 'k10temp', label: null, celsius: 40 }]);
+  });
+});
+
+describe('sortNatural', () => {
+  it('orders digit runs by value', () => {
+    expect(sortNatural(['hwmon10', 'hwmon9', 'hwmon1', 'acpitz', 'temp10_input', 'temp2_input'])).toEqual([
+      'acpitz',
+      'hwmon1',
+      'hwmon9',
+      'hwmon10',
+      'temp2_input',
+      'temp10_input',
+    ]);
   });
 });

@@ -43,9 +43,28 @@ export function findTemperatureSensors(sysRoot: string): TemperatureSensor[] {
   return sensors;
 }
 
-/** `hwmon10` after `hwmon9`, `temp10_input` after `temp2_input`. */
-function sortNatural(names: string[]): string[] {
-  return names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+/**
+ * `hwmon10` after `hwmon9`, `temp10_input` after `temp2_input`. Digit runs
+ * compare as numbers; not `localeCompare`, whose first use loads ICU's
+ * collation data (~8 MiB of the agent's memory for the rest of its life).
+ */
+export function sortNatural(names: string[]): string[] {
+  const key = (name: string) => name.split(/(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) : part));
+  return names
+    .map((name) => ({ name, parts: key(name) }))
+    .sort((a, b) => compareParts(a.parts, b.parts))
+    .map((entry) => entry.name);
+}
+
+function compareParts(a: Array<string | number>, b: Array<string | number>): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CommandFrame, CommandRequest, CommandResultFrame, CommandStatus } from '@labmgr/protocol';
-import type { Logger } from 'pino';
 import type { CommandProgressFrame } from '../connection/command-outbox.js';
+import type { Logger } from '../logging/logger.js';
 import { CommandJournal } from './journal.js';
 import { type LaunchSpec, prepareLaunch } from './launch.js';
 import { OutputCollector } from './output.js';

@@ -1,6 +1,7 @@
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommandResultFrame } from '@labmgr/protocol';
+import type { CommandResultFrame } from '@labmgr/protocol';
+import { checkCommandResultFrame } from '@labmgr/protocol/compiled';
 import { asRecord, ensurePrivateDir, isErrnoCode, writeFileAtomic } from '../state/files.js';
 
 export const JOURNAL_FILE = 'commands.jsonl';
@@ -197,9 +198,9 @@ function parseEntry(line: string): JournalEntry | null {
   }
   if (!record) return null;
   const { id, at, expiresAt, startedAt } = record;
-  const result = record.result === null ? null : CommandResultFrame.safeParse(record.result);
+  const result = record.result === null ? null : checkCommandResultFrame(record.result);
   if (typeof id !== 'string' || typeof at !== 'number' || typeof expiresAt !== 'number') return null;
   if (startedAt !== null && typeof startedAt !== 'number') return null;
-  if (result !== null && (!result.success || result.data.commandId !== id)) return null;
-  return { id, at, expiresAt, startedAt, result: result?.data ?? null };
+  if (result !== null && (!result.ok || result.value.commandId !== id)) return null;
+  return { id, at, expiresAt, startedAt, result: result?.ok ? result.value : null };
 }

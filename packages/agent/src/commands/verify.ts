@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { type CommandFrame, canonicalCommandBytes } from '@labmgr/protocol';
+import type { CommandFrame } from '@labmgr/protocol';
+import { canonicalCommandBytes } from '@labmgr/protocol/compiled';
 
 /** How far in the future `issuedAt` may be before the agent suspects the clock or the command. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

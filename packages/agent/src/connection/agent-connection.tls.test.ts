@@ -1,8 +1,8 @@
 import { fixtures } from '@labmgr/protocol';
-import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert, type TestCert, TlsServer } from '../../test/tls.js';
 import { MemorySampleBuffer } from '../buffer/sample-buffer.js';
+import { createLogger } from '../logging/logger.js';
 import { AgentConnection } from './agent-connection.js';
 import type { ConnectionEvent } from './connection-state.js';
 
@@ -30,7 +30,7 @@ function connect(pin: string | null) {
     agentVersion: '0.1.0',
     store: new MemorySampleBuffer(10),
     inventory: fixtures.inventory(),
-    log: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+    log: createLogger('debug', { write: (line: string) => logs.push(line) }),
     backoff: { baseMs: 5, capMs: 20 },
   });
   conn.onEvent((e) => events.push(e));

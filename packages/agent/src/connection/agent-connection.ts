@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  type Inventory,
-  PROTOCOL_VERSION,
-  parseFrame,
-  RelayFrame,
-  type WelcomeFrame,
-} from '@labmgr/protocol';
+import type { Inventory, WelcomeFrame } from '@labmgr/protocol';
+import { checkRelayFrame, PROTOCOL_VERSION, parseChecked } from '@labmgr/protocol/compiled';
 import type WebSocket from 'ws';
 import type { CommandExecutor, HandlerContext } from '../handlers/context.js';
 import { dispatchRelayFrame } from '../handlers/registry.js';
@@ -180,7 +175,7 @@ export class AgentConnection {
       this.options.log.warn('ignoring binary frame from relay');
       return;
     }
-    const parsed = parseFrame(RelayFrame, rawToText(data));
+    const parsed = parseChecked(checkRelayFrame, rawToText(data));
     if (!parsed.ok) {
       this.options.log.warn({ reason: parsed.reason }, 'ignoring invalid frame from relay');
       return;

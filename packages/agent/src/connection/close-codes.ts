@@ -1,4 +1,4 @@
-import { CloseCode } from '@labmgr/protocol';
+import { CloseCode } from '@labmgr/protocol/compiled';
 
 const names = new Map<number, string>(Object.entries(CloseCode).map(([name, code]) => [code, name]));
 names.set(1000, 'normal');

@@ -1,6 +1,6 @@
 import type { CommandOutputFrame, CommandResultFrame, CommandStartedFrame } from '@labmgr/protocol';
-import type { Logger } from 'pino';
 import type { CommandExecutor } from '../handlers/context.js';
+import type { Logger } from '../logging/logger.js';
 import type { Outbox } from './outbox.js';
 
 /** What a running command reports; sent as it happens, not numbered or acked like samples. */

@@ -1,7 +1,7 @@
 import type { Inventory } from '@labmgr/protocol';
-import type { Logger } from 'pino';
 import type { SampleStore } from '../buffer/sample-buffer.js';
 import type { CommandExecutor } from '../handlers/context.js';
+import type { Logger } from '../logging/logger.js';
 import type { BackoffOptions } from './backoff.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 

@@ -1,6 +1,6 @@
 import type { AgentFrame, CommandFrame, LiveModeFrame, RelayFrame, WelcomeFrame } from '@labmgr/protocol';
-import type { Logger } from 'pino';
 import type { CommandProgressFrame } from '../connection/command-outbox.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
  * Runs the commands the relay delivers. The implementation verifies the

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '@labmgr/protocol';
+import { PROTOCOL_VERSION } from '@labmgr/protocol/compiled';
 import type { FrameHandler } from './context.js';
 
 /** The relay accepted the `hello`; only meaningful once per connection. */

@@ -1,4 +1,4 @@
-import { ErrorBody } from '@labmgr/protocol';
+import { checkErrorBody } from '@labmgr/protocol/compiled';
 
 /**
  * The human message of an API error response (`{"error":{"code","message"}}`),
@@ -11,6 +11,6 @@ export function errorBodyMessage(body: string): string | null {
   } catch {
     return null;
   }
-  const parsed = ErrorBody.safeParse(json);
-  return parsed.success ? parsed.data.error.message : null;
+  const parsed = checkErrorBody(json);
+  return parsed.ok ? parsed.value.error.message : null;
 }

@@ -1,4 +1,4 @@
-import type { DestinationStream } from 'pino';
+import type { DestinationStream } from './logger.js';
 
 const LEVEL_NAMES: Readonly<Record<number, string>> = {
   10: 'TRACE',

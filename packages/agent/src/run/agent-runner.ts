@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import { Inventory, MetricSample } from '@labmgr/protocol';
-import type { Logger } from 'pino';
+import { checkInventory, checkMetricSample } from '@labmgr/protocol/compiled';
 import { MemorySampleBuffer, type SampleStore } from '../buffer/sample-buffer.js';
 import type { SeqAllocator } from '../buffer/seq-allocator.js';
 import type { Collector } from '../collectors/collector.js';
 import { AgentConnection, type AgentConnectionOptions } from '../connection/agent-connection.js';
 import type { ConnectionEvent } from '../connection/connection-state.js';
 import type { CommandExecutor, CommandFrameSink } from '../handlers/context.js';
+import type { Logger } from '../logging/logger.js';
 import type { AgentState } from '../state/agent-state.js';
 import { type RunStatus, writeRunStatus } from '../state/run-status.js';
 import { LiveMode } from './live-mode.js';
@@ -119,12 +119,9 @@ export class AgentRunner {
   /** One sample into the buffer and, if connected, onto the wire. */
   async takeSample(): Promise<void> {
     const sample = await this.options.collector.sample();
-    const valid = MetricSample.safeParse(sample);
-    if (!valid.success) {
-      this.options.log.error(
-        { issues: valid.error.issues.slice(0, 3) },
-        'collector produced an invalid sample',
-      );
+    const valid = checkMetricSample(sample);
+    if (!valid.ok) {
+      this.options.log.error({ reason: valid.reason }, 'collector produced an invalid sample');
       return;
     }
     const seq = await this.options.seq.next();
@@ -136,12 +133,9 @@ export class AgentRunner {
   /** Collects the inventory and hands it to the connection if it changed. */
   async checkInventory(): Promise<void> {
     const inventory = await this.options.collector.inventory();
-    const valid = Inventory.safeParse(inventory);
-    if (!valid.success) {
-      this.options.log.error(
-        { issues: valid.error.issues.slice(0, 3) },
-        'collector produced an invalid inventory',
-      );
+    const valid = checkInventory(inventory);
+    if (!valid.ok) {
+      this.options.log.error({ reason: valid.reason }, 'collector produced an invalid inventory');
       return;
     }
     const json = JSON.stringify(inventory);

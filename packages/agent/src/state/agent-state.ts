@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { EnrollResponse, IsoDateTime } from '@labmgr/protocol';
+import type { EnrollResponse } from '@labmgr/protocol';
+import { checkEnrollResponse, checkIsoDateTime } from '@labmgr/protocol/compiled';
 import { asRecord, ensurePrivateDir, readJsonFile, writeFileAtomic } from './files.js';
 
 /** What `enroll` stores: the server's answer plus where and when it was obtained. */
@@ -39,11 +40,20 @@ export async function loadAgentState(stateDir: string): Promise<AgentState | nul
   }
   if (json === undefined) return null;
   const record = asRecord(json);
-  const enrollment = EnrollResponse.safeParse(record);
-  const enrolledAt = IsoDateTime.safeParse(record?.enrolledAt);
+  const enrollment = checkEnrollResponse(record);
+  const enrolledAt = checkIsoDateTime(record?.enrolledAt);
   const serverUrl = record?.serverUrl;
-  if (!enrollment.success || !enrolledAt.success || typeof serverUrl !== 'string') {
+  if (!enrollment.ok || !enrolledAt.ok || typeof serverUrl !== 'string') {
     throw new StateFileError(`${path} is damaged; enroll the agent again`);
   }
-  return { ...enrollment.data, serverUrl, enrolledAt: enrolledAt.data };
+  const { computerId, credential, relayUrl, serverCertFingerprint, commandPublicKey } = enrollment.value;
+  return {
+    computerId,
+    credential,
+    relayUrl,
+    serverCertFingerprint,
+    commandPublicKey,
+    serverUrl,
+    enrolledAt: enrolledAt.value,
+  };
 }

@@ -1,0 +1,47 @@
+/**
+ * Bundles the agent into one file, dist/labmgr-agent.mjs, which the
+ * `labmgr-agent` binary runs. One minified module loads in a fraction of the
+ * memory of ~150 separate ones (the agent's private-memory budget is 15 MiB)
+ * and is a single file to copy onto a lab machine next to Node.
+ *
+ * Fails when zod ends up in the bundle: the agent validates with the
+ * protocol's precompiled validators (`@labmgr/protocol/compiled`) and imports
+ * the main protocol entry for types only.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/labmgr-agent.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Bundle the workspace's TypeScript sources, not whatever dist happens to hold.
+  conditions: ['@labmgr/source'],
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'external',
+  metafile: true,
+  logLevel: 'warning',
+  // ws and pino are CommonJS and call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __labmgrRequire } from 'node:module'; const require = __labmgrRequire(import.meta.url);",
+  },
+});
+
+const inputs = Object.keys(result.metafile.inputs);
+const zod = inputs.filter((path) => /node_modules\/zod\//.test(path));
+if (zod.length > 0) {
+  console.error(
+    `the agent bundle pulls in zod (${zod.length} files); import it from @labmgr/protocol/compiled or as a type`,
+  );
+  process.exit(1);
+}
+writeFileSync(new URL('../dist/labmgr-agent.meta.json', import.meta.url), JSON.stringify(result.metafile));
+const bytes = result.metafile.outputs['dist/labmgr-agent.mjs']?.bytes ?? 0;
+console.log(`dist/labmgr-agent.mjs: ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules`);
