@@ -3,10 +3,10 @@
  * with a memory buffer, captured logs and recorded events.
  */
 import { fixtures } from '@labmgr/protocol';
-import { pino } from 'pino';
 import { MemorySampleBuffer } from '../src/buffer/sample-buffer.js';
 import { AgentConnection, type AgentConnectionOptions } from '../src/connection/agent-connection.js';
 import type { ConnectionEvent } from '../src/connection/connection-state.js';
+import { createLogger } from '../src/logging/logger.js';
 import type { FakeRelay } from './fake-relay.js';
 
 export interface ConnectionHarnessOptions {
@@ -30,7 +30,7 @@ export function connectionHarness(
     agentVersion: '0.1.0',
     store,
     inventory: fixtures.inventory(),
-    log: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+    log: createLogger('debug', { write: (line: string) => logs.push(line) }),
     // Tiny delays keep the tests quick; nothing asserts on time.
     backoff: { baseMs: 5, capMs: 20 },
     ...overrides,
