@@ -4,10 +4,11 @@
  * Nothing here stands in for a component: each helper spawns the real one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = {
@@ -190,6 +191,16 @@ export class ApiClient {
   }
 }
 
+/** A relay started besides the first one, on its own port with its own service token. */
+export interface ExtraRelay {
+  /** The relay's name: its `--relay-id` and the name of its service token. */
+  name: string;
+  port: number;
+  /** `ws://127.0.0.1:<port>/agent`, for `enrollAgent(name, { relayUrl })`. */
+  relayUrl: string;
+  proc: Proc;
+}
+
 export interface System {
   dataDir: string;
   backendUrl: string;
@@ -197,12 +208,26 @@ export interface System {
   relayUrl: string;
   backend: Proc;
   relay: Proc | undefined;
+  /** Name (`--relay-id`) of the relay `startRelay` started last. */
+  relayName: string | undefined;
+  /** Relays started with `startExtraRelay`, stopped with the system. */
+  extraRelays: ExtraRelay[];
   agents: Proc[];
   api: ApiClient;
   /** Starts the relay with a fresh service token. */
   startRelay(env?: NodeJS.ProcessEnv): Promise<Proc>;
-  /** Enrolls a new agent (own state dir) through the real CLI and returns its state dir and computer id. */
-  enrollAgent(name?: string): Promise<{ stateDir: string; computerId: string }>;
+  /** Starts another relay under the same backend: own free port, own service token, `--relay-id name`. */
+  startExtraRelay(name: string, env?: NodeJS.ProcessEnv): Promise<ExtraRelay>;
+  /**
+   * Where the backend reaches a relay's control API and with which token, as the
+   * relay registered them (read from the SQLite database; undefined until it registered).
+   */
+  relayControl(name: string): { controlUrl: string; controlToken: string } | undefined;
+  /**
+   * Enrolls a new agent (own state dir) through the real CLI and returns its state dir and computer id.
+   * `relayUrl` points the agent at another relay than the one the backend names at enrollment.
+   */
+  enrollAgent(name?: string, opts?: { relayUrl?: string }): Promise<{ stateDir: string; computerId: string }>;
   startAgent(stateDir: string, env?: NodeJS.ProcessEnv): Proc;
   /** Stops the backend (SIGKILL when `kill`), waits `downMs`, starts it again on the same port and data. */
   restartBackend(opts?: { kill?: boolean; downMs?: number }): Promise<void>;
@@ -229,6 +254,17 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
   const login = await api.login();
   if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
 
+  /** A new relay service token, through the real CLI. */
+  async function createRelayToken(name: string): Promise<string> {
+    const r = await runCli(BIN.server, ['relay-token', 'create', '--name', name], {
+      LABMGR_DATA_DIR: dataDir,
+      ...opts.env,
+    });
+    const token = r.stdout.match(/token: (\S+)/)?.[1];
+    if (!token) throw new Error(`relay-token create failed: ${r.stderr}`);
+    return token;
+  }
+
   const system: System = {
     dataDir,
     backendUrl,
@@ -236,22 +272,21 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
     relayUrl: `ws://127.0.0.1:${relayPort}/agent`,
     backend,
     relay: undefined,
+    relayName: undefined,
+    extraRelays: [],
     agents: [],
     api,
     async startRelay(env = {}) {
       const name = `relay-${Math.random().toString(36).slice(2, 8)}`;
-      const r = await runCli(BIN.server, ['relay-token', 'create', '--name', name], {
-        LABMGR_DATA_DIR: dataDir,
-        ...opts.env,
-      });
-      const token = r.stdout.match(/token: (\S+)/)?.[1];
-      if (!token) throw new Error(`relay-token create failed: ${r.stderr}`);
+      const token = await createRelayToken(name);
       const relay = new Proc('relay', BIN.relay, [], {
         LABMGR_RELAY_PORT: String(relayPort),
         LABMGR_RELAY_HOST: '127.0.0.1',
         LABMGR_BACKEND_URL: backendUrl,
         LABMGR_RELAY_TOKEN: token,
         LABMGR_RELAY_ID: name,
+        // The relay's spool goes under the test's data dir, removed with it.
+        LABMGR_DATA_DIR: dataDir,
         ...env,
       });
       await eventually(
@@ -260,9 +295,44 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
         'relay /healthz',
       );
       system.relay = relay;
+      system.relayName = name;
       return relay;
     },
-    async enrollAgent(name = 'agent') {
+    async startExtraRelay(name, env = {}) {
+      const token = await createRelayToken(name);
+      const port = await freePort();
+      const proc = new Proc(name, BIN.relay, [], {
+        LABMGR_RELAY_PORT: String(port),
+        LABMGR_RELAY_HOST: '127.0.0.1',
+        LABMGR_BACKEND_URL: backendUrl,
+        LABMGR_RELAY_TOKEN: token,
+        LABMGR_RELAY_ID: name,
+        // The relay's spool goes under the test's data dir, removed with it.
+        LABMGR_DATA_DIR: dataDir,
+        ...env,
+      });
+      await eventually(
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        15_000,
+        `${name} /healthz`,
+      );
+      const extra = { name, port, relayUrl: `ws://127.0.0.1:${port}/agent`, proc };
+      system.extraRelays.push(extra);
+      return extra;
+    },
+    relayControl(name) {
+      const db = new SqliteDatabase(join(dataDir, 'labmgr.sqlite'), { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare('SELECT control_url, control_token FROM relays WHERE name = ?').get(name) as
+          | { control_url: string | null; control_token: string | null }
+          | undefined;
+        if (!row?.control_url || !row.control_token) return undefined;
+        return { controlUrl: row.control_url, controlToken: row.control_token };
+      } finally {
+        db.close();
+      }
+    },
+    async enrollAgent(name = 'agent', enrollOpts = {}) {
       const created = await api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', { uses: 1 });
       const stateDir = join(dataDir, `${name}-${Math.random().toString(36).slice(2, 8)}`);
       const r = await runCli(BIN.agent, [
@@ -278,6 +348,12 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
       // `enroll` prints the new computer id alone on stdout.
       const computerId = r.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
       if (!computerId) throw new Error(`enroll printed no computer id: ${r.stdout}`);
+      if (enrollOpts.relayUrl) {
+        // The agent connects where state.json says; rewriting the file keeps its mode (0600).
+        const file = join(stateDir, 'state.json');
+        const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        writeFileSync(file, `${JSON.stringify({ ...state, relayUrl: enrollOpts.relayUrl }, null, 2)}\n`);
+      }
       return { stateDir, computerId };
     },
     startAgent(stateDir, env = {}) {
@@ -299,6 +375,7 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
     },
     async stop() {
       await Promise.all(system.agents.map((a) => a.stop()));
+      await Promise.all(system.extraRelays.map((r) => r.proc.stop()));
       await system.relay?.stop();
       await system.backend.stop();
       rmSync(dataDir, { recursive: true, force: true });

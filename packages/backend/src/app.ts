@@ -13,6 +13,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { registerWeb } from './http/web.js';
 import { internalRoutes } from './ingest/internal.routes.js';
 import { liveRoutes } from './live/live.routes.js';
+import { relayRoutes } from './relays/relays.routes.js';
 
 /** Builds the HTTP app: plugins, access control, every route, the web UI. */
 export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
@@ -39,6 +40,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(enrollmentRoutes(ctx));
   await app.register(internalRoutes(ctx));
   await app.register(liveRoutes(ctx));
+  await app.register(relayRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

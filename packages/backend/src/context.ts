@@ -14,6 +14,7 @@ import { CommandSigner } from './keys/command-signing.js';
 import { LiveHub } from './live/live-hub.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
+import { RelayClient } from './relays/relay-client.js';
 import { UserRepository } from './users/user.repository.js';
 
 /** Every repository and service, wired once; routes receive this. */
@@ -30,6 +31,8 @@ export interface AppContext {
   relays: RelayRepository;
   auth: AuthService;
   relayService: RelayService;
+  /** Sends frames to agents through the relay holding each (control API). */
+  relayClient: RelayClient;
   enrollment: EnrollmentService;
   ingest: IngestService;
   signer: CommandSigner;
@@ -58,6 +61,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
     relays,
     auth: new AuthService({ users, sessions, relays, audit }),
     relayService: new RelayService(relays, computers, audit),
+    relayClient: new RelayClient({ computers, relays }),
     enrollment: new EnrollmentService({
       db,
       tokens: new EnrollmentRepository(db),

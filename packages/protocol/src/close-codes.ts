@@ -23,5 +23,15 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** A bug on the relay's side; reconnect. */
   internalError: 1011,
+  /**
+   * The agent sent frames far beyond its per-connection rate (sustained rate
+   * plus burst), even after the relay stopped reading from it; reconnect with backoff.
+   */
+  rateLimited: 4429,
+  /**
+   * The agent did not read what the relay sent: more than the relay's send
+   * buffer limit was waiting for it. Reconnect with backoff.
+   */
+  slowConsumer: 4413,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -2,6 +2,7 @@ export * from './agent-frames.js';
 export * from './api.js';
 export * from './commands.js';
 export * from './common.js';
+export * from './control.js';
 export * from './fixtures.js';
 export * from './inventory.js';
 export * from './live.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ComputerSummary, LatestMetrics } from './api.js';
 import { ComputerId, EpochMs } from './common.js';
+import { LiveMessageStatus } from './control.js';
 
 /** Events the backend pushes to browsers on `/api/v1/live`. */
 export const LiveHello = z.object({
@@ -22,5 +23,10 @@ export const LiveComputerMetrics = z.object({
   metrics: LatestMetrics,
 });
 
-export const LiveEvent = z.discriminatedUnion('type', [LiveHello, LiveComputerUpsert, LiveComputerMetrics]);
+export const LiveEvent = z.discriminatedUnion('type', [
+  LiveHello,
+  LiveComputerUpsert,
+  LiveComputerMetrics,
+  LiveMessageStatus,
+]);
 export type LiveEvent = z.infer<typeof LiveEvent>;

@@ -57,5 +57,9 @@ export const RelayHealth = z.object({
   agents: z.number().int().nonnegative(),
   /** Agent frames queued for the backend, the batch in flight included. */
   pendingFrames: z.number().int().nonnegative(),
+  /** Size of the relay's disk spool (frames waiting while the backend is unreachable). */
+  spoolBytes: z.number().int().nonnegative().optional(),
+  /** Of `pendingFrames`, those in the disk spool. */
+  spooledFrames: z.number().int().nonnegative().optional(),
 });
 export type RelayHealth = z.infer<typeof RelayHealth>;

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helpText, loadConfig } from './config.js';
 
@@ -24,6 +25,20 @@ describe('loadConfig', () => {
       backendUrl: 'http://127.0.0.1:8080',
       token: 'secret',
       relayId: `relay-${hostname()}`.slice(0, 128),
+      spoolDir: resolve(
+        'data/relay-spool',
+        `relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_'),
+      ),
+      spoolMaxBytes: 1024 ** 3,
+      memoryQueueItems: 10_000,
+      maxFrameBytes: 1024 * 1024,
+      rateLimit: 50,
+      rateBurst: 500,
+      maxSendBufferBytes: 4 * 1024 * 1024,
+      maxUnauthenticated: 1000,
+      ipConnectLimit: 600,
+      ipConnectWindowSec: 60,
+      authCacheSec: 30,
       logLevel: 'info',
     });
   });
@@ -35,6 +50,18 @@ describe('loadConfig', () => {
       LABMGR_BACKEND_URL: 'https://backend.example.edu/labmgr',
       LABMGR_RELAY_TOKEN: 'from-env',
       LABMGR_RELAY_ID: 'building-a',
+      LABMGR_RELAY_SPOOL_DIR: '/var/spool/labmgr',
+      LABMGR_RELAY_SPOOL_MAX_BYTES: '512MiB',
+      LABMGR_RELAY_MEMORY_QUEUE_ITEMS: '2000',
+      LABMGR_RELAY_MAX_FRAME_BYTES: '256KiB',
+      LABMGR_RELAY_RATE_LIMIT: '20',
+      LABMGR_RELAY_RATE_BURST: '100',
+      LABMGR_RELAY_MAX_SEND_BUFFER: '0',
+      LABMGR_RELAY_MAX_UNAUTHENTICATED: '50',
+      LABMGR_RELAY_IP_CONNECT_LIMIT: '0',
+      LABMGR_RELAY_IP_CONNECT_WINDOW: '10',
+      LABMGR_RELAY_AUTH_CACHE_SEC: '5',
+      LABMGR_RELAY_METRICS_TOKEN: 'scrape-me',
       LABMGR_LOG_LEVEL: 'debug',
     };
     expect(config([], env)).toEqual({
@@ -43,6 +70,18 @@ describe('loadConfig', () => {
       backendUrl: 'https://backend.example.edu/labmgr',
       token: 'from-env',
       relayId: 'building-a',
+      spoolDir: '/var/spool/labmgr',
+      spoolMaxBytes: 512 * 1024 ** 2,
+      memoryQueueItems: 2000,
+      maxFrameBytes: 256 * 1024,
+      rateLimit: 20,
+      rateBurst: 100,
+      maxSendBufferBytes: 0,
+      maxUnauthenticated: 50,
+      ipConnectLimit: 0,
+      ipConnectWindowSec: 10,
+      authCacheSec: 5,
+      metricsToken: 'scrape-me',
       logLevel: 'debug',
     });
   });
@@ -51,6 +90,35 @@ describe('loadConfig', () => {
     const env = { ...token, LABMGR_RELAY_PORT: '9000', LABMGR_RELAY_ID: 'env-id' };
     const c = config(['--port', '9100', '--relay-id=flag-id', '--token', 'flag-token', '--host', '::1'], env);
     expect(c).toMatchObject({ port: 9100, relayId: 'flag-id', token: 'flag-token', host: '::1' });
+  });
+
+  it('takes the control URL from the flag or LABMGR_RELAY_CONTROL_URL and checks it', () => {
+    expect(config([]).controlUrl).toBeUndefined();
+    expect(
+      config([], { ...token, LABMGR_RELAY_CONTROL_URL: 'https://relay-a.example.edu:8081' }).controlUrl,
+    ).toBe('https://relay-a.example.edu:8081');
+    expect(config(['--control-url', 'http://10.0.0.5:8081']).controlUrl).toBe('http://10.0.0.5:8081');
+    expect(error(['--control-url', 'ws://x'])).toMatch(/--control-url.*http/);
+  });
+
+  it('puts the spool under LABMGR_DATA_DIR by relay id, and checks the spool settings', () => {
+    const env = { ...token, LABMGR_DATA_DIR: '/srv/labmgr', LABMGR_RELAY_ID: 'b/../x' };
+    expect(config([], env).spoolDir).toBe('/srv/labmgr/relay-spool/b_.._x');
+    expect(config(['--relay-id', '..'], { ...env, LABMGR_RELAY_ID: '' }).spoolDir).toBe(
+      '/srv/labmgr/relay-spool/_',
+    );
+    expect(config(['--spool-max-bytes', '0']).spoolMaxBytes).toBe(0);
+    expect(config(['--spool-max-bytes', '2 GiB']).spoolMaxBytes).toBe(2 * 1024 ** 3);
+    expect(config(['--spool-max-bytes', '1048576']).spoolMaxBytes).toBe(1024 ** 2);
+    for (const bad of ['-1', '1.5GiB', 'lots', '5PB', '99999999999TiB']) {
+      expect(error([`--spool-max-bytes=${bad}`])).toMatch(/--spool-max-bytes.*size in bytes/);
+    }
+    for (const bad of ['0', '-3', 'x', '1e3', '10000001']) {
+      expect(error([], { ...token, LABMGR_RELAY_MEMORY_QUEUE_ITEMS: bad })).toMatch(
+        /LABMGR_RELAY_MEMORY_QUEUE_ITEMS.*whole number/,
+      );
+    }
+    expect(error(['--spool-dir', ' '])).toMatch(/--spool-dir.*folder/);
   });
 
   it('treats an empty environment variable as unset', () => {

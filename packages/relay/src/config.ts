@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { LIMIT_DEFAULTS } from './limits/defaults.js';
 
 /** Everything the relay process needs to start. */
 export interface RelayConfig {
@@ -26,6 +30,52 @@ export interface RelayConfig {
    */
   relayId: string;
   /**
+   * Base URL where the backend reaches this relay's control API (`/control/v1/...`),
+   * sent in the relay's registration. Undefined: `http://<host>:<bound port>`
+   * (loopback for a wildcard host).
+   */
+  controlUrl?: string | undefined;
+  /**
+   * Folder where agent data waits on disk while the backend is unreachable.
+   * Undefined: no spool (in-process tests); `loadConfig` always sets it.
+   * @default `<LABMGR_DATA_DIR or ./data>/relay-spool/<relayId>`
+   */
+  spoolDir?: string | undefined;
+  /**
+   * Bound on the spool's size on disk; when full, agents are asked to retry
+   * later (they keep their own buffer). 0 turns the spool off.
+   * @default 1 GiB
+   */
+  spoolMaxBytes?: number | undefined;
+  /**
+   * Agent frames queued in memory before new ones go to the spool (without a
+   * spool: the bound of the queue).
+   * @default 10_000
+   */
+  memoryQueueItems?: number | undefined;
+  /** PEM certificate chain file; with `tlsKey` the relay serves https and wss. @default plain http/ws */
+  tlsCert?: string | undefined;
+  /** PEM private key file of `tlsCert`. */
+  tlsKey?: string | undefined;
+  /** Largest agent frame in bytes; larger: close 1009. @default 1 MiB */
+  maxFrameBytes?: number | undefined;
+  /** Sustained frames per second per agent; 0 turns the rate limit off. @default 50 */
+  rateLimit?: number | undefined;
+  /** Frames an agent may send at once above `rateLimit`. @default 500 */
+  rateBurst?: number | undefined;
+  /** Bytes waiting to be sent to one agent before it is closed as not reading (4413); 0: no limit. @default 4 MiB */
+  maxSendBufferBytes?: number | undefined;
+  /** Connections awaiting authentication or their hello; more get 503. 0: no cap. @default 1000 */
+  maxUnauthenticated?: number | undefined;
+  /** Connection attempts per client address per window; more get 429. 0: no limit. @default 600 */
+  ipConnectLimit?: number | undefined;
+  /** Window of `ipConnectLimit`, seconds. @default 60 */
+  ipConnectWindowSec?: number | undefined;
+  /** Seconds an accepted credential verdict is reused; 0: ask the backend every time. @default 30 */
+  authCacheSec?: number | undefined;
+  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. @default open */
+  metricsToken?: string | undefined;
+  /**
    * Lowest pino level written to stdout.
    * @default 'info'
    */
@@ -40,6 +90,9 @@ export type ConfigResult =
   | { kind: 'config'; config: RelayConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string };
+
+export const DEFAULT_SPOOL_MAX_BYTES = 1024 ** 3;
+export const DEFAULT_MEMORY_QUEUE_ITEMS = 10_000;
 
 /** Longest relay id the protocol accepts (`IngestBatch.relayId`). */
 const MAX_RELAY_ID = 128;
@@ -60,7 +113,7 @@ const SETTINGS = {
     flag: 'port',
     env: 'LABMGR_RELAY_PORT',
     placeholder: '<port>',
-    help: 'port of the agent WebSocket endpoint /agent and /healthz',
+    help: 'port of the agent WebSocket endpoint /agent, /healthz, /readyz and /metrics',
     fallback: () => '8081',
   },
   host: {
@@ -92,6 +145,116 @@ const SETTINGS = {
     fallback: () => `relay-${hostname()}`.slice(0, MAX_RELAY_ID),
     defaultText: `relay-<hostname> (here: relay-${hostname()})`,
   },
+  controlUrl: {
+    flag: 'control-url',
+    env: 'LABMGR_RELAY_CONTROL_URL',
+    placeholder: '<url>',
+    help: "base URL where the backend reaches this relay's control API /control/v1 (set it when the\n      backend runs on another machine)",
+    fallback: () => undefined,
+    defaultText: 'http://<host>:<port> (127.0.0.1 when listening on all interfaces)',
+  },
+  spoolDir: {
+    flag: 'spool-dir',
+    env: 'LABMGR_RELAY_SPOOL_DIR',
+    placeholder: '<dir>',
+    help: 'folder where agent data waits on disk while the backend is unreachable (one relay per folder)',
+    fallback: () => undefined,
+    defaultText: '<LABMGR_DATA_DIR or ./data>/relay-spool/<relay id>',
+  },
+  spoolMaxBytes: {
+    flag: 'spool-max-bytes',
+    env: 'LABMGR_RELAY_SPOOL_MAX_BYTES',
+    placeholder: '<bytes>',
+    help: 'largest size of the spool on disk, in bytes or with KiB, MiB, GiB; when full, agents\n      are asked to retry later and keep their data; 0 turns the spool off',
+    fallback: () => '1GiB',
+  },
+  memoryQueueItems: {
+    flag: 'memory-queue-items',
+    env: 'LABMGR_RELAY_MEMORY_QUEUE_ITEMS',
+    placeholder: '<n>',
+    help: 'agent frames queued in memory for the backend before new ones go to the spool\n      (without a spool: the limit of the queue)',
+    fallback: () => String(DEFAULT_MEMORY_QUEUE_ITEMS),
+  },
+  tlsCert: {
+    flag: 'tls-cert',
+    env: 'LABMGR_RELAY_TLS_CERT',
+    placeholder: '<file>',
+    help: 'PEM certificate (chain) file; with --tls-key the relay serves https and wss',
+    fallback: () => undefined,
+    defaultText: '(none: plain http and ws)',
+  },
+  tlsKey: {
+    flag: 'tls-key',
+    env: 'LABMGR_RELAY_TLS_KEY',
+    placeholder: '<file>',
+    help: 'PEM private key file of --tls-cert',
+    fallback: () => undefined,
+    defaultText: '(none)',
+  },
+  maxFrameBytes: {
+    flag: 'max-frame-bytes',
+    env: 'LABMGR_RELAY_MAX_FRAME_BYTES',
+    placeholder: '<bytes>',
+    help: 'largest agent frame, in bytes or with KiB/MiB; a larger one closes that agent (1009)',
+    fallback: () => String(LIMIT_DEFAULTS.maxFrameBytes),
+  },
+  rateLimit: {
+    flag: 'rate-limit',
+    env: 'LABMGR_RELAY_RATE_LIMIT',
+    placeholder: '<frames/s>',
+    help: 'sustained frames per second per agent; over it the relay stops reading from that agent\n      for a while, and closes one that still floods (4429); 0 turns it off',
+    fallback: () => String(LIMIT_DEFAULTS.rateLimit),
+  },
+  rateBurst: {
+    flag: 'rate-burst',
+    env: 'LABMGR_RELAY_RATE_BURST',
+    placeholder: '<frames>',
+    help: 'frames an agent may send at once above --rate-limit',
+    fallback: () => String(LIMIT_DEFAULTS.rateBurst),
+  },
+  maxSendBufferBytes: {
+    flag: 'max-send-buffer',
+    env: 'LABMGR_RELAY_MAX_SEND_BUFFER',
+    placeholder: '<bytes>',
+    help: 'bytes waiting to be sent to one agent before it is closed as not reading (4413); 0: no limit',
+    fallback: () => String(LIMIT_DEFAULTS.maxSendBufferBytes),
+  },
+  maxUnauthenticated: {
+    flag: 'max-unauthenticated',
+    env: 'LABMGR_RELAY_MAX_UNAUTHENTICATED',
+    placeholder: '<count>',
+    help: 'connections awaiting their credential check or hello; more are refused with 503; 0: no cap',
+    fallback: () => String(LIMIT_DEFAULTS.maxUnauthenticated),
+  },
+  ipConnectLimit: {
+    flag: 'ip-connect-limit',
+    env: 'LABMGR_RELAY_IP_CONNECT_LIMIT',
+    placeholder: '<count>',
+    help: 'connection attempts per client address per --ip-connect-window; more get 429 with\n      Retry-After (a lab behind one NAT shares one address); 0 turns it off',
+    fallback: () => String(LIMIT_DEFAULTS.ipConnectLimit),
+  },
+  ipConnectWindowSec: {
+    flag: 'ip-connect-window',
+    env: 'LABMGR_RELAY_IP_CONNECT_WINDOW',
+    placeholder: '<seconds>',
+    help: 'sliding window of --ip-connect-limit, in seconds (1-3600)',
+    fallback: () => String(LIMIT_DEFAULTS.ipConnectWindowSec),
+  },
+  authCacheSec: {
+    flag: 'auth-cache-sec',
+    env: 'LABMGR_RELAY_AUTH_CACHE_SEC',
+    placeholder: '<seconds>',
+    help: "seconds the backend's acceptance of an agent credential is reused (0-600); refusals are\n      not cached; 0 asks the backend on every connection",
+    fallback: () => String(LIMIT_DEFAULTS.authCacheSec),
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'LABMGR_RELAY_METRICS_TOKEN',
+    placeholder: '<token>',
+    help: 'when set, /metrics requires "Authorization: Bearer <token>"',
+    fallback: () => undefined,
+    defaultText: '(none: /metrics is open on the relay port)',
+  },
   logLevel: {
     flag: 'log-level',
     env: 'LABMGR_LOG_LEVEL',
@@ -116,7 +279,9 @@ export function helpText(): string {
   for (const key of KEYS) {
     const s: Setting = SETTINGS[key];
     const fallback = s.fallback();
-    lines.push(`${`  --${s.flag} ${s.placeholder}`.padEnd(28)}env ${s.env}`);
+    const usage = `  --${s.flag} ${s.placeholder}`;
+    // A long flag still gets a space before its variable.
+    lines.push(`${usage.padEnd(27)} env ${s.env}`);
     lines.push(`      ${s.help}`);
     lines.push(`      default: ${s.defaultText ?? fallback ?? '(none, required)'}`);
   }
@@ -163,7 +328,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const backendUrl = raw('backendUrl');
   const token = raw('token');
   const relayId = raw('relayId');
+  const controlUrl = raw('controlUrl');
+  const spoolDir = raw('spoolDir');
+  const spoolMaxBytes = raw('spoolMaxBytes');
+  const memoryQueueItems = raw('memoryQueueItems');
   const logLevel = raw('logLevel');
+  const limits = parseLimits(raw);
+  if ('error' in limits) return limits.error;
 
   const portNumber = Number(port.value);
   if (!port.value || !/^\d+$/.test(port.value) || portNumber > 65_535) {
@@ -184,6 +355,25 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!relayId.value || relayId.value.length > MAX_RELAY_ID || /\s/.test(relayId.value)) {
     return bad(relayId.source, relayId.value, `1-${MAX_RELAY_ID} characters without spaces`);
   }
+  if (controlUrl.value !== undefined && !isHttpUrl(controlUrl.value)) {
+    return bad(controlUrl.source, controlUrl.value, 'an http:// or https:// URL');
+  }
+  if (spoolDir.value !== undefined && spoolDir.value.trim() === '') {
+    return bad(spoolDir.source, spoolDir.value, 'a folder');
+  }
+  const spoolBytes = parseBytes(spoolMaxBytes.value);
+  if (spoolBytes === undefined) {
+    return bad(spoolMaxBytes.source, spoolMaxBytes.value, 'a size in bytes, e.g. 1073741824, 512MiB or 1GiB');
+  }
+  const memoryItems = Number(memoryQueueItems.value);
+  if (
+    !memoryQueueItems.value ||
+    !/^\d+$/.test(memoryQueueItems.value) ||
+    memoryItems < 1 ||
+    memoryItems > 10_000_000
+  ) {
+    return bad(memoryQueueItems.source, memoryQueueItems.value, 'a whole number from 1 to 10000000');
+  }
   const level = LOG_LEVELS.find((l) => l === logLevel.value);
   if (!level) return bad(logLevel.source, logLevel.value, `one of ${LOG_LEVELS.join(', ')}`);
   return {
@@ -194,7 +384,115 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       backendUrl: backendUrl.value,
       token: token.value,
       relayId: relayId.value,
+      spoolDir: resolve(spoolDir.value ?? defaultSpoolDir(env, relayId.value)),
+      spoolMaxBytes: spoolBytes,
+      memoryQueueItems: memoryItems,
+      ...(controlUrl.value === undefined ? {} : { controlUrl: controlUrl.value }),
+      ...limits.config,
       logLevel: level,
+    },
+  };
+}
+
+type LimitKey =
+  | 'tlsCert'
+  | 'tlsKey'
+  | 'maxFrameBytes'
+  | 'rateLimit'
+  | 'rateBurst'
+  | 'maxSendBufferBytes'
+  | 'maxUnauthenticated'
+  | 'ipConnectLimit'
+  | 'ipConnectWindowSec'
+  | 'authCacheSec'
+  | 'metricsToken';
+
+/** The TLS, limit and metrics settings, validated. */
+function parseLimits(
+  raw: (key: Key) => { value: string | undefined; source: string },
+): { config: Pick<RelayConfig, LimitKey> } | { error: ConfigResult } {
+  const whole = (key: LimitKey, min: number, max: number): number | ConfigResult => {
+    const { value, source } = raw(key);
+    const n = Number(value);
+    if (!value || !/^\d+$/.test(value) || n < min || n > max) {
+      return bad(source, value, `a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+  const bytes = (key: LimitKey, min: number, max: number): number | ConfigResult => {
+    const { value, source } = raw(key);
+    const n = parseBytes(value);
+    if (n === undefined || n < min || n > max) {
+      return bad(source, value, `a size from ${min} to ${max} bytes (e.g. 4MiB)`);
+    }
+    return n;
+  };
+  const maxFrameBytes = bytes('maxFrameBytes', 1024, 256 * 1024 ** 2);
+  if (typeof maxFrameBytes !== 'number') return { error: maxFrameBytes };
+  const rateLimit = whole('rateLimit', 0, 1_000_000);
+  if (typeof rateLimit !== 'number') return { error: rateLimit };
+  const rateBurst = whole('rateBurst', 1, 10_000_000);
+  if (typeof rateBurst !== 'number') return { error: rateBurst };
+  const maxSendBufferBytes = bytes('maxSendBufferBytes', 0, 1024 ** 3);
+  if (typeof maxSendBufferBytes !== 'number') return { error: maxSendBufferBytes };
+  const maxUnauthenticated = whole('maxUnauthenticated', 0, 1_000_000);
+  if (typeof maxUnauthenticated !== 'number') return { error: maxUnauthenticated };
+  const ipConnectLimit = whole('ipConnectLimit', 0, 10_000_000);
+  if (typeof ipConnectLimit !== 'number') return { error: ipConnectLimit };
+  const ipConnectWindowSec = whole('ipConnectWindowSec', 1, 3600);
+  if (typeof ipConnectWindowSec !== 'number') return { error: ipConnectWindowSec };
+  const authCacheSec = whole('authCacheSec', 0, 600);
+  if (typeof authCacheSec !== 'number') return { error: authCacheSec };
+
+  const cert = raw('tlsCert');
+  const key = raw('tlsKey');
+  if ((cert.value === undefined) !== (key.value === undefined)) {
+    const missing = cert.value === undefined ? SETTINGS.tlsCert : SETTINGS.tlsKey;
+    return {
+      error: {
+        kind: 'error',
+        message: `TLS needs both a certificate and a key: also set --${missing.flag} (or ${missing.env}).`,
+      },
+    };
+  }
+  if (cert.value !== undefined && key.value !== undefined) {
+    const files: Array<[{ value: string | undefined; source: string }, string]> = [];
+    for (const setting of [cert, key]) {
+      try {
+        files.push([setting, readFileSync(setting.value ?? '', 'utf8')]);
+      } catch (err) {
+        return {
+          error: {
+            kind: 'error',
+            message: `Cannot read ${setting.source} ${JSON.stringify(setting.value)}: ${errorMessage(err)}.`,
+          },
+        };
+      }
+    }
+    try {
+      createSecureContext({ cert: files[0]?.[1], key: files[1]?.[1] });
+    } catch (err) {
+      return {
+        error: {
+          kind: 'error',
+          message: `Invalid TLS certificate or key (${cert.source} ${JSON.stringify(cert.value)}, ${key.source} ${JSON.stringify(key.value)}): ${errorMessage(err)}.`,
+        },
+      };
+    }
+  }
+  const metricsToken = raw('metricsToken');
+  return {
+    config: {
+      maxFrameBytes,
+      rateLimit,
+      rateBurst,
+      maxSendBufferBytes,
+      maxUnauthenticated,
+      ipConnectLimit,
+      ipConnectWindowSec,
+      authCacheSec,
+      ...(cert.value === undefined ? {} : { tlsCert: cert.value, tlsKey: key.value }),
+      ...(metricsToken.value === undefined ? {} : { metricsToken: metricsToken.value }),
     },
   };
 }
@@ -204,6 +502,30 @@ function bad(source: string, value: string | undefined, expected: string): Confi
     kind: 'error',
     message: `Invalid ${source} ${JSON.stringify(value ?? '')}: expected ${expected}.`,
   };
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  B: 1,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3,
+  TIB: 1024 ** 4,
+};
+
+/** `1073741824`, `512MiB`, `1 GiB` -> bytes; undefined when not a size. */
+function parseBytes(value: string | undefined): number | undefined {
+  const match = /^(\d+)\s*([KMGT]iB|B)?$/i.exec(value?.trim() ?? '');
+  const unit = BYTE_UNITS[(match?.[2] ?? '').toUpperCase()];
+  if (!match?.[1] || unit === undefined) return undefined;
+  const bytes = Number(match[1]) * unit;
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+/** The relay id made safe as one folder name (it may hold `/` or be `..`). */
+function defaultSpoolDir(env: NodeJS.ProcessEnv, relayId: string): string {
+  const name = relayId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+$/, '_');
+  return join(env.LABMGR_DATA_DIR || './data', 'relay-spool', name);
 }
 
 function isHttpUrl(value: string): boolean {

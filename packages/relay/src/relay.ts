@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode, type PresenceEvent } from '@labmgr/protocol';
 import type { Logger } from 'pino';
@@ -10,12 +9,14 @@ import { AgentRegistry } from './agents/registry.js';
 import { AgentSession, type SessionContext } from './agents/session.js';
 import { createUpgradeHandler } from './agents/upgrade.js';
 import { type BackendClient, createBackendClient } from './backend/backend-client.js';
-import type { RelayConfig } from './config.js';
+import { DEFAULT_MEMORY_QUEUE_ITEMS, DEFAULT_SPOOL_MAX_BYTES, type RelayConfig } from './config.js';
+import { createRelayControl, type RelayControlOptions } from './control/relay-control.js';
 import type { BatcherTuning } from './forward/batcher.js';
 import { createIngestForwarder } from './forward/ingest-forwarder.js';
 import { createPresenceForwarder } from './forward/presence-forwarder.js';
 import { createRequestListener } from './http/routes.js';
 import { createLogger } from './logger.js';
+import { RelayOps } from './ops/relay-ops.js';
 
 /** Knobs beyond {@link RelayConfig}, for tests and benchmarks. */
 export interface RelayOptions {
@@ -29,16 +30,30 @@ export interface RelayOptions {
   heartbeatIntervalMs?: number;
   /** Bound on flushing queued batches at shutdown. @default 5_000 */
   shutdownFlushMs?: number;
-  /** Largest accepted agent frame. @default 1 MiB */
+  /** Largest accepted agent frame. @default `config.maxFrameBytes`, else 1 MiB */
   maxPayloadBytes?: number;
+  /** Process metrics (CPU, memory, event loop) on `/metrics`. @default true */
+  defaultMetrics?: boolean;
   ingest?: Partial<BatcherTuning>;
   presence?: Partial<BatcherTuning>;
+  /** Control API knobs: queue bounds, registration period, a fixed control token. */
+  control?: Pick<RelayControlOptions, 'queue' | 'registerIntervalMs' | 'reportFlushMs' | 'controlToken'>;
 }
 
 /** A listening relay. */
 export interface RunningRelay {
   /** The port actually bound (useful with `port: 0`). */
   port: number;
+  /** The secret the backend must present on `/control/v1/...` (sent in the registration). */
+  controlToken: string;
+  /** True when serving https and wss (`tlsCert` and `tlsKey` set). */
+  tls: boolean;
+  /**
+   * Forgets the cached credential verdicts of `computerId` (its credential
+   * was revoked), so its next connection is checked with the backend again.
+   * Returns how many were dropped.
+   */
+  evictAgentAuth(computerId: string): number;
   /**
    * Graceful stop: refuse new agents, close connected ones with 1001, flush
    * queued batches (bounded by `shutdownFlushMs`). Idempotent.
@@ -49,19 +64,51 @@ export interface RunningRelay {
 /** Starts the relay; resolves once it listens, rejects if it cannot bind. */
 export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<RunningRelay> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const backend =
-    options.backend ?? createBackendClient({ backendUrl: config.backendUrl, token: config.token });
+  // Limits, metrics, readiness and TLS; its sources are read lazily, once everything below exists.
+  const ops = new RelayOps(
+    config,
+    {
+      connectedAgents: () => registry.size,
+      queuedFrames: () => ingest.size,
+      spoolBytes: () => ingest.spoolBytes,
+      isClosing: () => closing !== undefined,
+    },
+    options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },
+  );
+  const backend = ops.instrument(
+    options.backend ?? createBackendClient({ backendUrl: config.backendUrl, token: config.token }),
+  );
   const registry = new AgentRegistry<AgentSession>();
+  const control = createRelayControl({
+    relayId: config.relayId,
+    backendUrl: config.backendUrl,
+    token: config.token,
+    controlUrl: config.controlUrl,
+    host: config.host,
+    tls: ops.tls !== undefined,
+    logger,
+    sessions: registry,
+    // A backend-ordered disconnect (revocation) must re-check the credential on the next connect.
+    evictCredential: (computerId) => {
+      ops.authCache.evictComputer(computerId);
+    },
+    ...options.control,
+  });
   const sessions = new Set<AgentSession>();
   let closing: Promise<void> | undefined;
   /** Set during shutdown; called when the last session has closed. */
   let onAllClosed: (() => void) | undefined;
 
+  const spoolMaxBytes = config.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES;
+  const memoryQueueItems = config.memoryQueueItems ?? DEFAULT_MEMORY_QUEUE_ITEMS;
+  const spoolDir = spoolMaxBytes > 0 ? config.spoolDir : undefined;
+  // Throws (start fails) when the spool folder cannot be created or read.
   const ingest = createIngestForwarder({
     backend,
     relayId: config.relayId,
     logger,
-    tuning: options.ingest,
+    tuning: { ...(config.memoryQueueItems ? { maxQueued: config.memoryQueueItems } : {}), ...options.ingest },
+    ...(spoolDir ? { spool: { dir: spoolDir, maxBytes: spoolMaxBytes, memoryItems: memoryQueueItems } } : {}),
     deliverAck: (computerId, seq) => registry.get(computerId)?.send({ type: 'ack', seq }),
   });
   const presence = createPresenceForwarder({
@@ -77,6 +124,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     registry,
     forward: (item, size) => ingest.enqueue(item, size),
     recordPresence(event: PresenceEvent) {
+      control.onPresence(event);
       if (!presence.enqueue(event)) logger.error({ event }, 'presence queue full: dropping presence event');
     },
     onClosed(session) {
@@ -85,32 +133,51 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     },
     isClosing: () => closing !== undefined,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    limits: ops.sessionLimits,
+    metrics: ops.metrics,
   };
 
   // clientTracking off: `sessions` is the one list of connections.
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+    maxPayload: options.maxPayloadBytes ?? ops.maxFrameBytes,
   });
   wss.on('error', (err) => logger.error({ err }, 'WebSocket server error'));
 
-  const server = createServer(
+  const server = ops.createServer(
     createRequestListener(
-      () => ({ status: 'ok', relayId: config.relayId, agents: registry.size, pendingFrames: ingest.size }),
+      {
+        health: () => ({
+          status: 'ok',
+          relayId: config.relayId,
+          agents: registry.size,
+          pendingFrames: ingest.size,
+          ...(spoolDir ? { spoolBytes: ingest.spoolBytes, spooledFrames: ingest.spooledItems } : {}),
+        }),
+        control: control.routes,
+        readiness: () => ops.readiness.check(),
+        metrics: ops.metrics,
+        metricsToken: ops.metricsToken,
+      },
       logger,
     ),
   );
   server.on(
     'upgrade',
     createUpgradeHandler({
-      authenticate: (credential) => backend.authenticateAgent(credential),
+      authenticate: (credential) => ops.authCache.authenticate(credential),
       isClosing: context.isClosing,
       logger,
       gate: new AuthGate(),
-      accept(req, socket, head, agent) {
+      ipWindow: ops.ipWindow,
+      slots: ops.slots,
+      onReject: (reason) => ops.metrics.rejected(reason),
+      accept(req, socket, head, agent, release) {
+        // Also frees the slot if `ws` aborts the handshake (and so never calls back).
+        socket.once('close', release);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const session = new AgentSession(ws, agent, req.socket.remoteAddress, context);
+          const session = new AgentSession(ws, agent, req.socket.remoteAddress, context, release);
           sessions.add(session);
           if (closing) session.close(CloseCode.goingAway, 'relay shutting down');
         });
@@ -126,14 +193,17 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     ]);
   } catch (err) {
     wss.close();
+    // Stops a replay of an earlier spool that may already have begun.
+    ingest.stop();
     throw err;
   }
   const stopHeartbeat = startHeartbeat(() => sessions, options.heartbeatIntervalMs ?? 15_000);
   // After a successful listen, later server errors (e.g. EMFILE on accept) are logged, not fatal.
   server.on('error', (err) => logger.error({ err }, 'HTTP server error'));
   const port = (server.address() as AddressInfo).port;
+  control.start(port);
   logger.info(
-    { port, host: config.host, relayId: config.relayId, backendUrl: config.backendUrl },
+    { port, host: config.host, relayId: config.relayId, backendUrl: config.backendUrl, tls: !!ops.tls },
     'relay listening',
   );
 
@@ -155,6 +225,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     const [ingestLeft, presenceLeft] = await Promise.all([ingest.drain(flushMs), presence.drain(flushMs)]);
     ingest.stop();
     presence.stop();
+    await control.stop();
     if (ingestLeft > 0 || presenceLeft > 0) {
       logger.error(
         { ingestLeft, presenceLeft },
@@ -170,6 +241,9 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
 
   return {
     port,
+    controlToken: control.controlToken,
+    tls: ops.tls !== undefined,
+    evictAgentAuth: (computerId) => ops.authCache.evictComputer(computerId),
     close() {
       closing ??= shutdown();
       return closing;

@@ -33,6 +33,15 @@ export interface RelaysTable {
   token_hash: string;
   created_at: number;
   last_seen_at: number | null;
+  /** The id the relay announced at registration (`--relay-id`). */
+  announced_id: string | null;
+  /** Base URL of the relay's control API, from its latest registration. */
+  control_url: string | null;
+  /** Secret the backend sends to the control API; the relay makes a new one at each start. */
+  control_token: string | null;
+  version: string | null;
+  registered_at: number | null;
+  connected_agents: Generated<number>;
 }
 
 export interface EnrollmentTokensTable {

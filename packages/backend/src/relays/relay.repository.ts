@@ -18,6 +18,54 @@ export class RelayRepository {
     return this.db.selectFrom('relays').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
+  findById(id: string): Promise<RelayRow | undefined> {
+    return this.db.selectFrom('relays').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Stores what the relay said in its registration. */
+  async register(
+    id: string,
+    reg: {
+      announcedId: string;
+      controlUrl: string;
+      controlToken: string;
+      version: string;
+      connectedAgents: number;
+      at: number;
+    },
+  ): Promise<void> {
+    await this.db
+      .updateTable('relays')
+      .set({
+        announced_id: reg.announcedId,
+        control_url: reg.controlUrl,
+        control_token: reg.controlToken,
+        version: reg.version,
+        connected_agents: reg.connectedAgents,
+        registered_at: reg.at,
+        last_seen_at: reg.at,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Every relay with the number of computers shown online through it, by name. */
+  async listWithOnlineCounts(): Promise<(RelayRow & { online: number })[]> {
+    const [relays, counts] = await Promise.all([
+      this.db.selectFrom('relays').selectAll().orderBy('name').execute(),
+      this.db
+        .selectFrom('computers')
+        .select(['relay_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('status', '=', 'online')
+        .where('retired', '=', 0)
+        .where('relay_id', 'is not', null)
+        .groupBy('relay_id')
+        .execute(),
+    ]);
+    const online = new Map(counts.map((c) => [c.relay_id, Number(c.n)]));
+    return relays.map((r) => ({ ...r, online: online.get(r.id) ?? 0 }));
+  }
+
   async touch(id: string, at: number): Promise<void> {
     await this.db.updateTable('relays').set({ last_seen_at: at }).where('id', '=', id).execute();
   }

@@ -29,6 +29,12 @@ export class RelayService {
       token_hash: hashSecret(token),
       created_at: Date.now(),
       last_seen_at: null,
+      announced_id: null,
+      control_url: null,
+      control_token: null,
+      version: null,
+      registered_at: null,
+      connected_agents: 0,
     };
     await this.relays.insert(relay);
     await this.audit.record({

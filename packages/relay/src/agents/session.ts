@@ -14,6 +14,7 @@ import {
 } from '@labmgr/protocol';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket } from 'ws';
+import { TokenBucket } from '../limits/token-bucket.js';
 import { dispatchFrame, type FrameMeta, type FrameTarget } from './handlers.js';
 import type { AgentRegistry } from './registry.js';
 import { sniffHelloVersion, toText, wsErrorCloseCode } from './wire.js';
@@ -31,6 +32,30 @@ export interface SessionContext {
   isClosing(): boolean;
   /** @default 10_000 */
   handshakeTimeoutMs: number;
+  /** Per-connection limits; omitted: none. */
+  limits?: SessionLimits;
+  /** Counters for `/metrics`; omitted: nothing is counted. */
+  metrics?: SessionMetrics;
+}
+
+/** Limits one agent connection must keep. */
+export interface SessionLimits {
+  /** Sustained frames per second from the agent; 0 turns the rate limit off. */
+  ratePerSec: number;
+  /** Frames the agent may send at once above the sustained rate. */
+  burst: number;
+  /** Bytes queued for sending to the agent beyond which it counts as not reading; 0: no limit. */
+  maxSendBufferBytes: number;
+}
+
+/** What a session reports to the relay's metrics. */
+export interface SessionMetrics {
+  frameReceived(type: string): void;
+  frameSent(type: string): void;
+  /** The connection ended with this code (the relay's when it closed it). */
+  closed(code: number): void;
+  /** The relay stopped reading from an agent over its frame rate. */
+  throttled(): void;
 }
 
 type Phase =
@@ -54,17 +79,31 @@ export class AgentSession implements FrameTarget {
   #alive = true;
   /** A `connected` presence event was recorded, so a `disconnected` one is owed. */
   #announced = false;
+  /** The agent's frame allowance; undefined when the rate limit is off. */
+  readonly #bucket: TokenBucket | undefined;
+  /** Set while reading is paused because the agent is over its rate. */
+  #resumeTimer: NodeJS.Timeout | undefined;
+  /** Gives back the unauthenticated-connection slot (at `hello` or close). */
+  readonly #releaseSlot: () => void;
 
+  /** @param releaseSlot called once the connection is authenticated (its `hello` arrived) or ends. */
   constructor(
     ws: WebSocket,
     agent: AgentAuthResponse,
     remoteAddress: string | undefined,
     ctx: SessionContext,
+    releaseSlot: () => void = () => {},
   ) {
     this.computerId = agent.computerId;
     this.remoteAddress = remoteAddress;
     this.#ws = ws;
     this.#ctx = ctx;
+    this.#releaseSlot = releaseSlot;
+    const limits = ctx.limits;
+    this.#bucket =
+      limits && limits.ratePerSec > 0
+        ? new TokenBucket(limits.ratePerSec, Math.max(1, limits.burst), Date.now())
+        : undefined;
     const timer = setTimeout(
       () => this.close(CloseCode.handshakeFailed, `no hello within ${ctx.handshakeTimeoutMs / 1000} s`),
       ctx.handshakeTimeoutMs,
@@ -79,7 +118,15 @@ export class AgentSession implements FrameTarget {
   }
 
   send(frame: RelayFrame): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(frame));
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    // Acks (and commands) pile up in memory for an agent that does not read; cut it off instead.
+    const limit = this.#ctx.limits?.maxSendBufferBytes;
+    if (limit && this.#ws.bufferedAmount > limit) {
+      this.close(CloseCode.slowConsumer, `agent is not reading: over ${limit} bytes are waiting for it`);
+      return;
+    }
+    this.#ws.send(JSON.stringify(frame));
+    this.#ctx.metrics?.frameSent(frame.type);
   }
 
   /** Starts a clean close; the presence event is recorded now, not when the peer answers. */
@@ -98,6 +145,8 @@ export class AgentSession implements FrameTarget {
   beat(): void {
     this.#guard(() => {
       if (this.#phase.name === 'ending') return;
+      // Paused for its rate: its pong waits unread behind its frames; judge it once reading resumes.
+      if (this.#resumeTimer !== undefined) return;
       if (!this.#alive)
         return this.terminate(CloseCode.heartbeatTimeout, 'no pong within the heartbeat interval');
       this.#alive = false;
@@ -120,12 +169,15 @@ export class AgentSession implements FrameTarget {
   #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#phase.name === 'ending') return;
     this.#alive = true;
+    if (this.#bucket && !this.#withinRate(this.#bucket)) return;
     if (isBinary) {
+      this.#ctx.metrics?.frameReceived('binary');
       this.close(CloseCode.badFrame, 'binary frames are not accepted');
       return;
     }
     const text = toText(data);
     const parsed = parseFrame(AgentFrame, text);
+    this.#ctx.metrics?.frameReceived(parsed.ok ? parsed.value.type : 'invalid');
     if (this.#phase.name === 'awaiting-hello') {
       this.#onFirstFrame(parsed, text);
     } else if (parsed.ok) {
@@ -133,6 +185,42 @@ export class AgentSession implements FrameTarget {
     } else {
       this.close(CloseCode.badFrame, parsed.reason);
     }
+  }
+
+  /**
+   * Rate limit with backpressure: over its allowance, the relay stops reading
+   * from the agent until the bucket has refilled a little, so its frames wait
+   * in TCP buffers and its own flow control slows it down (an agent catching
+   * up after an outage is paced, not disconnected). Frames already read keep
+   * arriving for a moment after the pause; if more than a whole burst of them
+   * is beyond the allowance, the peer ignores pacing altogether: close it.
+   */
+  #withinRate(bucket: TokenBucket): boolean {
+    const now = Date.now();
+    const level = bucket.take(now);
+    if (level >= 0) return true;
+    if (level < -bucket.burst) {
+      this.close(
+        CloseCode.rateLimited,
+        `too many frames: over ${bucket.ratePerSec}/s with bursts of ${bucket.burst}`,
+      );
+      return false;
+    }
+    if (this.#resumeTimer === undefined) {
+      this.#ws.pause();
+      this.#ctx.metrics?.throttled();
+      // Resume with some headroom, so a paced agent is read in small batches rather than frame by frame.
+      const headroom = Math.min(bucket.burst, Math.max(1, Math.ceil(bucket.ratePerSec / 10)));
+      this.#resumeTimer = setTimeout(
+        () =>
+          this.#guard(() => {
+            this.#resumeTimer = undefined;
+            if (this.#phase.name !== 'ending') this.#ws.resume();
+          }),
+        Math.max(1, bucket.msUntil(headroom, now)),
+      );
+    }
+    return true;
   }
 
   #onFirstFrame(parsed: ParseResult<AgentFrame>, text: string): void {
@@ -149,6 +237,7 @@ export class AgentSession implements FrameTarget {
 
   #onHello(hello: HelloFrame): void {
     if (this.#phase.name === 'awaiting-hello') clearTimeout(this.#phase.timer);
+    this.#releaseSlot();
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       this.#refuseVersion(hello.protocolVersion);
       return;
@@ -208,6 +297,7 @@ export class AgentSession implements FrameTarget {
     this.#ctx.onClosed(this);
     if (this.#phase.name !== 'ending') return;
     const ending = this.#phase;
+    this.#ctx.metrics?.closed(ending.code);
     this.#ctx.logger.info(
       {
         computerId: this.computerId,
@@ -226,6 +316,13 @@ export class AgentSession implements FrameTarget {
     if (this.#phase.name === 'ending') return false;
     if (this.#phase.name === 'awaiting-hello') clearTimeout(this.#phase.timer);
     this.#phase = { name: 'ending', code, reason, by };
+    this.#releaseSlot();
+    if (this.#resumeTimer !== undefined) {
+      // Read again, so the peer's answer to the close can arrive.
+      clearTimeout(this.#resumeTimer);
+      this.#resumeTimer = undefined;
+      this.#ws.resume();
+    }
     this.#ctx.registry.remove(this);
     if (this.#announced) {
       this.#ctx.recordPresence({

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { MAX_BATCH_ENTRIES, type SendOutcome } from '../backend/backend-client.js';
-import { Batcher, type BatcherTuning } from './batcher.js';
+import type { BatchQueue } from './batch-queue.js';
+import { Batcher, type BatcherTuning, type BatchInfo } from './batcher.js';
 
 export interface BackendBatcherOptions<T, R> {
   /** Names the stream in log lines, e.g. `'ingest'`. */
@@ -14,7 +15,9 @@ export interface BackendBatcherOptions<T, R> {
   /** Posts one batch to the backend; must resolve, never reject. */
   post: (items: T[]) => Promise<SendOutcome<R>>;
   /** Called with the backend's answer once a batch is stored. */
-  onSent?: (value: R) => void;
+  onSent?: (value: R, batch: BatchInfo) => void;
+  /** @default in memory, bounded by `maxQueued` */
+  queue?: BatchQueue<T> | undefined;
 }
 
 /**
@@ -23,18 +26,19 @@ export interface BackendBatcherOptions<T, R> {
  * retrying a 4xx cannot help and would block everything queued behind it.
  */
 export function createBackendBatcher<T, R>(options: BackendBatcherOptions<T, R>): Batcher<T> {
-  const { name, countField, logger, post, onSent } = options;
+  const { name, countField, logger, post, onSent, queue } = options;
   const batcher: Batcher<T> = new Batcher<T>({
     ...options.defaults,
     ...options.tuning,
     maxBatch: Math.min(options.tuning?.maxBatch ?? 500, MAX_BATCH_ENTRIES),
-    async send(items) {
+    ...(queue ? { queue } : {}),
+    async send(items, batch) {
       const out = await post([...items]);
       const count = { [countField]: items.length };
       switch (out.kind) {
         case 'ok':
           if (batcher.failures > 0) logger.info(count, `${name} recovered`);
-          onSent?.(out.value);
+          onSent?.(out.value, batch);
           return 'sent';
         case 'failed':
           logger.warn(

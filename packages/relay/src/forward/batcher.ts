@@ -1,3 +1,5 @@
+import { type BatchQueue, MemoryQueue, type QueuedBatch } from './batch-queue.js';
+
 /** How one batch went, as the sender reports it. */
 export type BatchVerdict =
   /** Delivered: drop the items from the queue. */
@@ -18,7 +20,10 @@ export interface BatcherTuning {
   maxBatchWeight: number;
   /** Send at most this long after the first item of a batch was queued. @default 25 */
   maxDelayMs: number;
-  /** Refuse items beyond this many queued (the batch in flight included). @default 100_000 */
+  /**
+   * Refuse items beyond this many queued (the batch in flight included); only
+   * for the default in-memory queue. @default 100_000
+   */
   maxQueued: number;
   /** First retry delay; doubles per consecutive failure. @default 100 */
   retryInitialMs: number;
@@ -37,28 +42,30 @@ export const defaultBatcherTuning: BatcherTuning = {
 
 export interface BatcherOptions<T> extends Partial<BatcherTuning> {
   /** Sends one batch. A rejected promise counts as `'retry'`. */
-  send: (items: readonly T[]) => Promise<BatchVerdict>;
+  send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict>;
+  /** @default a {@link MemoryQueue} of `maxQueued` items */
+  queue?: BatchQueue<T>;
   /** Source of retry jitter in [0, 1). @default Math.random */
   random?: () => number;
 }
 
+/** What the sender may need to know about a batch besides its items. */
+export type BatchInfo = Pick<QueuedBatch<unknown>, 'replayed'>;
+
 /**
- * An in-memory FIFO that sends its head in batches, one batch at a time, so
- * items reach the receiver in the order they were queued. A failed batch
- * stays at the head of the queue and is retried with capped, jittered
- * exponential backoff; items queued meanwhile wait behind it (a retry tops
- * the batch up to `maxBatch`, so after an outage the backlog drains in full
- * batches). The receiver must tolerate a batch it stored but failed to
+ * A FIFO (in memory unless given another {@link BatchQueue}) that sends its
+ * head in batches, one batch at a time, so items reach the receiver in the
+ * order they were queued. A failed batch stays at the head of the queue and
+ * is retried with capped, jittered exponential backoff; items queued
+ * meanwhile wait behind it (a retry tops the batch up to `maxBatch`, so after
+ * an outage the backlog drains in full batches). The receiver must tolerate a batch it stored but failed to
  * acknowledge arriving again.
  */
 export class Batcher<T> {
   readonly #tuning: BatcherTuning;
-  readonly #send: (items: readonly T[]) => Promise<BatchVerdict>;
+  readonly #send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict>;
   readonly #random: () => number;
-  readonly #queue: T[] = [];
-  /** Weight of each queued item, index for index with `#queue`. */
-  readonly #weights: number[] = [];
-  #totalWeight = 0;
+  readonly #queue: BatchQueue<T>;
   #timer: NodeJS.Timeout | undefined;
   /** The pending timer is a retry backoff (not the batching delay): do not send early. */
   #backingOff = false;
@@ -68,15 +75,18 @@ export class Batcher<T> {
   #onSettle: Array<() => void> = [];
 
   constructor(options: BatcherOptions<T>) {
-    const { send, random, ...tuning } = options;
+    const { send, random, queue, ...tuning } = options;
     this.#tuning = { ...defaultBatcherTuning, ...stripUndefined(tuning) };
     this.#send = send;
     this.#random = random ?? Math.random;
+    this.#queue = queue ?? new MemoryQueue<T>(this.#tuning.maxQueued);
+    // A queue that starts non-empty (a spool left by an earlier run) is sent without waiting for new items.
+    if (this.#queue.size > 0) this.#timer = setTimeout(() => this.#flush(), 0);
   }
 
   /** Items queued, including the batch in flight. */
   get size(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /** Consecutive failed sends (0 once a batch goes through). */
@@ -86,13 +96,10 @@ export class Batcher<T> {
 
   /** Queues one item. Returns false, and keeps nothing, when full or stopped. */
   enqueue(item: T, weight = 0): boolean {
-    if (this.#stopped || this.#queue.length >= this.#tuning.maxQueued) return false;
-    this.#queue.push(item);
-    this.#weights.push(weight);
-    this.#totalWeight += weight;
+    if (this.#stopped || !this.#queue.push(item, weight)) return false;
     // A send in flight or a pending retry picks the new item up when it settles.
     if (this.#inFlight || this.#backingOff) return true;
-    if (this.#queue.length >= this.#tuning.maxBatch || this.#totalWeight >= this.#tuning.maxBatchWeight) {
+    if (this.#queue.size >= this.#tuning.maxBatch || this.#queue.weight >= this.#tuning.maxBatchWeight) {
       this.#flush();
     } else {
       this.#timer ??= setTimeout(() => this.#flush(), this.#tuning.maxDelayMs);
@@ -107,49 +114,50 @@ export class Batcher<T> {
    */
   async drain(timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    while (this.#queue.length > 0 && !this.#stopped) {
+    while (this.#queue.size > 0 && !this.#stopped) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       if (!this.#inFlight && !this.#backingOff) this.#flush();
       await this.#nextSettle(left);
     }
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
-  /** Stops sending and refuses new items; a batch already in flight finishes on its own. */
+  /**
+   * Stops sending and refuses new items; a batch already in flight finishes
+   * on its own. The queue is closed (a spool keeps what is left for the next run).
+   */
   stop(): number {
-    this.#stopped = true;
-    this.#clearTimer();
-    this.#wake();
-    return this.#queue.length;
+    if (!this.#stopped) {
+      this.#stopped = true;
+      this.#clearTimer();
+      this.#queue.close();
+      this.#wake();
+    }
+    return this.#queue.size;
   }
 
   #flush(): void {
     this.#clearTimer();
-    if (this.#inFlight || this.#stopped || this.#queue.length === 0) return;
+    if (this.#inFlight || this.#stopped || this.#queue.size === 0) return;
     this.#inFlight = true;
-    const batch = this.#queue.slice(0, this.#headCount());
-    void this.#attempt(batch).then((verdict) => this.#settle(batch.length, verdict));
+    void this.#sendHead().then(({ count, verdict }) => this.#settle(count, verdict));
   }
 
-  /** How many items from the head make the next batch: at least one, within both limits. */
-  #headCount(): number {
-    const { maxBatch, maxBatchWeight } = this.#tuning;
-    let count = 0;
-    let weight = 0;
-    for (const w of this.#weights) {
-      if (count >= maxBatch || (count > 0 && weight + w > maxBatchWeight)) break;
-      count += 1;
-      weight += w;
-    }
-    return count;
-  }
-
-  async #attempt(batch: readonly T[]): Promise<BatchVerdict> {
+  async #sendHead(): Promise<{ count: number; verdict: BatchVerdict }> {
     try {
-      return await this.#send(batch);
+      // Reading the head may mean reading a spool segment, which can fail: retry like a failed send.
+      const batch = await this.#queue.next(this.#tuning.maxBatch, this.#tuning.maxBatchWeight);
+      // Nothing readable after all (e.g. a spool segment held only damaged lines). Should the
+      // queue still claim items, back off rather than spin on it.
+      if (batch.items.length === 0) return { count: 0, verdict: this.#queue.size > 0 ? 'retry' : 'sent' };
+      if (this.#stopped) return { count: 0, verdict: 'retry' };
+      return {
+        count: batch.items.length,
+        verdict: await this.#send(batch.items, { replayed: batch.replayed }),
+      };
     } catch {
-      return 'retry';
+      return { count: 0, verdict: 'retry' };
     }
   }
 
@@ -165,11 +173,10 @@ export class Batcher<T> {
         }, this.#backoffMs());
       }
     } else {
-      this.#queue.splice(0, count);
-      for (const w of this.#weights.splice(0, count)) this.#totalWeight -= w;
-      this.#failures = 0;
+      this.#queue.shift(count);
+      if (count > 0) this.#failures = 0;
       // Whatever arrived during the send has already waited a round trip: send it now.
-      if (this.#queue.length > 0) this.#flush();
+      if (this.#queue.size > 0) this.#flush();
     }
     this.#wake();
   }

@@ -1,6 +1,7 @@
 // Starts a relay in-process against the fake backend, with silent logs and
 // two enrolled agents. Not part of the build.
 import { pino } from 'pino';
+import type { RelayConfig } from '../config.js';
 import { type RelayOptions, type RunningRelay, startRelay } from '../relay.js';
 import { type FakeBackend, RELAY_TOKEN, startFakeBackend } from './fake-backend.js';
 
@@ -22,7 +23,11 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
-export async function startTestRelay(options: RelayOptions = {}): Promise<TestRelay> {
+/** @param config fields of the relay's configuration to override (limits, TLS, ...). */
+export async function startTestRelay(
+  options: RelayOptions = {},
+  config: Partial<RelayConfig> = {},
+): Promise<TestRelay> {
   const backend = await startFakeBackend();
   for (const a of [AGENT_A, AGENT_B]) {
     backend.agents.set(a.credential, { computerId: a.computerId, hostname: a.hostname });
@@ -35,6 +40,7 @@ export async function startTestRelay(options: RelayOptions = {}): Promise<TestRe
       token: RELAY_TOKEN,
       relayId: 'relay-test',
       logLevel: 'silent',
+      ...config,
     },
     { logger: pino({ level: 'silent' }), ...options },
   );

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ControlBatchResult,
+  type ControlFrame,
+  type ControlMessage,
+  ControlMessageResult,
+  type DeliveryStatus,
+} from '@labmgr/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ComputerRepository } from '../computers/computer.repository.js';
+import type { RelayRepository, RelayRow } from './relay.repository.js';
+
+/**
+ * What became of a message sent through a relay: the relay's answer, or
+ * `offline` (the computer has no relay that registered a control URL) or
+ * `relay-unreachable` (the relay did not answer, or refused our token).
+ */
+export type SendStatus = DeliveryStatus | 'offline' | 'relay-unreachable';
+
+export interface SendResult {
+  computerId: string;
+  messageId: string;
+  status: SendStatus;
+}
+
+export interface SendTarget {
+  computerId: string;
+  frame: ControlFrame;
+  ttlSec: number;
+  /** @default a new UUID */
+  messageId?: string;
+}
+
+interface Deps {
+  computers: ComputerRepository;
+  relays: RelayRepository;
+  logger?: FastifyBaseLogger | undefined;
+  /** @default 5000 */
+  timeoutMs?: number;
+}
+
+/**
+ * The backend's client of the relays' control API. Each computer is reached
+ * through the relay that last reported it (`computers.relay_id`), at the
+ * control URL and with the control token that relay gave in its registration.
+ */
+export class RelayClient {
+  readonly #deps: Deps;
+
+  constructor(deps: Deps) {
+    this.#deps = { ...deps };
+  }
+
+  /** Where failed control calls are logged (the app's logger, set once it exists). */
+  useLogger(logger: FastifyBaseLogger): void {
+    this.#deps.logger = logger;
+  }
+
+  /** Sends one frame to one computer. */
+  async send(target: SendTarget): Promise<SendResult> {
+    const [result] = await this.sendMany([target]);
+    if (!result) throw new Error('sendMany returned no result');
+    return result;
+  }
+
+  /**
+   * Sends frames to many computers with one call per relay (in parallel);
+   * results come back in the order of `targets`.
+   */
+  async sendMany(targets: readonly SendTarget[]): Promise<SendResult[]> {
+    const withIds = targets.map((t) => ({ ...t, messageId: t.messageId ?? randomUUID() }));
+    const computers = new Map(
+      (await this.#deps.computers.findByIds([...new Set(withIds.map((t) => t.computerId))])).map((c) => [
+        c.id,
+        c,
+      ]),
+    );
+    const results = new Map<string, SendResult>();
+    const byRelay = new Map<string, typeof withIds>();
+    for (const t of withIds) {
+      const computer = computers.get(t.computerId);
+      if (!computer || computer.retired) {
+        results.set(t.messageId, {
+          computerId: t.computerId,
+          messageId: t.messageId,
+          status: 'unknown-agent',
+        });
+      } else if (!computer.relay_id) {
+        results.set(t.messageId, { computerId: t.computerId, messageId: t.messageId, status: 'offline' });
+      } else {
+        const list = byRelay.get(computer.relay_id);
+        if (list) list.push(t);
+        else byRelay.set(computer.relay_id, [t]);
+      }
+    }
+    await Promise.all(
+      [...byRelay].map(async ([relayId, list]) => {
+        const relay = await this.#deps.relays.findById(relayId);
+        const answers = await this.#post(relay, list);
+        for (const t of list) {
+          const status = answers.get(t.messageId) ?? (relay?.control_url ? 'relay-unreachable' : 'offline');
+          results.set(t.messageId, { computerId: t.computerId, messageId: t.messageId, status });
+        }
+      }),
+    );
+    return withIds.map(
+      (t) =>
+        results.get(t.messageId) ?? { computerId: t.computerId, messageId: t.messageId, status: 'offline' },
+    );
+  }
+
+  /** Asks the computer's relay to close its connection (4401 with `reason`). */
+  async disconnect(
+    computerId: string,
+    reason: string,
+  ): Promise<'disconnected' | 'unknown-agent' | SendStatus> {
+    const computer = await this.#deps.computers.findById(computerId);
+    if (!computer?.relay_id) return 'offline';
+    const relay = await this.#deps.relays.findById(computer.relay_id);
+    const out = await this.#call(relay, 'POST', `control/v1/agents/${computerId}/disconnect`, { reason });
+    if (out === undefined) return relay?.control_url ? 'relay-unreachable' : 'offline';
+    if (out.status === 200) return 'disconnected';
+    if (out.status === 404) return 'unknown-agent';
+    return 'relay-unreachable';
+  }
+
+  async #post(
+    relay: RelayRow | undefined,
+    list: readonly (SendTarget & { messageId: string })[],
+  ): Promise<Map<string, DeliveryStatus>> {
+    const answers = new Map<string, DeliveryStatus>();
+    if (list.length === 1) {
+      const [t] = list;
+      if (!t) return answers;
+      const body: ControlMessage = { messageId: t.messageId, frame: t.frame, ttlSec: t.ttlSec };
+      const out = await this.#call(relay, 'POST', `control/v1/agents/${t.computerId}/messages`, body);
+      const parsed = out?.status === 200 ? ControlMessageResult.safeParse(out.body) : undefined;
+      if (parsed?.success) answers.set(parsed.data.messageId, parsed.data.status);
+      else if (out) this.#warn(relay, `answered ${out.status}`);
+      return answers;
+    }
+    const messages = list.map((t) => ({
+      computerId: t.computerId,
+      messageId: t.messageId,
+      frame: t.frame,
+      ttlSec: t.ttlSec,
+    }));
+    const out = await this.#call(relay, 'POST', 'control/v1/messages', { messages });
+    const parsed = out?.status === 200 ? ControlBatchResult.safeParse(out.body) : undefined;
+    if (parsed?.success) for (const r of parsed.data.results) answers.set(r.messageId, r.status);
+    else if (out) this.#warn(relay, `answered ${out.status}`);
+    return answers;
+  }
+
+  /** One control call; undefined when the relay has not registered or cannot be reached. */
+  async #call(
+    relay: RelayRow | undefined,
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: unknown } | undefined> {
+    if (!relay?.control_url || !relay.control_token) return undefined;
+    const base = relay.control_url.endsWith('/') ? relay.control_url : `${relay.control_url}/`;
+    try {
+      const res = await fetch(new URL(path, base), {
+        method,
+        headers: {
+          authorization: `Bearer ${relay.control_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.#deps.timeoutMs ?? 5000),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed };
+    } catch (err) {
+      this.#warn(relay, err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  }
+
+  #warn(relay: RelayRow | undefined, reason: string): void {
+    this.#deps.logger?.warn(
+      { relay: relay?.name, controlUrl: relay?.control_url, reason },
+      'relay control call failed',
+    );
+  }
+}

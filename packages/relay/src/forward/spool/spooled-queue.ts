@@ -1,0 +1,350 @@
+import { mkdirSync, unlinkSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { type BatchQueue, fitsBatch, type QueuedBatch } from '../batch-queue.js';
+import {
+  FIRST_SEGMENT_NUMBER,
+  listSegments,
+  readSegment,
+  type SegmentContent,
+  type SegmentFile,
+  SegmentWriter,
+  segmentPath,
+  writeSegment,
+} from './spool-segments.js';
+
+export interface SpooledQueueOptions<T> {
+  /** Folder of the segment files; created if missing. One queue per folder. */
+  dir: string;
+  /** Items held in memory before new ones go to disk. */
+  memoryItems: number;
+  /** Bound on the total size of the segment files; an item beyond it is refused. */
+  maxBytes: number;
+  /** A segment is closed and a new one begun past this size. @default 4 MiB */
+  segmentBytes?: number;
+  /** Turns one parsed line back into an item; `undefined` marks the line damaged. */
+  decode: (value: unknown) => T | undefined;
+  logger: Logger;
+}
+
+/** Items in memory, in queue order; `file` is set when they were read back from a segment. */
+interface Chunk<T> {
+  items: T[];
+  weights: number[];
+  /** Items before this index are sent. */
+  start: number;
+  /** Deleted once every item of the chunk is sent. */
+  file: SegmentFile | undefined;
+  replayed: boolean;
+}
+
+interface DiskSegment extends SegmentFile {
+  /** Left by an earlier run. */
+  replayed: boolean;
+}
+
+/**
+ * A FIFO with a memory head and a disk tail. Items stay in memory up to
+ * `memoryItems`; beyond that they are appended to segment files, and once
+ * anything is on disk every later item goes there too, so order holds. The
+ * head reads segments back whole, oldest first, and deletes a segment once
+ * all its items are sent. Segments left by an earlier run are replayed first.
+ *
+ * The spool is not fsynced: an item counts as delivered only when the backend
+ * has stored it and the agent got its ack, and until then the agent keeps it
+ * and re-sends it on its next connection. A crash can therefore lose spooled
+ * items from the relay but never from the system.
+ *
+ * One consumer: `next` is not called again before the previous call settled.
+ */
+export class SpooledQueue<T> implements BatchQueue<T> {
+  readonly #dir: string;
+  readonly #memoryMax: number;
+  readonly #maxBytes: number;
+  readonly #segmentBytes: number;
+  readonly #decode: (value: unknown) => T | undefined;
+  readonly #logger: Logger;
+  readonly #chunks: Chunk<T>[] = [];
+  #memoryItems = 0;
+  #memoryWeight = 0;
+  /** Not yet read back, oldest first; the last one may be open in `#writer`. */
+  readonly #segments: DiskSegment[] = [];
+  #diskItems = 0;
+  #writer: { writer: SegmentWriter; segment: DiskSegment } | undefined;
+  #nextNumber: number;
+  /** Size of every segment file, those read back but not yet sent included. */
+  #spoolBytes = 0;
+  #closed = false;
+  /** Some push was refused since the last accepted one (log once, not per item). */
+  #refusing = false;
+
+  private constructor(options: SpooledQueueOptions<T>, leftover: SegmentFile[]) {
+    this.#dir = options.dir;
+    this.#memoryMax = options.memoryItems;
+    this.#maxBytes = options.maxBytes;
+    this.#segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
+    this.#decode = options.decode;
+    this.#logger = options.logger;
+    for (const file of leftover) {
+      this.#segments.push({ ...file, replayed: true });
+      this.#diskItems += file.items;
+      this.#spoolBytes += file.bytes;
+    }
+    this.#nextNumber = (leftover.at(-1)?.number ?? FIRST_SEGMENT_NUMBER - 1) + 1;
+  }
+
+  /** Opens the spool in `options.dir`, taking over the segments an earlier run left there. Throws if the folder is unusable. */
+  static open<T>(options: SpooledQueueOptions<T>): SpooledQueue<T> {
+    mkdirSync(options.dir, { recursive: true });
+    const queue = new SpooledQueue(options, listSegments(options.dir));
+    if (queue.#segments.length > 0) {
+      options.logger.info(
+        {
+          dir: options.dir,
+          segments: queue.#segments.length,
+          items: queue.#diskItems,
+          bytes: queue.#spoolBytes,
+        },
+        'spool: replaying what an earlier run left, before new data',
+      );
+    }
+    return queue;
+  }
+
+  get size(): number {
+    return this.#memoryItems + this.#diskItems;
+  }
+
+  get weight(): number {
+    return this.#memoryWeight + this.#spoolBytes;
+  }
+
+  /** Bytes of spool files on disk. */
+  get spoolBytes(): number {
+    return this.#spoolBytes;
+  }
+
+  /** Items in spool files not yet sent. */
+  get spooledItems(): number {
+    let items = this.#diskItems;
+    for (const chunk of this.#chunks) if (chunk.file) items += chunk.items.length - chunk.start;
+    return items;
+  }
+
+  push(item: T, weight: number): boolean {
+    if (this.#closed) return false;
+    if (this.#segments.length === 0 && this.#memoryItems < this.#memoryMax) {
+      this.#pushToMemory(item, weight);
+      return true;
+    }
+    const line = Buffer.from(`${JSON.stringify(item)}\n`);
+    if (this.#spoolBytes + line.length > this.#maxBytes) {
+      this.#refuse(
+        { spoolBytes: this.#spoolBytes, maxBytes: this.#maxBytes },
+        'spool full: refusing new items',
+      );
+      return false;
+    }
+    try {
+      const target = this.#segmentFor(line.length);
+      target.writer.append(line, target.segment.bytes);
+      target.segment.bytes += line.length;
+      target.segment.items += 1;
+    } catch (err) {
+      this.#refuse({ err, dir: this.#dir }, 'spool: cannot write; refusing new items');
+      return false;
+    }
+    if (this.#spoolBytes === 0) {
+      this.#logger.warn({ dir: this.#dir, memoryItems: this.#memoryItems }, 'spool: queueing to disk');
+    }
+    this.#spoolBytes += line.length;
+    this.#diskItems += 1;
+    this.#refusing = false;
+    return true;
+  }
+
+  async next(maxCount: number, maxWeight: number): Promise<QueuedBatch<T>> {
+    // Topped up from disk first, so that a backlog leaves in full batches.
+    while (
+      !this.#closed &&
+      this.#segments.length > 0 &&
+      this.#memoryItems < maxCount &&
+      this.#memoryWeight < maxWeight
+    ) {
+      await this.#readBack();
+    }
+    const items: T[] = [];
+    const replayed = this.#chunks[0]?.replayed ?? false;
+    let weight = 0;
+    collect: for (const chunk of this.#chunks) {
+      // An earlier run's items go in batches of their own (see QueuedBatch.replayed).
+      if (chunk.replayed !== replayed) break;
+      for (let i = chunk.start; i < chunk.items.length; i++) {
+        const w = chunk.weights[i] ?? 0;
+        if (!fitsBatch(items.length, weight, w, maxCount, maxWeight)) break collect;
+        items.push(chunk.items[i] as T);
+        weight += w;
+      }
+    }
+    return { items, replayed };
+  }
+
+  shift(count: number): void {
+    // After close the memory head lives in a segment for the next run; nothing here to remove.
+    if (this.#closed) return;
+    let left = count;
+    while (left > 0) {
+      const chunk = this.#chunks[0];
+      if (!chunk) break;
+      const take = Math.min(left, chunk.items.length - chunk.start);
+      for (let i = chunk.start; i < chunk.start + take; i++) this.#memoryWeight -= chunk.weights[i] ?? 0;
+      chunk.start += take;
+      this.#memoryItems -= take;
+      left -= take;
+      if (chunk.start < chunk.items.length) {
+        // Drop what was sent from a chunk still being filled, now and then rather than per batch.
+        if (chunk.start >= 4096) {
+          chunk.items.splice(0, chunk.start);
+          chunk.weights.splice(0, chunk.start);
+          chunk.start = 0;
+        }
+        break;
+      }
+      this.#chunks.shift();
+      if (chunk.file) this.#deleteSegment(chunk.file);
+    }
+  }
+
+  /**
+   * Stops taking items and writes the memory head to a segment in front of
+   * the others, so that the next run replays everything in order.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeWriter();
+    const lines: string[] = [];
+    for (const chunk of this.#chunks) {
+      for (let i = chunk.start; i < chunk.items.length; i++)
+        lines.push(`${JSON.stringify(chunk.items[i])}\n`);
+    }
+    if (lines.length === 0) return;
+    const first = Math.min(
+      ...this.#segments.map((s) => s.number),
+      ...this.#chunks.flatMap((c) => (c.file ? [c.file.number] : [])),
+      this.#nextNumber,
+    );
+    const path = segmentPath(this.#dir, first - 1);
+    try {
+      writeSegment(path, lines.join(''));
+    } catch (err) {
+      this.#logger.error(
+        { err, items: lines.length },
+        'spool: could not keep the memory queue for the next run; agents re-send what was not acked',
+      );
+      return;
+    }
+    // Their unsent items are now in the new front segment.
+    for (const chunk of this.#chunks) if (chunk.file) this.#deleteSegment(chunk.file);
+    this.#logger.info({ items: lines.length, path }, 'spool: kept the memory queue for the next run');
+  }
+
+  #pushToMemory(item: T, weight: number): void {
+    let chunk = this.#chunks.at(-1);
+    if (!chunk || chunk.file || chunk.replayed) {
+      chunk = { items: [], weights: [], start: 0, file: undefined, replayed: false };
+      this.#chunks.push(chunk);
+    }
+    chunk.items.push(item);
+    chunk.weights.push(weight);
+    this.#memoryItems += 1;
+    this.#memoryWeight += weight;
+  }
+
+  /** The open segment, or a new one when there is none or the open one is full. */
+  #segmentFor(bytes: number): { writer: SegmentWriter; segment: DiskSegment } {
+    const open = this.#writer;
+    if (open && (open.segment.items === 0 || open.segment.bytes + bytes <= this.#segmentBytes)) return open;
+    this.#closeWriter();
+    const number = this.#nextNumber++;
+    const segment: DiskSegment = {
+      path: segmentPath(this.#dir, number),
+      number,
+      bytes: 0,
+      items: 0,
+      replayed: false,
+    };
+    const writer = new SegmentWriter(segment.path);
+    this.#segments.push(segment);
+    this.#writer = { writer, segment };
+    return this.#writer;
+  }
+
+  /** Moves the oldest segment into memory; the file stays until its items are sent. */
+  async #readBack(): Promise<void> {
+    const segment = this.#segments[0];
+    if (!segment) return;
+    if (this.#writer?.segment === segment) this.#closeWriter();
+    let content: SegmentContent<T>;
+    try {
+      content = await readSegment(segment.path, this.#decode);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.#logger.error(
+        { path: segment.path, items: segment.items },
+        'spool: a segment vanished; skipping it',
+      );
+      content = { items: [], weights: [], damaged: 0 };
+    }
+    // close() has written the memory head in front of this segment, which stays for the next run.
+    if (this.#closed) return;
+    this.#segments.shift();
+    this.#diskItems -= segment.items;
+    if (content.damaged > 0) {
+      this.#logger.warn(
+        { path: segment.path, damaged: content.damaged, kept: content.items.length },
+        'spool: skipped damaged lines (a write cut short by a crash?)',
+      );
+    }
+    if (content.items.length === 0) {
+      this.#deleteSegment(segment);
+      return;
+    }
+    this.#chunks.push({
+      items: content.items,
+      weights: content.weights,
+      start: 0,
+      file: segment,
+      replayed: segment.replayed,
+    });
+    this.#memoryItems += content.items.length;
+    for (const w of content.weights) this.#memoryWeight += w;
+  }
+
+  #deleteSegment(segment: SegmentFile): void {
+    this.#spoolBytes -= segment.bytes;
+    try {
+      unlinkSync(segment.path);
+    } catch (err) {
+      // Left behind, it is replayed by the next run; the backend drops what it already has.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#logger.error({ err, path: segment.path }, 'spool: cannot delete a sent segment');
+      }
+    }
+    if (this.#spoolBytes === 0 && !this.#closed) this.#logger.info('spool: empty again');
+  }
+
+  #closeWriter(): void {
+    const open = this.#writer;
+    this.#writer = undefined;
+    try {
+      open?.writer.close();
+    } catch (err) {
+      this.#logger.error({ err, path: open?.segment.path }, 'spool: cannot close a segment');
+    }
+  }
+
+  #refuse(fields: object, message: string): void {
+    if (!this.#refusing) this.#logger.error(fields, message);
+    this.#refusing = true;
+  }
+}

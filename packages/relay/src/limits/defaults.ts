@@ -1,0 +1,26 @@
+/**
+ * Defaults of the relay's limits, shared by `loadConfig` (and so `--help`)
+ * and `startRelay` (for in-process callers that leave a field unset).
+ */
+export const LIMIT_DEFAULTS = {
+  /** Largest agent frame, bytes (WebSocket `maxPayload`; over it: close 1009). */
+  maxFrameBytes: 1024 * 1024,
+  /**
+   * Sustained frames per second per agent. A normal agent sends one frame
+   * per sample (every 1-5 s); catching up after an outage it is paced at
+   * this rate rather than disconnected.
+   */
+  rateLimit: 50,
+  /** Frames an agent may send at once above the sustained rate. */
+  rateBurst: 500,
+  /** Bytes waiting to be sent to one agent before it counts as not reading (close 4413). */
+  maxSendBufferBytes: 4 * 1024 * 1024,
+  /** Connections awaiting the credential check or their `hello`, relay-wide. */
+  maxUnauthenticated: 1000,
+  /** Connection attempts per client address per window (a whole lab may share one NAT address). */
+  ipConnectLimit: 600,
+  /** Length of that window, seconds. */
+  ipConnectWindowSec: 60,
+  /** How long an accepted credential verdict is reused, seconds. */
+  authCacheSec: 30,
+} as const;

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+
+import { AgentAuthCache } from '../agents/auth-cache.js';
+import type { SessionLimits } from '../agents/session.js';
+import type { BackendClient } from '../backend/backend-client.js';
+import type { RelayConfig } from '../config.js';
+import { ReadinessTracker } from '../http/readiness.js';
+import { ConnectionSlots } from '../limits/connection-slots.js';
+import { LIMIT_DEFAULTS } from '../limits/defaults.js';
+import { IpAttemptWindow } from '../limits/ip-window.js';
+import { instrumentBackend } from '../metrics/instrumented-backend.js';
+import { RelayMetrics } from '../metrics/relay-metrics.js';
+
+/** Live values the operations side reads from the rest of the relay (lazily: at scrape time). */
+export interface RelayOpsSources {
+  connectedAgents(): number;
+  queuedFrames(): number;
+  /** Bytes in the disk spool; 0 without one. */
+  spoolBytes(): number;
+  isClosing(): boolean;
+}
+
+export interface RelayOpsOptions {
+  /** Process metrics on `/metrics`. @default true */
+  defaultMetrics?: boolean;
+  /** @default Date.now (the per-IP window's clock) */
+  now?: () => number;
+}
+
+/**
+ * The relay's limits, metrics, readiness and TLS server in one place, built
+ * from the configuration (unset fields take {@link LIMIT_DEFAULTS}), so that
+ * `startRelay` only wires them in.
+ */
+export class RelayOps {
+  readonly metrics: RelayMetrics;
+  readonly readiness: ReadinessTracker;
+  readonly slots: ConnectionSlots;
+  readonly ipWindow: IpAttemptWindow;
+  readonly sessionLimits: SessionLimits;
+  readonly maxFrameBytes: number;
+  readonly metricsToken: string | undefined;
+  readonly tls: { cert: string; key: string } | undefined;
+  #authCache: AgentAuthCache | undefined;
+  readonly #authCacheMs: number;
+
+  constructor(config: RelayConfig, sources: RelayOpsSources, options: RelayOpsOptions = {}) {
+    const d = LIMIT_DEFAULTS;
+    this.maxFrameBytes = config.maxFrameBytes ?? d.maxFrameBytes;
+    this.sessionLimits = {
+      ratePerSec: config.rateLimit ?? d.rateLimit,
+      burst: config.rateBurst ?? d.rateBurst,
+      maxSendBufferBytes: config.maxSendBufferBytes ?? d.maxSendBufferBytes,
+    };
+    this.slots = new ConnectionSlots(config.maxUnauthenticated ?? d.maxUnauthenticated);
+    const now = options.now ?? Date.now;
+    this.ipWindow = new IpAttemptWindow(
+      config.ipConnectLimit ?? d.ipConnectLimit,
+      (config.ipConnectWindowSec ?? d.ipConnectWindowSec) * 1000,
+      now(),
+    );
+    this.#authCacheMs = (config.authCacheSec ?? d.authCacheSec) * 1000;
+    this.metricsToken = config.metricsToken;
+    this.tls = readTls(config);
+    this.readiness = new ReadinessTracker({ backendUrl: config.backendUrl, isClosing: sources.isClosing });
+    this.metrics = new RelayMetrics(
+      {
+        connectedAgents: sources.connectedAgents,
+        unauthenticated: () => this.slots.taken,
+        queuedFrames: sources.queuedFrames,
+        spoolBytes: sources.spoolBytes,
+        authCache: () => this.#authCache?.stats ?? { hits: 0, misses: 0 },
+      },
+      options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },
+    );
+  }
+
+  /**
+   * The backend client the relay should use: every call feeds the metrics
+   * (batch sizes, forward latency) and readiness. Also sets up the credential
+   * verdict cache in front of its `authenticateAgent`.
+   */
+  instrument(backend: BackendClient): BackendClient {
+    const observed = instrumentBackend(backend, {
+      observeBatch: (items) => this.metrics.observeBatch(items),
+      observeForwardLatency: (seconds) => this.metrics.observeForwardLatency(seconds),
+      reachable: (ok, reason) => this.readiness.observe(ok, reason),
+    });
+    this.#authCache = new AgentAuthCache((credential) => observed.authenticateAgent(credential), {
+      acceptedTtlMs: this.#authCacheMs,
+    });
+    return observed;
+  }
+
+  /** Checks a credential through the verdict cache (after {@link instrument}). */
+  get authCache(): AgentAuthCache {
+    if (!this.#authCache) throw new Error('RelayOps.instrument() must be called first');
+    return this.#authCache;
+  }
+
+  /** An https server when TLS is configured, else plain http. */
+  createServer(listener: RequestListener): Server {
+    if (!this.tls) return createHttpServer(listener);
+    // node:https's Server has the same request/upgrade API as node:http's.
+    return createHttpsServer({ cert: this.tls.cert, key: this.tls.key }, listener) as unknown as Server;
+  }
+}
+
+/** Reads the PEM files; throws with the setting named when one is missing or unreadable. */
+function readTls(config: RelayConfig): { cert: string; key: string } | undefined {
+  if (config.tlsCert === undefined && config.tlsKey === undefined) return undefined;
+  if (config.tlsCert === undefined || config.tlsKey === undefined) {
+    throw new Error('TLS needs both tlsCert and tlsKey');
+  }
+  const read = (what: string, path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `cannot read the TLS ${what} ${path}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  };
+  return { cert: read('certificate', config.tlsCert), key: read('key', config.tlsKey) };
+}
