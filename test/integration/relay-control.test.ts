@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { RelayList } from '@labmgr/protocol';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraRelay, eventually, type Proc, type System, startSystem } from '../harness.js';
 
@@ -179,5 +181,40 @@ describe('relay control: two relays under one backend (real processes)', () => {
     expect(closed[0]).toContain('4401');
     expect(closed[0]).toContain('disconnected by the integration test');
     await relayB.proc.waitForOutput(/"code":4401[^\n]*disconnected by the integration test/, 5000);
+  });
+
+  it('revokes a computer: 4401 at once through its relay, refused at the next connect, audited', async () => {
+    // Agent a is connected to the first relay; its credential is cached there.
+    await eventually(async () => (await status(agent.a.computerId)) === 'online', 20_000, 'agent a online');
+    const res = await sys.api.request('POST', `/api/v1/computers/${agent.a.computerId}/revoke`, {
+      reason: 'stolen laptop',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ computerId: agent.a.computerId, disconnect: 'disconnected' });
+    const closed = await agent.a.proc.waitForOutput(
+      /.*"reason":"stolen laptop".*connection to relay closed.*/,
+      10_000,
+    );
+    expect(closed[0]).toContain('4401');
+    // Its reconnects are refused at the upgrade: the relay forgot the cached verdict and the backend says no.
+    await agent.a.proc.waitForOutput(/.*relay refused the connection \(credential rejected.*/, 30_000);
+    expect((await sys.api.request('GET', `/api/v1/computers/${agent.a.computerId}`)).status).toBe(404);
+    const again = await sys.api.request('POST', `/api/v1/computers/${agent.a.computerId}/revoke`, {});
+    expect(again.status).toBe(404);
+    const db = new Database(join(sys.dataDir, 'labmgr.sqlite'), { readonly: true });
+    try {
+      const row = db
+        .prepare(
+          "SELECT actor_type, details FROM audit_log WHERE action = 'computer.revoke' AND target_id = ?",
+        )
+        .get(agent.a.computerId) as { actor_type: string; details: string } | undefined;
+      expect(row?.actor_type).toBe('user');
+      expect(JSON.parse(row?.details ?? '{}')).toMatchObject({
+        reason: 'stolen laptop',
+        disconnect: 'disconnected',
+      });
+    } finally {
+      db.close();
+    }
   });
 });

@@ -154,6 +154,24 @@ export const LiveModeResponse = z.object({
 });
 export type LiveModeResponse = z.infer<typeof LiveModeResponse>;
 
+/** `POST /api/v1/computers/{id}/revoke` (admins): the credential stops working and the agent is disconnected. */
+export const RevokeRequest = z.object({
+  /** Shown in the agent's log as the close reason. */
+  reason: z.string().min(1).max(120).default('credential revoked by an administrator'),
+});
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
+
+export const RevokeResponse = z.object({
+  computerId: ComputerId,
+  /**
+   * What the relay said: `disconnected` (closed with 4401 now), `unknown-agent`
+   * or `offline` (not connected: nothing to close), `relay-unreachable` (the
+   * relay will refuse it at its next connect, within its credential-cache time).
+   */
+  disconnect: z.enum(['disconnected', 'unknown-agent', 'offline', 'relay-unreachable']),
+});
+export type RevokeResponse = z.infer<typeof RevokeResponse>;
+
 /** `GET /api/v1/relays` (admins). */
 export const RelaySummary = z.object({
   id: z.string(),

@@ -113,7 +113,7 @@ export class RelayClient {
   async disconnect(
     computerId: string,
     reason: string,
-  ): Promise<'disconnected' | 'unknown-agent' | SendStatus> {
+  ): Promise<'disconnected' | 'unknown-agent' | 'offline' | 'relay-unreachable'> {
     const computer = await this.#deps.computers.findById(computerId);
     if (!computer?.relay_id) return 'offline';
     const relay = await this.#deps.relays.findById(computer.relay_id);

@@ -6,10 +6,12 @@ import {
   RelayList,
   RelayRegistered,
   RelayRegistration,
+  RevokeRequest,
+  RevokeResponse,
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN, ANY_USER, currentRelay, RELAY } from '../auth/access.js';
+import { ADMIN, ANY_USER, currentRelay, currentUser, RELAY } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../http/errors.js';
 
@@ -85,6 +87,35 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             createdAt: iso(r.created_at) ?? new Date(0).toISOString(),
           })),
         };
+      },
+    );
+
+    app.post(
+      '/api/v1/computers/:id/revoke',
+      {
+        config: { access: ADMIN },
+        schema: {
+          params: ComputerIdParams,
+          body: RevokeRequest.default({ reason: 'credential revoked by an administrator' }),
+          response: { 200: RevokeResponse },
+        },
+      },
+      async (req) => {
+        const computer = await ctx.computers.findById(req.params.id);
+        if (!computer || computer.retired) throw notFound('computer');
+        // The credential dies first: whatever the relay answers, the agent cannot come back.
+        await ctx.computers.update(computer.id, { retired: 1, status: 'offline' });
+        const disconnect = await ctx.relayClient.disconnect(computer.id, req.body.reason);
+        await ctx.audit.record({
+          actor_type: 'user',
+          actor_id: currentUser(req).id,
+          action: 'computer.revoke',
+          target_type: 'computer',
+          target_id: computer.id,
+          ip: req.ip,
+          details: { hostname: computer.hostname, reason: req.body.reason, disconnect },
+        });
+        return { computerId: computer.id, disconnect };
       },
     );
 
