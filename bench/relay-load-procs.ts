@@ -23,7 +23,11 @@ export function openFilesLimit(): number {
  */
 export function ensureOpenFiles(wanted: number): void {
   const limit = openFilesLimit();
-  if (limit >= wanted || process.env[REEXEC_MARK]) return;
+  if (limit >= wanted) return;
+  if (process.env[REEXEC_MARK]) {
+    console.log(`warning: open-files limit is ${limit} (hard limit reached), below the ${wanted} wanted`);
+    return;
+  }
   const script = `ulimit -n ${Math.max(65_536, wanted)} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
   const argv = [process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)];
   console.log(`open-files limit ${limit} < ${wanted}: re-running under bash -c 'ulimit -n …'`);

@@ -1,8 +1,14 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type onRouteHookHandler,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
+import { auditRoutes } from './audit/audit.routes.js';
 import { installAccessControl } from './auth/access.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { computerRoutes } from './computers/computers.routes.js';
@@ -10,13 +16,23 @@ import type { AppContext } from './context.js';
 import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerWeb } from './http/web.js';
 import { internalRoutes } from './ingest/internal.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { relayRoutes } from './relays/relays.routes.js';
+import { apiTokenRoutes } from './tokens/api-tokens.routes.js';
+import { userRoutes } from './users/users.routes.js';
 
-/** Builds the HTTP app: plugins, access control, every route, the web UI. */
-export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+/**
+ * Builds the HTTP app: plugins, access control, every route, the web UI.
+ * `onRoute` sees every route as it is registered (tests enumerate them).
+ */
+export async function buildApp(
+  ctx: AppContext,
+  logger: FastifyBaseLogger,
+  opts: { onRoute?: onRouteHookHandler } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     // Behind a reverse proxy set LABMGR_TRUST_PROXY so req.ip is the browser's address.
@@ -24,12 +40,15 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     // One line per request at 1,000 agents' ingest rate would drown the log.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installAccessControl(app, ctx.auth);
+  // Before the routes: the OpenAPI document is generated from every route registered after it.
+  await registerOpenApi(app);
   app.addHook('onResponse', async (req, reply) => {
     if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, 'request failed');
   });
@@ -41,6 +60,9 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(internalRoutes(ctx));
   await app.register(liveRoutes(ctx));
   await app.register(relayRoutes(ctx));
+  await app.register(userRoutes(ctx));
+  await app.register(apiTokenRoutes(ctx));
+  await app.register(auditRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

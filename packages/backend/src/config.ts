@@ -23,6 +23,12 @@ export interface ServerConfig {
   offlineAfterSec: number;
   /** @default 'info' */
   logLevel: string;
+  /** Raw metric samples are kept this long (LABMGR_RETENTION_RAW_HOURS). @default 48 */
+  retentionRawHours: number;
+  /** 1-minute metric rollups are kept this long (LABMGR_RETENTION_MINUTE_DAYS). @default 30 */
+  retentionMinuteDays: number;
+  /** 1-hour metric rollups are kept this long (LABMGR_RETENTION_HOUR_DAYS). @default 365 */
+  retentionHourDays: number;
 }
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,6 +65,27 @@ export function loadConfig(
     webDir: resolve(env.LABMGR_WEB_DIR || resolve(packageDir, '../web/dist')),
     offlineAfterSec: intSetting('LABMGR_OFFLINE_AFTER_SEC', env.LABMGR_OFFLINE_AFTER_SEC, 60, 5, 86_400),
     logLevel: env.LABMGR_LOG_LEVEL || 'info',
+    retentionRawHours: intSetting(
+      'LABMGR_RETENTION_RAW_HOURS',
+      env.LABMGR_RETENTION_RAW_HOURS,
+      48,
+      1,
+      24 * 3650,
+    ),
+    retentionMinuteDays: intSetting(
+      'LABMGR_RETENTION_MINUTE_DAYS',
+      env.LABMGR_RETENTION_MINUTE_DAYS,
+      30,
+      1,
+      3650,
+    ),
+    retentionHourDays: intSetting(
+      'LABMGR_RETENTION_HOUR_DAYS',
+      env.LABMGR_RETENTION_HOUR_DAYS,
+      365,
+      1,
+      36_500,
+    ),
     ...overrides,
   };
 }

@@ -9,13 +9,18 @@ import type { DatabaseKind } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { EnrollmentRepository } from './enrollment/enrollment.repository.js';
 import { EnrollmentService } from './enrollment/enrollment.service.js';
+import { IngestRepository } from './ingest/ingest.repository.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { CommandSigner } from './keys/command-signing.js';
 import { LiveHub } from './live/live-hub.js';
+import { MetricHistory } from './metrics/metric-history.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
 import { RelayClient } from './relays/relay-client.js';
+import { ApiTokenRepository } from './tokens/api-token.repository.js';
+import { ApiTokenService } from './tokens/api-token.service.js';
 import { UserRepository } from './users/user.repository.js';
+import { UserService } from './users/user.service.js';
 
 /** Every repository and service, wired once; routes receive this. */
 export interface AppContext {
@@ -25,8 +30,14 @@ export interface AppContext {
   startedAt: number;
   live: LiveHub;
   users: UserRepository;
+  userService: UserService;
+  sessions: SessionRepository;
+  apiTokens: ApiTokenRepository;
+  apiTokenService: ApiTokenService;
   computers: ComputerRepository;
   metrics: MetricRepository;
+  /** Rollups, retention and series reads of metric history. */
+  metricHistory: MetricHistory;
   audit: AuditRepository;
   relays: RelayRepository;
   auth: AuthService;
@@ -44,9 +55,11 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
   const users = new UserRepository(db);
   const computers = new ComputerRepository(db);
   const metrics = new MetricRepository(db);
+  const metricHistory = new MetricHistory(metrics, config);
   const audit = new AuditRepository(db);
   const relays = new RelayRepository(db);
   const sessions = new SessionRepository(db);
+  const apiTokens = new ApiTokenRepository(db);
   const signer = CommandSigner.loadOrCreate(config.dataDir);
   return {
     config,
@@ -55,11 +68,16 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
     startedAt: Date.now(),
     live,
     users,
+    userService: new UserService(users, sessions, audit),
+    sessions,
+    apiTokens,
+    apiTokenService: new ApiTokenService(apiTokens, audit),
     computers,
     metrics,
+    metricHistory,
     audit,
     relays,
-    auth: new AuthService({ users, sessions, relays, audit }),
+    auth: new AuthService({ users, sessions, relays, audit, apiTokens }),
     relayService: new RelayService(relays, computers, audit),
     relayClient: new RelayClient({ computers, relays }),
     enrollment: new EnrollmentService({
@@ -70,7 +88,12 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
       publish,
       commandPublicKey: signer.publicKeyPem,
     }),
-    ingest: new IngestService({ db, computers, metrics, publish }),
+    ingest: new IngestService({
+      computers,
+      store: new IngestRepository(db, dbKind),
+      publish,
+      onStored: (oldest) => metricHistory.noteStored(oldest),
+    }),
     signer,
   };
 }

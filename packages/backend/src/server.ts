@@ -1,3 +1,4 @@
+import type { onRouteHookHandler } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { toSummary } from './computers/computer.presenter.js';
@@ -5,6 +6,7 @@ import type { ServerConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { MetricJobs } from './metrics/metric-history.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
 
 export interface RunningServer {
@@ -20,7 +22,7 @@ export interface RunningServer {
  */
 export async function startServer(
   config: ServerConfig,
-  opts: { logger?: Logger; onAdminPassword?: (password: string) => void } = {},
+  opts: { logger?: Logger; onAdminPassword?: (password: string) => void; onRoute?: onRouteHookHandler } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'labmgr-server' } });
   const handle = openDatabase(config);
@@ -30,7 +32,7 @@ export async function startServer(
   if (admin.created) logger.info('created the first admin, user "admin"');
   if (admin.generatedPassword) opts.onAdminPassword?.(admin.generatedPassword);
 
-  const app = await buildApp(ctx, logger);
+  const app = await buildApp(ctx, logger, { onRoute: opts.onRoute });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -46,6 +48,10 @@ export async function startServer(
       .catch((err: unknown) => logger.error({ err }, 'offline sweep failed'));
   }, 5000);
   sweep.unref();
+  const metricJobs = new MetricJobs(ctx.metricHistory, (err, job) =>
+    logger.error({ err }, `metric ${job} failed`),
+  );
+  metricJobs.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -53,6 +59,7 @@ export async function startServer(
     ctx,
     async close() {
       clearInterval(sweep);
+      await metricJobs.stop();
       ctx.live.closeAll();
       await app.close();
       await handle.db.destroy();

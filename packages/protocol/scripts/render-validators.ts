@@ -2,25 +2,42 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { z } from 'zod';
 import {
+  CommandOutputFrame,
   CommandResultFrame,
+  CommandStartedFrame,
   EnrollResponse,
   ErrorBody,
+  HelloFrame,
   Inventory,
+  InventoryFrame,
   IsoDateTime,
   MetricSample,
   MetricsFrame,
+  PingFrame,
+  PongFrame,
   RelayFrame,
 } from '../src/index.js';
 
-/** The schemas compiled for zod-free consumers; the names are the exports of the generated module. */
+/**
+ * The schemas compiled for zod-free consumers (the agent) and for hot paths
+ * (the relay checks every agent frame); the names are the exports of the
+ * generated module. The agent frames are compiled one by one, not as the
+ * `AgentFrame` union: `checkAgentFrame` picks the branch by `type`.
+ */
 export const COMPILED_SCHEMAS = {
+  CommandOutputFrame,
   CommandResultFrame,
+  CommandStartedFrame,
   EnrollResponse,
   ErrorBody,
+  HelloFrame,
   Inventory,
+  InventoryFrame,
   IsoDateTime,
   MetricSample,
   MetricsFrame,
+  PingFrame,
+  PongFrame,
   RelayFrame,
 } as const;
 
@@ -55,8 +72,11 @@ export function renderValidators(): string {
   for (const [name, schema] of Object.entries(COMPILED_SCHEMAS)) registry.add(schema, { id: name });
   const { schemas } = z.toJSONSchema(registry, { io: 'input', unrepresentable: 'throw', uri: (id) => id });
   const exports: Record<string, string> = {};
+  // A union branch registered on its own (e.g. `PingFrame` in `RelayFrame`) is a $ref to it.
+  const resolve = (branch: Record<string, Json>): Record<string, Json> =>
+    typeof branch.$ref === 'string' ? ((schemas[branch.$ref] as Record<string, Json>) ?? branch) : branch;
   for (const [name, json] of Object.entries(schemas)) {
-    ajv.addSchema({ ...(addDiscriminators(json) as object), $id: name });
+    ajv.addSchema({ ...(addDiscriminators(json, resolve) as object), $id: name });
     exports[name] = name;
   }
   const code = standaloneCode(ajv, exports);
@@ -68,15 +88,17 @@ export function renderValidators(): string {
 
 type Json = unknown;
 
+type Resolve = (branch: Record<string, Json>) => Record<string, Json>;
+
 /** Marks each `oneOf` whose branches all carry a required constant property as discriminated by it. */
-function addDiscriminators(node: Json): Json {
-  if (Array.isArray(node)) return node.map(addDiscriminators);
+function addDiscriminators(node: Json, resolve: Resolve): Json {
+  if (Array.isArray(node)) return node.map((n) => addDiscriminators(n, resolve));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = addDiscriminators(v);
+  for (const [k, v] of Object.entries(node)) out[k] = addDiscriminators(v, resolve);
   const branches = out.oneOf;
   if (Array.isArray(branches) && branches.length > 1) {
-    const tag = commonTag(branches as Array<Record<string, Json>>);
+    const tag = commonTag((branches as Array<Record<string, Json>>).map(resolve));
     if (tag) {
       out.type = 'object';
       out.discriminator = { propertyName: tag };

@@ -103,21 +103,52 @@ export type ComputerList = z.infer<typeof ComputerList>;
 
 export const ComputerIdParams = z.object({ id: ComputerId });
 
+/** Raw samples, 1-minute or 1-hour buckets. */
+export const MetricResolution = z.enum(['raw', '1m', '1h']);
+export type MetricResolution = z.infer<typeof MetricResolution>;
+
 export const MetricsQuery = z.object({
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
+  /**
+   * `auto` (the default) picks from the range: up to 2 h raw, up to 7 d
+   * 1-minute buckets, longer 1-hour buckets (coarser when the finer data has
+   * passed its retention).
+   */
+  resolution: z.enum(['raw', '1m', '1h', 'auto']).optional(),
 });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
-/** One stored sample in a series: the fleet figures plus its sequence number. */
-export const MetricPoint = LatestMetrics.omit({ uptimeSec: true }).extend({ seq: z.number().int() });
+/** The charted figures of a bucket's lowest or highest values. */
+export const MetricRange = z.object({
+  cpuPercent: z.number(),
+  memUsedBytes: NonNeg,
+  diskUsedBytes: NonNeg,
+  load1: NonNeg,
+  netRxBytesPerSec: NonNeg,
+  netTxBytesPerSec: NonNeg,
+});
+export type MetricRange = z.infer<typeof MetricRange>;
+
+/**
+ * One point of a series. Raw: one stored sample with its sequence number.
+ * Rolled up (`1m`, `1h`): `at` is the bucket's start, `seq` the highest
+ * sequence number folded, the figures are the bucket's averages (totals its
+ * highest), `min`/`max` its extremes and `samples` how many raw samples it folds.
+ */
+export const MetricPoint = LatestMetrics.omit({ uptimeSec: true }).extend({
+  seq: z.number().int(),
+  samples: z.number().int().optional(),
+  min: MetricRange.optional(),
+  max: MetricRange.optional(),
+});
 export type MetricPoint = z.infer<typeof MetricPoint>;
 
 export const MetricSeries = z.object({
   computerId: ComputerId,
   from: IsoDateTime,
   to: IsoDateTime,
-  resolution: z.literal('raw'),
+  resolution: MetricResolution,
   points: z.array(MetricPoint),
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;

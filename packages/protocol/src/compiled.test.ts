@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { renderValidators } from '../scripts/render-validators.js';
 import {
   type Check,
+  checkAgentDataFrame,
+  checkAgentFrame,
   checkCommandResultFrame,
   checkEnrollResponse,
   checkErrorBody,
@@ -14,6 +16,8 @@ import {
   parseChecked,
 } from './compiled.js';
 import {
+  AgentDataFrame,
+  AgentFrame,
   CommandResultFrame,
   EnrollResponse,
   ErrorBody,
@@ -33,8 +37,59 @@ describe('generated validators', () => {
   });
 });
 
+const validAgentFrames: unknown[] = [
+  { type: 'hello', protocolVersion: 1, agentVersion: '0.1.0', hostname: 'lab1-pc01' },
+  { type: 'inventory', inventory: fixtures.inventory() },
+  { type: 'metrics', seq: 1, sample: fixtures.sample() },
+  { type: 'metrics', seq: 2, sample: fixtures.sample(1, 0), dropped: 4, future: 'field' },
+  { type: 'ping', ts: 1 },
+  { type: 'pong', ts: 2 },
+  { type: 'command-started', commandId: computerId, startedAt: 1 },
+  { type: 'command-output', commandId: computerId, seq: 0, stream: 'stderr', data: 'out' },
+  {
+    type: 'command-result',
+    commandId: computerId,
+    status: 'failed',
+    exitCode: null,
+    signal: 'SIGKILL',
+    startedAt: null,
+    finishedAt: 6,
+    durationMs: 5,
+    truncated: true,
+    message: 'killed',
+  },
+];
+const invalidAgentFrames: unknown[] = [
+  ...fixtures.invalidAgentFrames.filter(([name]) => name !== 'not JSON').map(([, text]) => JSON.parse(text)),
+  null,
+  'metrics',
+  { type: 'constructor' },
+  { type: 'toString', seq: 1 },
+  { type: 'hello', protocolVersion: 0, agentVersion: '1', hostname: 'h' },
+  { type: 'inventory', inventory: { ...fixtures.inventory(), hostname: '' } },
+  { type: 'metrics', seq: 1.5, sample: fixtures.sample() },
+  { type: 'metrics', seq: 1, sample: fixtures.sample(), dropped: -1 },
+  { type: 'ping' },
+  { type: 'pong', ts: -1 },
+  { type: 'command-started', commandId: 'x', startedAt: 1 },
+  { type: 'command-output', commandId: computerId, seq: 0, stream: 'stdin', data: '' },
+  { type: 'command-output', commandId: computerId, seq: 0, stream: 'stdout', data: 'x'.repeat(65_537) },
+  { type: 'command-result', commandId: computerId, status: 'fine' },
+];
+const controlFrames = new Set(['hello', 'ping', 'pong']);
+const isControlFrame = (v: unknown) =>
+  typeof v === 'object' && v !== null && controlFrames.has((v as { type?: unknown }).type as string);
+
 /** Valid and invalid values; zod and the compiled validator must give the same verdict on each. */
 const cases: Array<[string, z.ZodType, Check<unknown>, unknown[], unknown[]]> = [
+  ['AgentFrame', AgentFrame, checkAgentFrame, validAgentFrames, invalidAgentFrames],
+  [
+    'AgentDataFrame',
+    AgentDataFrame,
+    checkAgentDataFrame,
+    validAgentFrames.filter((v) => !isControlFrame(v)),
+    [...invalidAgentFrames, ...validAgentFrames.filter(isControlFrame)],
+  ],
   [
     'RelayFrame',
     RelayFrame,
@@ -176,6 +231,27 @@ describe('compiled validators', () => {
     });
     const unknown = checkRelayFrame({ type: 'nope' });
     expect(unknown.ok === false && unknown.reason).toContain('type');
+  });
+
+  it('name the field at fault in an agent frame, within a close reason', () => {
+    expect(checkAgentFrame({ type: 'metrics', seq: -1, sample: fixtures.sample() })).toEqual({
+      ok: false,
+      reason: 'seq: must be > 0',
+    });
+    const cpu = checkAgentFrame({
+      type: 'metrics',
+      seq: 1,
+      sample: { ...fixtures.sample(), cpu: { percent: 250 } },
+    });
+    expect(cpu.ok === false && cpu.reason).toMatch(/^sample\.cpu/);
+    expect(checkAgentFrame([1, 2, 3])).toEqual({ ok: false, reason: '(root): must be object' });
+    const unknown = checkAgentFrame({ type: 'x'.repeat(500) });
+    expect(unknown.ok === false && unknown.reason).toMatch(/^type: /);
+    for (const [, text] of fixtures.invalidAgentFrames) {
+      const r = parseChecked(checkAgentFrame, text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(Buffer.byteLength(r.reason)).toBeLessThanOrEqual(123);
+    }
   });
 
   it('parse text frames and report bad JSON', () => {

@@ -8,6 +8,8 @@
 
 import * as generated from './generated/validators.js';
 import type {
+  AgentDataFrame,
+  AgentFrame,
   CommandResultFrame,
   EnrollResponse,
   ErrorBody,
@@ -57,6 +59,50 @@ export const checkCommandResultFrame: Check<CommandResultFrame> = check(generate
 export const checkEnrollResponse: Check<EnrollResponse> = check(generated.EnrollResponse);
 export const checkErrorBody: Check<ErrorBody> = check(generated.ErrorBody);
 export const checkIsoDateTime: Check<string> = check(generated.IsoDateTime);
+
+/** Compiled validator of each agent frame, by its `type`. */
+const agentFrames: Readonly<Record<AgentFrame['type'], CompiledValidator>> = {
+  hello: generated.HelloFrame,
+  inventory: generated.InventoryFrame,
+  metrics: generated.MetricsFrame,
+  ping: generated.PingFrame,
+  pong: generated.PongFrame,
+  'command-started': generated.CommandStartedFrame,
+  'command-output': generated.CommandOutputFrame,
+  'command-result': generated.CommandResultFrame,
+};
+const dataFrameTypes: ReadonlySet<string> = new Set<AgentDataFrame['type']>([
+  'inventory',
+  'metrics',
+  'command-started',
+  'command-output',
+  'command-result',
+]);
+
+function checkTagged<T>(
+  validators: Readonly<Record<string, CompiledValidator>>,
+  types: Iterable<string>,
+): Check<T> {
+  const expected = `type: must be one of ${[...types].join(', ')}`;
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { ok: false, reason: '(root): must be object' };
+    const type = (value as { type?: unknown }).type;
+    const validate =
+      typeof type === 'string' && Object.hasOwn(validators, type) ? validators[type] : undefined;
+    if (!validate) return { ok: false, reason: truncate(expected) };
+    if (validate(value)) return { ok: true, value: value as T };
+    return { ok: false, reason: truncate(describe(validate.errors?.[0])) };
+  };
+}
+
+/** `AgentFrame` (what an agent may send a relay): the branch is picked by `type`. */
+export const checkAgentFrame: Check<AgentFrame> = checkTagged(agentFrames, Object.keys(agentFrames));
+/** `AgentDataFrame` (the agent frames a relay forwards to the backend). */
+export const checkAgentDataFrame: Check<AgentDataFrame> = checkTagged(
+  Object.fromEntries(Object.entries(agentFrames).filter(([type]) => dataFrameTypes.has(type))),
+  dataFrameTypes,
+);
 
 /** Parses one text frame and checks it; never throws. */
 export function parseChecked<T>(checkValue: Check<T>, text: string): ParseResult<T> {

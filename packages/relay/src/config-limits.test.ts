@@ -71,6 +71,7 @@ describe('limit settings', () => {
     [['--ip-connect-limit', ''], /--ip-connect-limit/],
     [['--ip-connect-window', '0'], /--ip-connect-window "0": expected a whole number from 1 to 3600/],
     [['--auth-cache-sec', '3601'], /--auth-cache-sec "3601": expected a whole number from 0 to 600/],
+    [['--ack-interval-ms', '60001'], /--ack-interval-ms "60001": expected a whole number from 0 to 60000/],
   ])('rejects %j', (argv, message) => {
     expect(error(argv)).toMatch(message);
   });

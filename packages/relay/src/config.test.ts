@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       ipConnectLimit: 600,
       ipConnectWindowSec: 60,
       authCacheSec: 30,
+      ackIntervalMs: 1000,
       logLevel: 'info',
     });
   });
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       LABMGR_RELAY_IP_CONNECT_LIMIT: '0',
       LABMGR_RELAY_IP_CONNECT_WINDOW: '10',
       LABMGR_RELAY_AUTH_CACHE_SEC: '5',
+      LABMGR_RELAY_ACK_INTERVAL_MS: '250',
       LABMGR_RELAY_METRICS_TOKEN: 'scrape-me',
       LABMGR_LOG_LEVEL: 'debug',
     };
@@ -81,6 +83,7 @@ describe('loadConfig', () => {
       ipConnectLimit: 0,
       ipConnectWindowSec: 10,
       authCacheSec: 5,
+      ackIntervalMs: 250,
       metricsToken: 'scrape-me',
       logLevel: 'debug',
     });

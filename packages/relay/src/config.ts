@@ -73,6 +73,11 @@ export interface RelayConfig {
   ipConnectWindowSec?: number | undefined;
   /** Seconds an accepted credential verdict is reused; 0: ask the backend every time. @default 30 */
   authCacheSec?: number | undefined;
+  /**
+   * Acks to one agent are coalesced: at most one per this many ms, carrying
+   * the highest seq stored by then; 0 sends each at once. @default 1000
+   */
+  ackIntervalMs?: number | undefined;
   /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. @default open */
   metricsToken?: string | undefined;
   /**
@@ -93,6 +98,7 @@ export type ConfigResult =
 
 export const DEFAULT_SPOOL_MAX_BYTES = 1024 ** 3;
 export const DEFAULT_MEMORY_QUEUE_ITEMS = 10_000;
+export const DEFAULT_ACK_INTERVAL_MS = 1000;
 
 /** Longest relay id the protocol accepts (`IngestBatch.relayId`). */
 const MAX_RELAY_ID = 128;
@@ -246,6 +252,13 @@ const SETTINGS = {
     placeholder: '<seconds>',
     help: "seconds the backend's acceptance of an agent credential is reused (0-600); refusals are\n      not cached; 0 asks the backend on every connection",
     fallback: () => String(LIMIT_DEFAULTS.authCacheSec),
+  },
+  ackIntervalMs: {
+    flag: 'ack-interval-ms',
+    env: 'LABMGR_RELAY_ACK_INTERVAL_MS',
+    placeholder: '<ms>',
+    help: 'acks to one agent are coalesced: at most one per this many ms, carrying the highest\n      stored seq (0-60000); 0 acks each stored batch at once',
+    fallback: () => String(DEFAULT_ACK_INTERVAL_MS),
   },
   metricsToken: {
     flag: 'metrics-token',
@@ -405,6 +418,7 @@ type LimitKey =
   | 'ipConnectLimit'
   | 'ipConnectWindowSec'
   | 'authCacheSec'
+  | 'ackIntervalMs'
   | 'metricsToken';
 
 /** The TLS, limit and metrics settings, validated. */
@@ -443,6 +457,8 @@ function parseLimits(
   if (typeof ipConnectWindowSec !== 'number') return { error: ipConnectWindowSec };
   const authCacheSec = whole('authCacheSec', 0, 600);
   if (typeof authCacheSec !== 'number') return { error: authCacheSec };
+  const ackIntervalMs = whole('ackIntervalMs', 0, 60_000);
+  if (typeof ackIntervalMs !== 'number') return { error: ackIntervalMs };
 
   const cert = raw('tlsCert');
   const key = raw('tlsKey');
@@ -491,6 +507,7 @@ function parseLimits(
       ipConnectLimit,
       ipConnectWindowSec,
       authCacheSec,
+      ackIntervalMs,
       ...(cert.value === undefined ? {} : { tlsCert: cert.value, tlsKey: key.value }),
       ...(metricsToken.value === undefined ? {} : { metricsToken: metricsToken.value }),
     },

@@ -9,8 +9,14 @@ import { AgentRegistry } from './agents/registry.js';
 import { AgentSession, type SessionContext } from './agents/session.js';
 import { createUpgradeHandler } from './agents/upgrade.js';
 import { type BackendClient, createBackendClient } from './backend/backend-client.js';
-import { DEFAULT_MEMORY_QUEUE_ITEMS, DEFAULT_SPOOL_MAX_BYTES, type RelayConfig } from './config.js';
+import {
+  DEFAULT_ACK_INTERVAL_MS,
+  DEFAULT_MEMORY_QUEUE_ITEMS,
+  DEFAULT_SPOOL_MAX_BYTES,
+  type RelayConfig,
+} from './config.js';
 import { createRelayControl, type RelayControlOptions } from './control/relay-control.js';
+import { AckCoalescer } from './forward/ack-coalescer.js';
 import type { BatcherTuning } from './forward/batcher.js';
 import { createIngestForwarder } from './forward/ingest-forwarder.js';
 import { createPresenceForwarder } from './forward/presence-forwarder.js';
@@ -102,6 +108,11 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const spoolMaxBytes = config.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES;
   const memoryQueueItems = config.memoryQueueItems ?? DEFAULT_MEMORY_QUEUE_ITEMS;
   const spoolDir = spoolMaxBytes > 0 ? config.spoolDir : undefined;
+  const acks = new AckCoalescer(
+    config.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
+    (computerId, seq) => registry.get(computerId)?.send({ type: 'ack', seq }),
+    (err, computerId) => logger.error({ err, computerId }, 'could not pass an ack to its agent'),
+  );
   // Throws (start fails) when the spool folder cannot be created or read.
   const ingest = createIngestForwarder({
     backend,
@@ -109,7 +120,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     logger,
     tuning: { ...(config.memoryQueueItems ? { maxQueued: config.memoryQueueItems } : {}), ...options.ingest },
     ...(spoolDir ? { spool: { dir: spoolDir, maxBytes: spoolMaxBytes, memoryItems: memoryQueueItems } } : {}),
-    deliverAck: (computerId, seq) => registry.get(computerId)?.send({ type: 'ack', seq }),
+    deliverAck: (computerId, seq) => acks.add(computerId, seq),
   });
   const presence = createPresenceForwarder({
     backend,
@@ -195,6 +206,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     wss.close();
     // Stops a replay of an earlier spool that may already have begun.
     ingest.stop();
+    acks.stop();
     throw err;
   }
   const stopHeartbeat = startHeartbeat(() => sessions, options.heartbeatIntervalMs ?? 15_000);
@@ -214,6 +226,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     logger.info({ agents: sessions.size }, 'relay shutting down');
+    // What is stored by now is acked before the agents go (the rest they re-send to the next relay).
+    acks.flush();
     const allClosed = new Promise<void>((resolve) => {
       onAllClosed = resolve;
       if (sessions.size === 0) resolve();
@@ -225,6 +239,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     const [ingestLeft, presenceLeft] = await Promise.all([ingest.drain(flushMs), presence.drain(flushMs)]);
     ingest.stop();
     presence.stop();
+    acks.stop();
     await control.stop();
     if (ingestLeft > 0 || presenceLeft > 0) {
       logger.error(

@@ -1,5 +1,5 @@
 import type { Role } from '@labmgr/protocol';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import { ApiError, forbidden, unauthorized } from '../http/errors.js';
 import type { RelayRow } from '../relays/relay.repository.js';
 import type { UserRow } from '../users/user.repository.js';
@@ -12,14 +12,43 @@ export type Access = { kind: 'public' } | { kind: 'relay' } | { kind: 'user'; ro
 
 export const PUBLIC: Access = { kind: 'public' };
 export const RELAY: Access = { kind: 'relay' };
+/** Every signed-in role: read-only routes and live mode. */
 export const ANY_USER: Access = { kind: 'user', roles: ['admin', 'operator', 'viewer'] };
+/** Operating actions (commands, …): operators and admins. */
+export const OPERATOR: Access = { kind: 'user', roles: ['admin', 'operator'] };
 export const ADMIN: Access = { kind: 'user', roles: ['admin'] };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What a `read`-scoped API token may call. */
+export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 export type Principal =
-  | { kind: 'user'; user: UserRow; sessionId: string | null }
+  | {
+      kind: 'user';
+      user: UserRow;
+      /** Set when the caller came with the session cookie. */
+      sessionId: string | null;
+      /** Set when the caller came with an API token (`Authorization: Bearer lmt_…`). */
+      tokenId: string | null;
+      /** A session is always `write`; a token has its own scope. */
+      scope: 'read' | 'write';
+    }
   | { kind: 'relay'; relay: RelayRow };
+
+/** One registered route and who may call it: the table the route × role test walks. */
+export interface RouteAccess {
+  method: HTTPMethods;
+  url: string;
+  access: Access | undefined;
+  websocket: boolean;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteAccess[]>();
+
+/** Every route registered after `installAccessControl`, with its declared access. */
+export function routeAccessTable(app: FastifyInstance): readonly RouteAccess[] {
+  return routeTables.get(app) ?? [];
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,6 +66,22 @@ export interface Authenticator {
 
 export function installAccessControl(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('principal', null);
+  const table: RouteAccess[] = [];
+  routeTables.set(app, table);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      table.push({
+        method,
+        url: route.url,
+        // Read when asked: a plugin's own onRoute hook may still set the access after this one.
+        get access() {
+          return route.config?.access;
+        },
+        websocket: Boolean((route as { websocket?: boolean }).websocket),
+      });
+    }
+  });
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config.access;
     // Unmatched URLs (404s, static files) carry no route config of ours.
@@ -52,6 +97,9 @@ export function installAccessControl(app: FastifyInstance, auth: Authenticator):
     }
     if (principal.kind !== 'user') throw forbidden('relay tokens may only call internal routes');
     if (!access.roles.includes(principal.user.role)) throw forbidden();
+    if (principal.scope === 'read' && !READ_METHODS.has(req.method)) {
+      throw forbidden('this API token is read-only');
+    }
     // Cookie-authenticated writes must come from our own pages (CSRF); SameSite=Lax is the first line.
     if (principal.sessionId && !SAFE_METHODS.has(req.method)) {
       assertSameOrigin(req, 'request');

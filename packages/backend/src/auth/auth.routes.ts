@@ -1,4 +1,4 @@
-import { LoginRequest, LoginResponse, MeResponse, type User } from '@labmgr/protocol';
+import { LoginRequest, LoginResponse, MeResponse, PasswordChange, type User } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -52,6 +52,19 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/auth/me',
       { config: { access: ANY_USER }, schema: { response: { 200: MeResponse } } },
       async (req) => ({ user: toUser(currentUser(req)) }),
+    );
+
+    app.post(
+      '/api/v1/auth/password',
+      { config: { access: ANY_USER }, schema: { body: PasswordChange, response: { 204: z.null() } } },
+      async (req, reply) => {
+        const p = req.principal;
+        await ctx.auth.changePassword(currentUser(req), req.body.currentPassword, req.body.newPassword, {
+          ip: req.ip,
+          sessionId: p?.kind === 'user' ? p.sessionId : null,
+        });
+        return reply.status(204).send(null);
+      },
     );
   };
 }

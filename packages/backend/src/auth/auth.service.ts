@@ -2,10 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { ApiError } from '../http/errors.js';
 import type { RelayRepository } from '../relays/relay.repository.js';
+import type { ApiTokenRepository } from '../tokens/api-token.repository.js';
+import { API_TOKEN_PREFIX } from '../tokens/api-token.service.js';
 import type { UserRepository, UserRow } from '../users/user.repository.js';
 import type { Authenticator, Principal } from './access.js';
 import { LoginLimiter } from './login-limiter.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { dummyHash, hashPassword, verifyPassword } from './password.js';
 import { hashSecret, newSecret } from './secrets.js';
 import type { SessionRepository } from './session.repository.js';
 
@@ -18,7 +20,11 @@ interface Deps {
   sessions: SessionRepository;
   relays: RelayRepository;
   audit: AuditRepository;
+  apiTokens: ApiTokenRepository;
 }
+
+/** An API token's `last_used_at` is written at most this often. */
+const TOKEN_TOUCH_MS = 60_000;
 
 export class AuthService implements Authenticator {
   private readonly limiter = new LoginLimiter();
@@ -100,14 +106,70 @@ export class AuthService implements Authenticator {
     if (!user || user.disabled) return null;
     // Write at most once a minute per session, not on every request.
     if (now - session.last_seen_at > 60_000) await this.deps.sessions.extend(id, now, now + SESSION_TTL_MS);
-    return { kind: 'user', user, sessionId: id };
+    return { kind: 'user', user, sessionId: id, tokenId: null, scope: 'write' };
   }
 
-  /** Bearer tokens are relay service tokens for now; user API tokens join here. */
+  /**
+   * The signed-in user changes their own password: the current one must match,
+   * and every other session of theirs ends (the caller's own stays).
+   */
+  async changePassword(
+    user: UserRow,
+    current: string,
+    next: string,
+    from: { ip: string; sessionId: string | null },
+  ): Promise<void> {
+    const key = `${from.ip}|${user.username.toLowerCase()}|password`;
+    const retryAfter = this.limiter.blockedFor(key);
+    if (retryAfter > 0) {
+      throw new ApiError(429, 'too_many_attempts', 'too many wrong passwords; try again later', {
+        retryAfterSec: Math.ceil(retryAfter / 1000),
+      });
+    }
+    if (!(await verifyPassword(user.password_hash, current))) {
+      this.limiter.fail(key);
+      await this.deps.audit.record({
+        actor_type: 'user',
+        actor_id: user.id,
+        action: 'auth.password_change_failed',
+        target_type: 'user',
+        target_id: user.id,
+        ip: from.ip,
+      });
+      throw new ApiError(403, 'invalid_credentials', 'the current password is wrong');
+    }
+    this.limiter.succeed(key);
+    await this.deps.users.update(user.id, { password_hash: await hashPassword(next) });
+    const ended = await this.deps.sessions.deleteForUser(user.id, from.sessionId);
+    await this.deps.audit.record({
+      actor_type: 'user',
+      actor_id: user.id,
+      action: 'auth.password_change',
+      target_type: 'user',
+      target_id: user.id,
+      ip: from.ip,
+      details: { endedSessions: ended },
+    });
+  }
+
+  /** Bearer tokens: users' API tokens (`lmt_…`) or relay service tokens. */
   private async fromBearer(token: string): Promise<Principal | null> {
     if (!token) return null;
+    if (token.startsWith(API_TOKEN_PREFIX)) return this.fromApiToken(token);
     const relay = await this.deps.relays.findByTokenHash(hashSecret(token));
     if (relay) return { kind: 'relay', relay };
     return null;
+  }
+
+  private async fromApiToken(token: string): Promise<Principal | null> {
+    const row = await this.deps.apiTokens.findByHash(hashSecret(token));
+    const now = Date.now();
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+    const user = await this.deps.users.findById(row.user_id);
+    if (!user || user.disabled) return null;
+    if (row.last_used_at === null || now - row.last_used_at >= TOKEN_TOUCH_MS) {
+      await this.deps.apiTokens.touch(row.id, now);
+    }
+    return { kind: 'user', user, sessionId: null, tokenId: row.id, scope: row.scope };
   }
 }

@@ -31,6 +31,14 @@ export class SessionRepository {
     await this.db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
+  /** Ends every session of `userId` except `keepId` (the caller's own, after a password change). */
+  async deleteForUser(userId: string, keepId: string | null = null): Promise<number> {
+    let q = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepId) q = q.where('id', '!=', keepId);
+    const result = await q.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deleteExpired(now: number): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }

@@ -14,6 +14,22 @@ export interface DatabaseHandle {
   location: string;
 }
 
+// The better-sqlite3 handle behind each SQLite Kysely this module opened, for
+// the few hot paths (ingest) that run reused prepared statements directly.
+const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
+
+/** The better-sqlite3 handle behind `db` when `openDatabase` opened it on SQLite. */
+export function sqliteHandleOf(db: Kysely<Database>): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
+const pgPools = new WeakMap<object, pg.Pool>();
+
+/** The pg pool behind `db` when `openDatabase` opened it on PostgreSQL (array-mode chart reads). */
+export function pgPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return pgPools.get(db);
+}
+
 // int8 (bigint) columns hold epoch-ms timestamps and byte counts, all within
 // 2^53; read them as numbers rather than pg's default strings.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -29,11 +45,9 @@ export function openDatabase(opts: { dataDir: string; databaseUrl?: string | und
       throw new Error(`DATABASE_URL must start with postgres:// (got ${url.protocol}//)`);
     }
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-      kind: 'postgres',
-      location: `postgres://${url.host}${url.pathname}`,
-    };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pgPools.set(db, pool);
+    return { db, kind: 'postgres', location: `postgres://${url.host}${url.pathname}` };
   }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const file = join(opts.dataDir, 'labmgr.sqlite');
@@ -44,9 +58,7 @@ export function openDatabase(opts: { dataDir: string; databaseUrl?: string | und
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
-    kind: 'sqlite',
-    location: file,
-  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteHandles.set(db, sqlite);
+  return { db, kind: 'sqlite', location: file };
 }

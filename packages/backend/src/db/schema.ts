@@ -86,6 +86,58 @@ export interface MetricSamplesTable {
   sample: string;
 }
 
+/** One bucket of `metric_rollups_1m` / `metric_rollups_1h` (migration 0003). */
+export interface MetricRollupsTable {
+  computer_id: string;
+  /** Epoch ms of the bucket's start (a multiple of its width). */
+  bucket_start: number;
+  /** Raw samples folded into the bucket. */
+  samples: number;
+  /** The highest sequence number folded. */
+  last_seq: number;
+  cpu_avg: number;
+  cpu_min: number;
+  cpu_max: number;
+  mem_used_avg: number;
+  mem_used_min: number;
+  mem_used_max: number;
+  disk_used_avg: number;
+  disk_used_min: number;
+  disk_used_max: number;
+  load1_avg: number;
+  load1_min: number;
+  load1_max: number;
+  net_rx_avg: number;
+  net_rx_min: number;
+  net_rx_max: number;
+  net_tx_avg: number;
+  net_tx_min: number;
+  net_tx_max: number;
+  /** Highest in the bucket. */
+  mem_total: number;
+  disk_total: number;
+}
+
+/** Per resolution ('1m', '1h'): every bucket before `done_until` has been folded. */
+export interface MetricRollupStateTable {
+  resolution: string;
+  done_until: number;
+}
+
+/** A user's API token (migration 0004); the secret itself is never stored. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the `lmt_…` secret. */
+  token_hash: string;
+  scope: 'read' | 'write';
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: number;
@@ -105,5 +157,9 @@ export interface Database {
   enrollment_tokens: EnrollmentTokensTable;
   computers: ComputersTable;
   metric_samples: MetricSamplesTable;
+  metric_rollups_1m: MetricRollupsTable;
+  metric_rollups_1h: MetricRollupsTable;
+  metric_rollup_state: MetricRollupStateTable;
+  api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
 }

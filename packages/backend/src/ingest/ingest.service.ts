@@ -1,17 +1,16 @@
 import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
-import type { Insertable, Kysely } from 'kysely';
 import { toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
 import { summarizeSample } from '../computers/latest-metrics.js';
-import type { MetricRepository } from '../computers/metric.repository.js';
-import type { Database, MetricSamplesTable } from '../db/schema.js';
 import type { RelayRow } from '../relays/relay.repository.js';
+import type { IngestRepository, InventoryUpdate, SampleRow } from './ingest.repository.js';
 
 interface Deps {
-  db: Kysely<Database>;
   computers: ComputerRepository;
-  metrics: MetricRepository;
+  store: IngestRepository;
   publish: (event: LiveEvent) => void;
+  /** Told, after each commit, the oldest sample time stored per computer (the rollup job re-folds late data). */
+  onStored?: (oldestAtByComputer: ReadonlyMap<string, number>) => void;
 }
 
 export function osName(inv: Inventory): string {
@@ -30,25 +29,34 @@ export class IngestService {
    * skipped (and not acked) so a stale relay cannot write into the fleet.
    */
   async ingest(relay: RelayRow, batch: IngestBatch): Promise<IngestResult> {
-    const { db, computers, metrics, publish } = this.deps;
+    const { store, publish } = this.deps;
     const ids = [...new Set(batch.items.map((i) => i.computerId))];
     const known = new Map(
-      (await computers.findByIds(ids)).filter((c) => c.retired === 0).map((c) => [c.id, c]),
+      (await store.findComputers(ids)).filter((c) => c.retired === 0).map((c) => [c.id, c]),
     );
 
-    const rows: Insertable<MetricSamplesTable>[] = [];
+    const samples: SampleRow[] = [];
     const acks = new Map<string, number>();
+    const oldest = new Map<string, number>();
     const latest = new Map<
       string,
       { seq: number; at: number; metrics: ReturnType<typeof summarizeSample> }
     >();
-    const inventories = new Map<string, { inv: Inventory; at: number }>();
+    const inventories = new Map<string, InventoryUpdate>();
 
     for (const item of batch.items) {
       if (!known.has(item.computerId)) continue;
       const frame = item.frame;
       if (frame.type === 'inventory') {
-        inventories.set(item.computerId, { inv: frame.inventory, at: item.receivedAt });
+        const inv = frame.inventory;
+        inventories.set(item.computerId, {
+          computerId: item.computerId,
+          inventory: JSON.stringify(inv),
+          at: item.receivedAt,
+          hostname: inv.hostname,
+          osName: osName(inv),
+          agentVersion: inv.agentVersion,
+        });
         continue;
       }
       // Command progress needs a command run to attach to; this backend issues
@@ -56,55 +64,50 @@ export class IngestService {
       if (frame.type !== 'metrics') continue;
       const s = frame.sample;
       const summary = summarizeSample(s);
-      rows.push({
-        computer_id: item.computerId,
+      samples.push({
+        computerId: item.computerId,
         seq: frame.seq,
         at: s.at,
-        cpu_percent: s.cpu.percent,
-        mem_used: s.memory.usedBytes,
-        mem_total: s.memory.totalBytes,
-        disk_used: summary.diskUsedBytes,
-        disk_total: summary.diskTotalBytes,
+        cpuPercent: s.cpu.percent,
+        memUsed: s.memory.usedBytes,
+        memTotal: s.memory.totalBytes,
+        diskUsed: summary.diskUsedBytes,
+        diskTotal: summary.diskTotalBytes,
         load1: s.load[0],
-        net_rx: summary.netRxBytesPerSec,
-        net_tx: summary.netTxBytesPerSec,
+        netRx: summary.netRxBytesPerSec,
+        netTx: summary.netTxBytesPerSec,
         sample: JSON.stringify(s),
       });
       acks.set(item.computerId, Math.max(acks.get(item.computerId) ?? 0, frame.seq));
+      oldest.set(item.computerId, Math.min(oldest.get(item.computerId) ?? s.at, s.at));
       const prev = latest.get(item.computerId);
       if (!prev || frame.seq > prev.seq)
         latest.set(item.computerId, { seq: frame.seq, at: s.at, metrics: summary });
     }
 
     const now = Date.now();
-    const changed = new Map<string, ComputerRow>();
-    await db.transaction().execute(async (trx) => {
-      await metrics.insertMany(rows, trx);
-      for (const [id, { inv, at }] of inventories) {
-        const patch = {
-          inventory: JSON.stringify(inv),
-          inventory_updated_at: at,
-          hostname: inv.hostname,
-          os_name: osName(inv),
-          agent_version: inv.agentVersion,
-        };
-        await computers.update(id, patch, trx);
-        const base = known.get(id);
-        if (base) changed.set(id, { ...base, ...patch });
-      }
-      for (const [id, l] of latest) {
-        await computers.update(
-          id,
-          {
-            latest_metrics: JSON.stringify(l.metrics),
-            last_seen_at: now,
-            status: 'online',
-            relay_id: relay.id,
-          },
-          trx,
-        );
-      }
+    await store.write({
+      samples,
+      inventories: [...inventories.values()],
+      latest: [...latest].map(([computerId, l]) => ({ computerId, metrics: JSON.stringify(l.metrics) })),
+      relayId: relay.id,
+      now,
     });
+    if (oldest.size > 0) this.deps.onStored?.(oldest);
+
+    const changed = new Map<string, ComputerRow>();
+    for (const [id, i] of inventories) {
+      const base = known.get(id);
+      if (base)
+        changed.set(id, {
+          ...base,
+          inventory: i.inventory,
+          inventory_updated_at: i.at,
+          hostname: i.hostname,
+          os_name: i.osName,
+          agent_version: i.agentVersion,
+        });
+    }
 
     for (const row of changed.values()) {
       const l = latest.get(row.id);

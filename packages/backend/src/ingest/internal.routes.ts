@@ -2,13 +2,42 @@ import {
   AgentAuthRequest,
   AgentAuthResponse,
   IngestBatch,
+  IngestItem,
   IngestResult,
   PresenceBody,
 } from '@labmgr/protocol';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { checkAgentDataFrame } from '@labmgr/protocol/compiled';
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentRelay, RELAY } from '../auth/access.js';
 import type { AppContext } from '../context.js';
+
+/** The batch with its frames left unchecked: zod checks this envelope only. */
+const IngestEnvelope = IngestBatch.extend({
+  items: z
+    .array(IngestItem.extend({ frame: z.unknown() }))
+    .min(1)
+    .max(10_000),
+});
+
+/**
+ * The ingest body is checked against `IngestBatch`: zod checks the envelope,
+ * the frames go through the protocol's compiled validators (the same schemas,
+ * compiled ahead of time) — zod spent ~25 µs per sample here, more than storing
+ * it. A body either check refuses goes through the full zod schema, so errors
+ * keep their `body.items.N.field` naming and zod has the last word.
+ */
+const ingestValidatorCompiler: FastifySchemaCompiler<FastifySchema> = (route) => {
+  const full = validatorCompiler(route as never) as (data: unknown) => unknown;
+  if (route.httpPart !== 'body') return full as never;
+  return ((data: unknown) => {
+    const envelope = IngestEnvelope.safeParse(data);
+    if (envelope.success && envelope.data.items.every((item) => checkAgentDataFrame(item.frame).ok))
+      return { value: envelope.data };
+    return full(data);
+  }) as never;
+};
 
 /** Routes only relays call, with their service token. */
 export function internalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -25,6 +54,7 @@ export function internalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: RELAY },
         bodyLimit: 32 * 1024 * 1024,
         schema: { body: IngestBatch, response: { 200: IngestResult } },
+        validatorCompiler: ingestValidatorCompiler,
       },
       async (req) => ctx.ingest.ingest(currentRelay(req), req.body),
     );

@@ -1,5 +1,5 @@
-import type { AgentDataFrame, AgentFrame, RelayFrame } from '@labmgr/protocol';
-import { CloseCode } from '@labmgr/protocol';
+import type { AgentFrame, RelayFrame } from '@labmgr/protocol';
+import { CloseCode } from '@labmgr/protocol/compiled';
 
 type FrameType = AgentFrame['type'];
 type FrameOf<K extends FrameType> = Extract<AgentFrame, { type: K }>;
@@ -10,14 +10,16 @@ export interface FrameMeta {
   receivedAt: number;
   /** Size on the wire (UTF-16 code units, close enough to bytes for batching limits). */
   size: number;
+  /** The frame's JSON text as received (it passed the frame's schema). */
+  text: string;
 }
 
 /** What a frame handler may do with the connection the frame came from. */
 export interface FrameTarget {
   send(frame: RelayFrame): void;
   close(code: number, reason: string): void;
-  /** Queues a data frame for the backend. */
-  forward(frame: AgentDataFrame, meta: FrameMeta): void;
+  /** Queues the data frame received with `meta` for the backend, as its text. */
+  forward(meta: FrameMeta): void;
 }
 
 export type FrameHandler<K extends FrameType> = (
@@ -33,12 +35,12 @@ export type FrameHandler<K extends FrameType> = (
  */
 export const frameHandlers = {
   hello: (target) => target.close(CloseCode.badFrame, 'hello was already received on this connection'),
-  inventory: (target, frame, meta) => target.forward(frame, meta),
-  metrics: (target, frame, meta) => target.forward(frame, meta),
+  inventory: (target, _frame, meta) => target.forward(meta),
+  metrics: (target, _frame, meta) => target.forward(meta),
   // Command progress travels the same ordered path as data, so output never overtakes its result.
-  'command-started': (target, frame, meta) => target.forward(frame, meta),
-  'command-output': (target, frame, meta) => target.forward(frame, meta),
-  'command-result': (target, frame, meta) => target.forward(frame, meta),
+  'command-started': (target, _frame, meta) => target.forward(meta),
+  'command-output': (target, _frame, meta) => target.forward(meta),
+  'command-result': (target, _frame, meta) => target.forward(meta),
   ping: (target, frame) => target.send({ type: 'pong', ts: frame.ts }),
   // The relay sends no application pings (it uses WebSocket pings), so a pong needs no answer.
   pong: () => {},

@@ -1,19 +1,21 @@
-import {
-  type AgentAuthResponse,
-  type AgentDataFrame,
+import type {
+  AgentAuthResponse,
   AgentFrame,
-  CloseCode,
-  type HelloFrame,
-  type IngestItem,
-  type ParseResult,
-  PROTOCOL_VERSION,
-  type PresenceEvent,
-  parseFrame,
-  type RelayFrame,
-  truncate,
+  HelloFrame,
+  ParseResult,
+  PresenceEvent,
+  RelayFrame,
 } from '@labmgr/protocol';
+import {
+  CloseCode,
+  checkAgentFrame,
+  PROTOCOL_VERSION,
+  parseChecked,
+  truncate,
+} from '@labmgr/protocol/compiled';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket } from 'ws';
+import type { ForwardItem } from '../backend/backend-client.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { dispatchFrame, type FrameMeta, type FrameTarget } from './handlers.js';
 import type { AgentRegistry } from './registry.js';
@@ -25,7 +27,7 @@ export interface SessionContext {
   logger: Logger;
   registry: AgentRegistry<AgentSession>;
   /** Queues a frame of `size` for the backend; false when the queue is full. */
-  forward(item: IngestItem, size: number): boolean;
+  forward(item: ForwardItem, size: number): boolean;
   recordPresence(event: PresenceEvent): void;
   /** Called once, when the socket has closed. */
   onClosed(session: AgentSession): void;
@@ -154,8 +156,13 @@ export class AgentSession implements FrameTarget {
     });
   }
 
-  forward(frame: AgentDataFrame, meta: FrameMeta): void {
-    if (this.#ctx.forward({ computerId: this.computerId, receivedAt: meta.receivedAt, frame }, meta.size))
+  forward(meta: FrameMeta): void {
+    if (
+      this.#ctx.forward(
+        { computerId: this.computerId, receivedAt: meta.receivedAt, text: meta.text },
+        meta.size,
+      )
+    )
       return;
     // Dropping a frame silently would leave a gap the agent's cumulative acks
     // would hide; closing makes the agent re-send everything unacked later.
@@ -176,12 +183,12 @@ export class AgentSession implements FrameTarget {
       return;
     }
     const text = toText(data);
-    const parsed = parseFrame(AgentFrame, text);
+    const parsed = parseChecked(checkAgentFrame, text);
     this.#ctx.metrics?.frameReceived(parsed.ok ? parsed.value.type : 'invalid');
     if (this.#phase.name === 'awaiting-hello') {
       this.#onFirstFrame(parsed, text);
     } else if (parsed.ok) {
-      dispatchFrame(this, parsed.value, { receivedAt: Date.now(), size: text.length });
+      dispatchFrame(this, parsed.value, { receivedAt: Date.now(), size: text.length, text });
     } else {
       this.close(CloseCode.badFrame, parsed.reason);
     }

@@ -3,15 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fixtures, type IngestBatch } from '@labmgr/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackendClient } from './backend-client.js';
+import { createBackendClient, encodeIngestBatch, type ForwardBatch } from './backend-client.js';
 
 const computerId = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
-const batch: IngestBatch = {
+const frame = { type: 'metrics', seq: 1, sample: fixtures.sample(), dropped: 0 } as const;
+const batch: ForwardBatch = {
   relayId: 'r1',
-  items: [
-    { computerId, receivedAt: 1, frame: { type: 'metrics', seq: 1, sample: fixtures.sample(), dropped: 0 } },
-  ],
+  items: [{ computerId, receivedAt: 1, text: JSON.stringify(frame) }],
 };
+/** What the backend receives for `batch`. */
+const ingestBody: IngestBatch = { relayId: 'r1', items: [{ computerId, receivedAt: 1, frame }] };
 
 interface Seen {
   method: string | undefined;
@@ -137,7 +138,55 @@ describe('backend client', () => {
       kind: 'ok',
       value: { acks: [{ computerId, seq: 1 }] },
     });
-    expect(b.seen[0]?.body).toEqual(batch);
+    expect(b.seen[0]?.body).toEqual(ingestBody);
+  });
+
+  it('splices the frames into the ingest body as the agents sent them', () => {
+    const text = '{ "type" : "metrics","seq":2,"sample":{"at":1}, "extra":"\\u00e9\\n" }';
+    const body = encodeIngestBatch({
+      relayId: 'r"1',
+      items: [
+        { computerId, receivedAt: 5, text },
+        { computerId, receivedAt: 6, text: '{"type":"command-started","commandId":"x","startedAt":1}' },
+      ],
+    });
+    expect(body).toContain(`"frame":${text}`);
+    expect(JSON.parse(body)).toEqual({
+      relayId: 'r"1',
+      items: [
+        { computerId, receivedAt: 5, frame: JSON.parse(text) },
+        { computerId, receivedAt: 6, frame: { type: 'command-started', commandId: 'x', startedAt: 1 } },
+      ],
+    });
+  });
+
+  it('reuses one keep-alive connection for consecutive calls', async () => {
+    const b = await backend((res) => json(res, 200, { acks: [{ computerId, seq: 1 }] }));
+    const sockets = new Set<unknown>();
+    server?.on('connection', (socket) => sockets.add(socket));
+    const client = createBackendClient({ backendUrl: b.url, token: 't' });
+    for (let i = 0; i < 5; i++) await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'ok' });
+    expect(b.seen).toHaveLength(5);
+    expect(sockets.size).toBe(1);
+  });
+
+  it('retries once on a new connection when a reused one fails before any answer', async () => {
+    let calls = 0;
+    const s = createServer((req, res) => {
+      calls += 1;
+      // The second call arrives on the kept-alive connection: drop it unanswered.
+      if (calls === 2) return void req.socket.destroy();
+      req.resume();
+      req.on('end', () => json(res, 200, { acks: [{ computerId, seq: 1 }] }));
+    });
+    server = s;
+    s.listen(0, '127.0.0.1');
+    await once(s, 'listening');
+    const { port } = s.address() as AddressInfo;
+    const client = createBackendClient({ backendUrl: `http://127.0.0.1:${port}`, token: 't' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'ok' });
+    await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'ok' });
+    expect(calls).toBe(3);
   });
 
   it('classifies ingest failures: 5xx/429 retryable, other 4xx rejected with the body', async () => {

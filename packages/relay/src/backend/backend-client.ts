@@ -6,7 +6,7 @@ import {
   IngestResult,
   PresenceBody,
 } from '@labmgr/protocol';
-import { type HttpOutcome, postJson } from './http.js';
+import { createConnectionPool, type HttpOutcome, postJson, postJsonText } from './http.js';
 
 /** Answer to "may this credential connect?". */
 export type AgentAuthOutcome =
@@ -36,11 +36,43 @@ export interface BackendClientOptions {
   timeouts?: Partial<Record<'auth' | 'ingest' | 'presence', number>>;
 }
 
+/**
+ * One agent data frame on its way to the backend: an `IngestItem` whose
+ * `frame` is kept as the JSON text the agent sent, already checked against
+ * `AgentDataFrame` on receipt, so it is forwarded without encoding it again.
+ */
+export interface ForwardItem {
+  /** The agent's computer id (a UUID the backend issued). */
+  computerId: string;
+  /** Epoch ms when the relay received the frame. */
+  receivedAt: number;
+  /** The frame's JSON text as received; a valid `AgentDataFrame`. */
+  text: string;
+}
+
+/** An `IngestBatch` whose frames are {@link ForwardItem} texts. */
+export interface ForwardBatch {
+  relayId: string;
+  items: readonly ForwardItem[];
+}
+
 /** Client of the backend's three internal routes; every method resolves, never rejects. */
 export interface BackendClient {
   authenticateAgent(credential: string): Promise<AgentAuthOutcome>;
-  ingest(batch: IngestBatch): Promise<SendOutcome<IngestResult>>;
+  /** Posts an `IngestBatch`, built from the items' frame texts. */
+  ingest(batch: ForwardBatch): Promise<SendOutcome<IngestResult>>;
   presence(body: PresenceBody): Promise<SendOutcome<void>>;
+}
+
+/** The `IngestBatch` JSON of `batch`, the frames spliced in as received. */
+export function encodeIngestBatch(batch: ForwardBatch): string {
+  const parts: string[] = new Array(batch.items.length);
+  for (let i = 0; i < batch.items.length; i++) {
+    const item = batch.items[i] as ForwardItem;
+    // computerId is a UUID and receivedAt an integer: neither needs escaping.
+    parts[i] = `{"computerId":"${item.computerId}","receivedAt":${item.receivedAt},"frame":${item.text}}`;
+  }
+  return `{"relayId":${JSON.stringify(batch.relayId)},"items":[${parts.join(',')}]}`;
 }
 
 /** `IngestBatch` without its items (see `ingest`). */
@@ -62,15 +94,19 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     presence: new URL('api/v1/internal/presence', base),
   };
   const timeouts = { auth: 5000, ingest: 10_000, presence: 5000, ...options.timeouts };
-  const call = (url: URL, payload: unknown, timeoutMs: number) =>
-    postJson(url, payload, { token: options.token, timeoutMs });
+  // Keep-alive connections: credential checks (the relay runs up to 64 at once)
+  // apart from data, so a reconnect storm does not queue batches behind them.
+  const authPool = createConnectionPool({ maxSockets: 64 });
+  const dataPool = createConnectionPool({ maxSockets: 4 });
+  const call = (url: URL, payload: unknown, timeoutMs: number, pool = dataPool) =>
+    postJson(url, payload, { token: options.token, timeoutMs, pool });
 
   return {
     async authenticateAgent(credential) {
       const request = AgentAuthRequest.safeParse({ credential });
       // Too long or empty: no backend could accept it, so do not spend a call on it.
       if (!request.success) return { kind: 'refused', status: 401, message: 'malformed credential' };
-      const out = await call(urls.auth, request.data, timeouts.auth);
+      const out = await call(urls.auth, request.data, timeouts.auth, authPool);
       if (out.kind === 'network-error') return { kind: 'unavailable', reason: out.reason };
       if (out.status === 200) {
         const agent = AgentAuthResponse.safeParse(out.body);
@@ -85,14 +121,18 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     },
 
     async ingest(batch) {
-      // Only the envelope: every item was built from a frame parsed with `AgentFrame` on
-      // receipt, so validating each one again would repeat that work for every frame.
+      // Only the envelope: every item was built from a frame checked against `AgentFrame`
+      // on receipt, so validating each one again would repeat that work for every frame.
       const envelope = IngestEnvelope.safeParse({ relayId: batch.relayId });
       if (!envelope.success)
         return { kind: 'rejected', reason: `invalid ingest batch: ${describe(envelope.error)}` };
       if (batch.items.length < 1 || batch.items.length > MAX_BATCH_ENTRIES)
         return { kind: 'rejected', reason: `invalid ingest batch: ${batch.items.length} items` };
-      const out = await call(urls.ingest, batch, timeouts.ingest);
+      const out = await postJsonText(urls.ingest, encodeIngestBatch(batch), {
+        token: options.token,
+        timeoutMs: timeouts.ingest,
+        pool: dataPool,
+      });
       if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
       if (out.status !== 200) return classifyFailure(out);
       const result = IngestResult.safeParse(out.body);

@@ -1,25 +1,25 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtures, type IngestBatch, type IngestItem } from '@labmgr/protocol';
+import { fixtures } from '@labmgr/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackendClient, SendOutcome } from '../backend/backend-client.js';
+import type { BackendClient, ForwardBatch, ForwardItem, SendOutcome } from '../backend/backend-client.js';
 import { createIngestForwarder } from './ingest-forwarder.js';
 
 const A = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
 const B = '7d4a3b2f-2c3d-4e6f-9a01-234567890abc';
 
-function metrics(computerId: string, seq: number): IngestItem {
+function metrics(computerId: string, seq: number): ForwardItem {
   return {
     computerId,
     receivedAt: 1,
-    frame: { type: 'metrics', seq, sample: fixtures.sample(), dropped: 0 },
+    text: JSON.stringify({ type: 'metrics', seq, sample: fixtures.sample(), dropped: 0 }),
   };
 }
 
-const seqOf = (i: IngestItem) =>
-  `${i.computerId === A ? 'A' : 'B'}${i.frame.type === 'metrics' ? i.frame.seq : '?'}`;
+const frameSeq = (i: ForwardItem) => (JSON.parse(i.text) as { seq?: number }).seq;
+const seqOf = (i: ForwardItem) => `${i.computerId === A ? 'A' : 'B'}${frameSeq(i) ?? '?'}`;
 
 let dir: string;
 beforeEach(() => {
@@ -31,7 +31,7 @@ afterEach(() => {
 
 /** A backend that is down until `up` is set, then stores and acks the highest seq per computer. */
 function backendDouble() {
-  const stored: IngestBatch[] = [];
+  const stored: ForwardBatch[] = [];
   const state = { up: false, attempts: 0 };
   const backend: Pick<BackendClient, 'ingest'> = {
     async ingest(batch): Promise<SendOutcome<{ acks: Array<{ computerId: string; seq: number }> }>> {
@@ -39,7 +39,10 @@ function backendDouble() {
       if (!state.up) return { kind: 'failed', reason: 'connect ECONNREFUSED' };
       stored.push(batch);
       const acks = new Map<string, number>();
-      for (const i of batch.items) if (i.frame.type === 'metrics') acks.set(i.computerId, i.frame.seq);
+      for (const i of batch.items) {
+        const seq = frameSeq(i);
+        if (seq !== undefined) acks.set(i.computerId, seq);
+      }
       return { kind: 'ok', value: { acks: [...acks].map(([computerId, seq]) => ({ computerId, seq })) } };
     },
   };

@@ -1,22 +1,24 @@
-import { fixtures, type IngestBatch, type IngestItem } from '@labmgr/protocol';
+import { fixtures } from '@labmgr/protocol';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import type { BackendClient, SendOutcome } from '../backend/backend-client.js';
-import { createIngestForwarder } from './ingest-forwarder.js';
+import type { BackendClient, ForwardBatch, ForwardItem, SendOutcome } from '../backend/backend-client.js';
+import { createIngestForwarder, decodeIngestItem } from './ingest-forwarder.js';
 
 const A = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
 const B = '7d4a3b2f-2c3d-4e6f-9a01-234567890abc';
 
-function metrics(computerId: string, seq: number): IngestItem {
+function metrics(computerId: string, seq: number): ForwardItem {
   return {
     computerId,
     receivedAt: 1,
-    frame: { type: 'metrics', seq, sample: fixtures.sample(), dropped: 0 },
+    text: JSON.stringify({ type: 'metrics', seq, sample: fixtures.sample(), dropped: 0 }),
   };
 }
 
+const seqOf = (item: ForwardItem) => (JSON.parse(item.text) as { seq: number }).seq;
+
 function setup(answers: Array<SendOutcome<{ acks: Array<{ computerId: string; seq: number }> }>>) {
-  const batches: IngestBatch[] = [];
+  const batches: ForwardBatch[] = [];
   const backend: Pick<BackendClient, 'ingest'> = {
     async ingest(batch) {
       batches.push(batch);
@@ -52,7 +54,7 @@ describe('ingest forwarder', () => {
     await expect(forwarder.drain(5000)).resolves.toBe(0);
     expect(batches).toHaveLength(1);
     expect(batches[0]?.relayId).toBe('relay-test');
-    expect(batches[0]?.items.map((i) => i.frame.type === 'metrics' && i.frame.seq)).toEqual([1, 7, 2]);
+    expect(batches[0]?.items.map(seqOf)).toEqual([1, 7, 2]);
     expect(acks).toEqual([
       [A, 2],
       [B, 7],
@@ -84,5 +86,21 @@ describe('ingest forwarder', () => {
       expect.objectContaining({ status: 400, body: '{"error":{}}' }),
       expect.stringContaining('rejected'),
     );
+  });
+});
+
+describe('spooled ingest items', () => {
+  it('read back as written, and as earlier versions wrote them (the frame as an object)', () => {
+    const item = metrics(A, 3);
+    expect(decodeIngestItem(JSON.parse(JSON.stringify(item)))).toEqual(item);
+    const old = { computerId: A, receivedAt: 1, frame: JSON.parse(item.text) };
+    expect(decodeIngestItem(old)).toEqual(item);
+  });
+
+  it('are refused when not a valid item', () => {
+    expect(decodeIngestItem({ ...metrics(A, 1), computerId: 'x' })).toBeUndefined();
+    expect(decodeIngestItem({ ...metrics(A, 1), text: '{"type":"ping","ts":1}' })).toBeUndefined();
+    expect(decodeIngestItem({ ...metrics(A, 1), text: '{' })).toBeUndefined();
+    expect(decodeIngestItem(null)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { IngestItem, type IngestResult } from '@labmgr/protocol';
 import type { Logger } from 'pino';
-import type { BackendClient } from '../backend/backend-client.js';
+import type { BackendClient, ForwardItem } from '../backend/backend-client.js';
 import { createBackendBatcher } from './backend-batcher.js';
 import type { BatcherTuning, BatchInfo } from './batcher.js';
 import { SpooledQueue } from './spool/spooled-queue.js';
@@ -31,7 +31,7 @@ export interface IngestForwarderOptions {
 /** The ingest queue as the relay drives it, and what it reports. */
 export interface IngestForwarder {
   /** Queues one frame of `weight` bytes; false when full (memory, or spool at its bound). */
-  enqueue(item: IngestItem, weight?: number): boolean;
+  enqueue(item: ForwardItem, weight?: number): boolean;
   /** Frames queued, in memory and spooled, the batch in flight included. */
   readonly size: number;
   /** See {@link Batcher.drain}. */
@@ -69,7 +69,7 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     }
   }
   const spool = options.spool
-    ? SpooledQueue.open<IngestItem>({
+    ? SpooledQueue.open<ForwardItem>({
         dir: options.spool.dir,
         maxBytes: options.spool.maxBytes,
         memoryItems: options.spool.memoryItems,
@@ -86,7 +86,7 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     defaults: { maxBatchWeight: 4 * 1024 * 1024 },
     tuning: options.tuning,
     queue: spool,
-    post: (items: IngestItem[]) => backend.ingest({ relayId, items }),
+    post: (items: ForwardItem[]) => backend.ingest({ relayId, items }),
     onSent: deliverAcks,
   });
   return {
@@ -105,8 +105,28 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
   };
 }
 
-/** A spooled line back to an item; a line that is JSON but not an item would get the whole batch refused. */
-function decodeIngestItem(value: unknown): IngestItem | undefined {
-  const parsed = IngestItem.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+/**
+ * A spooled line back to an item; a line that is JSON but not an item would
+ * get the whole batch refused. Also reads lines of earlier relay versions,
+ * which spooled the frame as an object rather than its text. (Replay only:
+ * the cost of zod does not matter here.)
+ */
+export function decodeIngestItem(value: unknown): ForwardItem | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { computerId, receivedAt, text, frame } = value as Record<string, unknown>;
+  let parsed: unknown = frame;
+  if (typeof text === 'string') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const item = IngestItem.safeParse({ computerId, receivedAt, frame: parsed });
+  if (!item.success) return undefined;
+  return {
+    computerId: item.data.computerId,
+    receivedAt: item.data.receivedAt,
+    text: typeof text === 'string' ? text : JSON.stringify(item.data.frame),
+  };
 }

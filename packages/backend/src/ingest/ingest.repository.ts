@@ -1,0 +1,248 @@
+import type SqliteDatabase from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import type { ComputerRow } from '../computers/computer.repository.js';
+import type { DatabaseKind } from '../db/database.js';
+import { sqliteHandleOf } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+
+/** One metric sample as stored in `metric_samples`, column order of the INSERT. */
+export interface SampleRow {
+  computerId: string;
+  seq: number;
+  at: number;
+  cpuPercent: number;
+  memUsed: number;
+  memTotal: number;
+  diskUsed: number;
+  diskTotal: number;
+  load1: number;
+  netRx: number;
+  netTx: number;
+  /** The whole sample as the agent sent it (JSON). */
+  sample: string;
+}
+
+export interface InventoryUpdate {
+  computerId: string;
+  inventory: string;
+  at: number;
+  hostname: string;
+  osName: string;
+  agentVersion: string;
+}
+
+export interface IngestWrite {
+  samples: SampleRow[];
+  inventories: InventoryUpdate[];
+  /** Latest figures (JSON) per computer that sent metrics. */
+  latest: { computerId: string; metrics: string }[];
+  relayId: string;
+  now: number;
+}
+
+const SAMPLE_COLUMNS =
+  'computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx, sample';
+
+/**
+ * The ingest hot path's SQL: looks up the batch's computers and stores a batch
+ * (idempotent sample insert keyed by (computer_id, seq), inventories, latest
+ * figures and last-seen) in one transaction.
+ *
+ * SQLite: better-sqlite3 statements prepared once and reused row by row inside
+ * one transaction, while holding Kysely's single connection so no Kysely
+ * transaction can interleave. PostgreSQL: one INSERT … SELECT FROM UNNEST(arrays)
+ * … ON CONFLICT DO NOTHING and one UPDATE … FROM UNNEST per batch, so the
+ * statement text never changes with the batch size.
+ */
+export class IngestRepository {
+  private readonly raw: SqliteDatabase.Database | undefined;
+  private stmts:
+    | {
+        find: SqliteDatabase.Statement;
+        insert: SqliteDatabase.Statement;
+        latest: SqliteDatabase.Statement;
+        inventory: SqliteDatabase.Statement;
+        write: (w: IngestWrite) => void;
+      }
+    | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DatabaseKind,
+  ) {
+    this.raw = kind === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  }
+
+  /** Prepared on first use: the tables exist only once migrations have run. */
+  private sqlite(raw: SqliteDatabase.Database) {
+    if (this.stmts) return this.stmts;
+    const find = raw.prepare('select * from computers where id = ?');
+    const insert = raw.prepare(
+      `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
+    );
+    const latest = raw.prepare(
+      `update computers set latest_metrics = ?, last_seen_at = ?, status = 'online', relay_id = ? where id = ?`,
+    );
+    const inventory = raw.prepare(
+      'update computers set inventory = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
+    );
+    const write = raw.transaction((w: IngestWrite) => {
+      for (const s of w.samples) {
+        insert.run(
+          s.computerId,
+          s.seq,
+          s.at,
+          s.cpuPercent,
+          s.memUsed,
+          s.memTotal,
+          s.diskUsed,
+          s.diskTotal,
+          s.load1,
+          s.netRx,
+          s.netTx,
+          s.sample,
+        );
+      }
+      for (const i of w.inventories)
+        inventory.run(i.inventory, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
+      for (const l of w.latest) latest.run(l.metrics, w.now, w.relayId, l.computerId);
+    });
+    this.stmts = { find, insert, latest, inventory, write };
+    return this.stmts;
+  }
+
+  async findComputers(ids: readonly string[]): Promise<ComputerRow[]> {
+    if (ids.length === 0) return [];
+    const raw = this.raw;
+    if (raw) {
+      return this.db.connection().execute(async () => {
+        const { find } = this.sqlite(raw);
+        const rows: ComputerRow[] = [];
+        for (const id of ids) {
+          const row = find.get(id) as ComputerRow | undefined;
+          if (row) rows.push(row);
+        }
+        return rows;
+      });
+    }
+    if (this.kind === 'postgres') {
+      return this.db
+        .selectFrom('computers')
+        .selectAll()
+        .where(sql<boolean>`id = any(${[...ids]}::text[])`)
+        .execute();
+    }
+    return this.db.selectFrom('computers').selectAll().where('id', 'in', ids).execute();
+  }
+
+  async write(w: IngestWrite): Promise<void> {
+    if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0) return;
+    const raw = this.raw;
+    if (raw) {
+      await this.db.connection().execute(async () => {
+        this.sqlite(raw).write(w);
+      });
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      if (this.kind === 'postgres') await writePostgres(trx, w);
+      else await writeGeneric(trx, w);
+    });
+  }
+}
+
+async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<void> {
+  if (w.samples.length > 0) {
+    const cols: unknown[][] = Array.from({ length: 12 }, () => new Array(w.samples.length));
+    w.samples.forEach((s, i) => {
+      const v = [
+        s.computerId,
+        s.seq,
+        s.at,
+        s.cpuPercent,
+        s.memUsed,
+        s.memTotal,
+        s.diskUsed,
+        s.diskTotal,
+        s.load1,
+        s.netRx,
+        s.netTx,
+        s.sample,
+      ];
+      for (let c = 0; c < 12; c++) (cols[c] as unknown[])[i] = v[c];
+    });
+    const [id, seq, at, cpu, mu, mt, du, dt, l1, rx, tx, sample] = cols;
+    await sql`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
+      select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
+        ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
+        ${rx}::float8[], ${tx}::float8[], ${sample}::text[])
+      on conflict (computer_id, seq) do nothing`.execute(trx);
+  }
+  for (const i of w.inventories) {
+    await trx
+      .updateTable('computers')
+      .set({
+        inventory: i.inventory,
+        inventory_updated_at: i.at,
+        hostname: i.hostname,
+        os_name: i.osName,
+        agent_version: i.agentVersion,
+      })
+      .where('id', '=', i.computerId)
+      .execute();
+  }
+  if (w.latest.length > 0) {
+    const ids = w.latest.map((l) => l.computerId);
+    const metrics = w.latest.map((l) => l.metrics);
+    await sql`update computers as c
+      set latest_metrics = v.m, last_seen_at = ${w.now}, status = 'online', relay_id = ${w.relayId}
+      from unnest(${ids}::text[], ${metrics}::text[]) as v(id, m)
+      where c.id = v.id`.execute(trx);
+  }
+}
+
+/** Any other Kysely SQLite (not opened by `openDatabase`): plain portable statements. */
+async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void> {
+  for (let i = 0; i < w.samples.length; i += 500) {
+    await trx
+      .insertInto('metric_samples')
+      .values(
+        w.samples.slice(i, i + 500).map((s) => ({
+          computer_id: s.computerId,
+          seq: s.seq,
+          at: s.at,
+          cpu_percent: s.cpuPercent,
+          mem_used: s.memUsed,
+          mem_total: s.memTotal,
+          disk_used: s.diskUsed,
+          disk_total: s.diskTotal,
+          load1: s.load1,
+          net_rx: s.netRx,
+          net_tx: s.netTx,
+          sample: s.sample,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['computer_id', 'seq']).doNothing())
+      .execute();
+  }
+  for (const i of w.inventories) {
+    await trx
+      .updateTable('computers')
+      .set({
+        inventory: i.inventory,
+        inventory_updated_at: i.at,
+        hostname: i.hostname,
+        os_name: i.osName,
+        agent_version: i.agentVersion,
+      })
+      .where('id', '=', i.computerId)
+      .execute();
+  }
+  for (const l of w.latest) {
+    await trx
+      .updateTable('computers')
+      .set({ latest_metrics: l.metrics, last_seen_at: w.now, status: 'online', relay_id: w.relayId })
+      .where('id', '=', l.computerId)
+      .execute();
+  }
+}

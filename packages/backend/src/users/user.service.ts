@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { UserCreate, UserDetail, UserUpdate } from '@labmgr/protocol';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { hashPassword } from '../auth/password.js';
+import type { SessionRepository } from '../auth/session.repository.js';
+import { ApiError, notFound } from '../http/errors.js';
+import type { UserRepository, UserRow } from './user.repository.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toUserDetail(row: UserRow): UserDetail {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    lastLoginAt: iso(row.last_login_at),
+    disabled: Boolean(row.disabled),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+interface Actor {
+  user: UserRow;
+  ip: string;
+}
+
+const lastAdmin = () =>
+  new ApiError(409, 'last_admin', 'the last enabled admin cannot be demoted, disabled or deleted');
+
+/** Administrators manage users; every change is audited. */
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(body: UserCreate, actor: Actor): Promise<UserRow> {
+    if (await this.users.findByUsername(body.username)) throw taken(body.username);
+    const row = {
+      id: randomUUID(),
+      username: body.username,
+      display_name: body.displayName ?? null,
+      role: body.role,
+      password_hash: await hashPassword(body.password),
+      created_at: Date.now(),
+      last_login_at: null,
+    };
+    try {
+      await this.users.insert(row);
+    } catch (err) {
+      // Two creations racing for one name: the unique index decides.
+      if (await this.users.findByUsername(body.username)) throw taken(body.username);
+      throw err;
+    }
+    await this.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action: 'user.create',
+      target_type: 'user',
+      target_id: row.id,
+      ip: actor.ip,
+      details: { username: row.username, role: row.role },
+    });
+    return { ...row, disabled: 0 };
+  }
+
+  async update(id: string, body: UserUpdate, actor: Actor): Promise<UserRow> {
+    const before = await this.users.findById(id);
+    if (!before) throw notFound('user');
+    const demotes = body.role !== undefined && body.role !== 'admin';
+    if (before.role === 'admin' && !before.disabled && (demotes || body.disabled === true)) {
+      if ((await this.users.countEnabledAdmins()) <= 1) throw lastAdmin();
+    }
+    const patch: Parameters<UserRepository['update']>[1] = {};
+    const changes: Record<string, unknown> = {};
+    if (body.displayName !== undefined && body.displayName !== before.display_name) {
+      patch.display_name = body.displayName;
+      changes.displayName = { from: before.display_name, to: body.displayName };
+    }
+    if (body.role !== undefined && body.role !== before.role) {
+      patch.role = body.role;
+      changes.role = { from: before.role, to: body.role };
+    }
+    if (body.disabled !== undefined && body.disabled !== Boolean(before.disabled)) {
+      patch.disabled = body.disabled ? 1 : 0;
+      changes.disabled = { from: Boolean(before.disabled), to: body.disabled };
+    }
+    if (body.password !== undefined) {
+      patch.password_hash = await hashPassword(body.password);
+      changes.password = 'reset';
+    }
+    if (Object.keys(patch).length === 0) return before;
+    const after = await this.users.update(id, patch);
+    if (!after) throw notFound('user');
+    // A disabled user or a reset password: every session of that user ends now.
+    // (API tokens of a disabled user fail at authentication; a reset keeps them.)
+    let endedSessions = 0;
+    if (patch.disabled === 1 || patch.password_hash !== undefined) {
+      endedSessions = await this.sessions.deleteForUser(id);
+    }
+    await this.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action:
+        patch.password_hash !== undefined && Object.keys(patch).length === 1
+          ? 'user.password_reset'
+          : 'user.update',
+      target_type: 'user',
+      target_id: id,
+      ip: actor.ip,
+      details: { username: before.username, changes, endedSessions },
+    });
+    return after;
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const before = await this.users.findById(id);
+    if (!before) throw notFound('user');
+    if (before.role === 'admin' && !before.disabled && (await this.users.countEnabledAdmins()) <= 1) {
+      throw lastAdmin();
+    }
+    await this.users.delete(id);
+    await this.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action: 'user.delete',
+      target_type: 'user',
+      target_id: id,
+      ip: actor.ip,
+      details: { username: before.username, role: before.role },
+    });
+  }
+}
+
+function taken(username: string): ApiError {
+  return new ApiError(409, 'username_taken', `the username "${username}" is taken`);
+}
