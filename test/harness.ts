@@ -265,6 +265,32 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
     return token;
   }
 
+  /** Starts a relay with a fresh service token named `relayId` on `port` and waits for its /healthz. */
+  async function launchRelay(
+    procName: string,
+    relayId: string,
+    port: number,
+    env: NodeJS.ProcessEnv,
+  ): Promise<Proc> {
+    const token = await createRelayToken(relayId);
+    const proc = new Proc(procName, BIN.relay, [], {
+      LABMGR_RELAY_PORT: String(port),
+      LABMGR_RELAY_HOST: '127.0.0.1',
+      LABMGR_BACKEND_URL: backendUrl,
+      LABMGR_RELAY_TOKEN: token,
+      LABMGR_RELAY_ID: relayId,
+      // The relay's spool goes under the test's data dir, removed with it.
+      LABMGR_DATA_DIR: dataDir,
+      ...env,
+    });
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+      15_000,
+      `${procName} /healthz`,
+    );
+    return proc;
+  }
+
   const system: System = {
     dataDir,
     backendUrl,
@@ -278,44 +304,14 @@ export async function startSystem(opts: { env?: NodeJS.ProcessEnv } = {}): Promi
     api,
     async startRelay(env = {}) {
       const name = `relay-${Math.random().toString(36).slice(2, 8)}`;
-      const token = await createRelayToken(name);
-      const relay = new Proc('relay', BIN.relay, [], {
-        LABMGR_RELAY_PORT: String(relayPort),
-        LABMGR_RELAY_HOST: '127.0.0.1',
-        LABMGR_BACKEND_URL: backendUrl,
-        LABMGR_RELAY_TOKEN: token,
-        LABMGR_RELAY_ID: name,
-        // The relay's spool goes under the test's data dir, removed with it.
-        LABMGR_DATA_DIR: dataDir,
-        ...env,
-      });
-      await eventually(
-        async () => (await fetch(`http://127.0.0.1:${relayPort}/healthz`)).ok,
-        15_000,
-        'relay /healthz',
-      );
+      const relay = await launchRelay('relay', name, relayPort, env);
       system.relay = relay;
       system.relayName = name;
       return relay;
     },
     async startExtraRelay(name, env = {}) {
-      const token = await createRelayToken(name);
       const port = await freePort();
-      const proc = new Proc(name, BIN.relay, [], {
-        LABMGR_RELAY_PORT: String(port),
-        LABMGR_RELAY_HOST: '127.0.0.1',
-        LABMGR_BACKEND_URL: backendUrl,
-        LABMGR_RELAY_TOKEN: token,
-        LABMGR_RELAY_ID: name,
-        // The relay's spool goes under the test's data dir, removed with it.
-        LABMGR_DATA_DIR: dataDir,
-        ...env,
-      });
-      await eventually(
-        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-        15_000,
-        `${name} /healthz`,
-      );
+      const proc = await launchRelay(name, name, port, env);
       const extra = { name, port, relayUrl: `ws://127.0.0.1:${port}/agent`, proc };
       system.extraRelays.push(extra);
       return extra;
