@@ -7,6 +7,7 @@ import {
   createTestSigner,
   execCommand,
   type FrameLog,
+  goneWithin,
   isAlive,
   shellCommand,
   signedFrame,
@@ -84,14 +85,14 @@ describe('CommandService: running commands', { timeout: 20_000 }, () => {
     expect(result.message).toContain('timed out after 1 s');
     const pids = frames.output(command.id).trim().split('\n').map(Number);
     expect(pids).toHaveLength(2);
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(await goneWithin(pid)).toBe(true);
   });
 
   it('escalates to SIGKILL when the tree ignores SIGTERM', async () => {
     const command = shellCommand(`trap '' TERM; sleep 300 & echo $!; wait`, { timeoutSec: 1 });
     service().handle(signedFrame(signer, command));
     expect(await frames.result(command.id)).toMatchObject({ status: 'timed_out', signal: 'SIGKILL' });
-    expect(isAlive(Number(frames.output(command.id).trim()))).toBe(false);
+    expect(await goneWithin(Number(frames.output(command.id).trim()))).toBe(true);
   });
 
   it('stops waiting for pipes held by a process that left the group', async () => {
@@ -112,7 +113,7 @@ describe('CommandService: running commands', { timeout: 20_000 }, () => {
     await frames.waitFor((f) => f.type === 'command-output' && f.commandId === command.id);
     commands.cancel(command.id);
     expect(await frames.result(command.id)).toMatchObject({ status: 'cancelled' });
-    expect(isAlive(Number(frames.output(command.id).trim()))).toBe(false);
+    expect(await goneWithin(Number(frames.output(command.id).trim()))).toBe(true);
   });
 
   it('caps output and flags it truncated, still waiting for the process to end', async () => {

@@ -126,6 +126,21 @@ export class FrameLog {
 }
 
 /** Alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
+/**
+ * Waits (up to `withinMs`) for a process to be gone. A killed process closes
+ * its pipes early in its exit, so the command's result can arrive a moment
+ * before the kernel shows it dead: a tree that was not killed stays alive for
+ * the whole wait and fails the check.
+ */
+export async function goneWithin(pid: number, withinMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
