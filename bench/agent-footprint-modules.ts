@@ -27,7 +27,7 @@ globalThis.gc();
 const status = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8');
 const anon = Number(/^RssAnon:\\s+(\\d+)/m.exec(status)?.[1] ?? 0) * 1024;
 console.log(JSON.stringify({ anon, heapUsed: process.memoryUsage().heapUsed }));
-process.exitCode = 0; // the agent's CLI, run without a command, sets 2
+process.exit(0); // the agent's CLI, run without a command, would exit 2
 `;
 
 function probe(target: string | null): { anon: number; heapUsed: number } {
@@ -39,8 +39,8 @@ function probe(target: string | null): { anon: number; heapUsed: number } {
       { encoding: 'utf8', cwd: ROOT },
     );
     if (r.status !== 0) throw new Error(`probe of ${target} failed: ${r.stderr}`);
-    // The last line: importing the agent's bundle runs its CLI, which prints its usage first.
-    const last = r.stdout.trim().split('\n').at(-1) ?? '';
+    // Importing the agent's bundle runs its CLI, which prints its usage too.
+    const last = r.stdout.split('\n').find((line) => line.startsWith('{"anon"')) ?? '';
     return JSON.parse(last) as { anon: number; heapUsed: number };
   });
   runs.sort((a, b) => a.anon - b.anon);
@@ -62,7 +62,7 @@ export function measureModuleCosts(): ModuleCost[] {
     ['@labmgr/protocol/compiled (no zod)', file('packages/protocol/dist/compiled.js')],
     ['agent collectors only', file('packages/agent/dist/collectors/create-collector.js')],
     ['agent as ~150 modules (dist/index.js)', file('packages/agent/dist/index.js')],
-    ['agent bundle (what labmgr-agent runs)', file('packages/agent/dist/labmgr-agent.mjs')],
+    ['agent bundle (what labmgr-agent runs)', file('packages/agent/dist/labmgr-agent.cjs')],
   ];
   const bare = probe(null);
   return targets.map(([module, target]) => {

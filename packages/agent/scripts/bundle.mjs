@@ -1,8 +1,10 @@
 /**
- * Bundles the agent into one file, dist/labmgr-agent.mjs, which the
+ * Bundles the agent into one file, dist/labmgr-agent.cjs, which the
  * `labmgr-agent` binary runs. One minified module loads in a fraction of the
  * memory of ~150 separate ones (the agent's private-memory budget is 15 MiB)
- * and is a single file to copy onto a lab machine next to Node.
+ * and is a single file to copy onto a lab machine next to Node. It is
+ * CommonJS because an ES module entry makes Node load its ESM loader, which
+ * costs ~2.5 MiB of resident memory (the agent's RSS budget is 50 MiB).
  *
  * Fails when zod ends up in the bundle: the agent validates with the
  * protocol's precompiled validators (`@labmgr/protocol/compiled`) and imports
@@ -16,10 +18,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/main.ts'],
-  outfile: 'dist/labmgr-agent.mjs',
+  outfile: 'dist/labmgr-agent.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   // Bundle the workspace's TypeScript sources, not whatever dist happens to hold.
   conditions: ['@labmgr/source'],
@@ -28,10 +30,9 @@ const result = await build({
   legalComments: 'external',
   metafile: true,
   logLevel: 'warning',
-  // ws and pino are CommonJS and call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __labmgrRequire } from 'node:module'; const require = __labmgrRequire(import.meta.url);",
-  },
+  // The sources are ES modules; `import.meta.url` (package-root.ts) is this file's URL.
+  define: { 'import.meta.url': '__labmgrModuleUrl' },
+  banner: { js: "const __labmgrModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 const inputs = Object.keys(result.metafile.inputs);
@@ -43,5 +44,5 @@ if (zod.length > 0) {
   process.exit(1);
 }
 writeFileSync(new URL('../dist/labmgr-agent.meta.json', import.meta.url), JSON.stringify(result.metafile));
-const bytes = result.metafile.outputs['dist/labmgr-agent.mjs']?.bytes ?? 0;
-console.log(`dist/labmgr-agent.mjs: ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules`);
+const bytes = result.metafile.outputs['dist/labmgr-agent.cjs']?.bytes ?? 0;
+console.log(`dist/labmgr-agent.cjs: ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules`);

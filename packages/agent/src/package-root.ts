@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * This package's root directory. This module sits one level below it in every
  * layout the agent runs from: `src/` (tests), `dist/` (tsc output) and
- * `dist/labmgr-agent.mjs` (the bundle), so one relative URL serves all three.
+ * `dist/labmgr-agent.cjs` (the bundle), so one relative URL serves all three.
  */
 export const PACKAGE_ROOT_URL = new URL('..', import.meta.url);
 

@@ -12,6 +12,7 @@ import { collectLinuxInventory, DEFAULT_LINUX_PATHS, type LinuxPaths } from './l
 import { parseLoadavg, parseUptime } from './load.js';
 import { LoggedInUsers } from './logged-in-users.js';
 import { memoryMetrics, parseMeminfo, SAMPLE_MEMINFO_KEYS } from './memory.js';
+import { monotonicMs } from './monotonic.js';
 import { type NetCounters, networkRates, parseNetDev } from './network.js';
 import { detectPageSize, ProcessTable, WALK_CPU_SHARE } from './processes.js';
 import { KeptFile, type ReadEnd } from './read.js';
@@ -47,7 +48,7 @@ interface Counters {
   readonly stat: ProcStat;
   readonly net: ReadonlyMap<string, NetCounters>;
   readonly disks: ReadonlyMap<string, DiskCounters>;
-  /** `performance.now()`: rates use the monotonic clock, which NTP steps do not move. */
+  /** `monotonicMs()`: rates use the monotonic clock, which NTP steps do not move. */
   readonly mono: number;
 }
 
@@ -146,7 +147,7 @@ export class LinuxCollector implements Collector {
       paths: this.paths,
       agentVersion: this.agentVersion,
       fqdn: await this.fqdn,
-      mounts: this.realMounts(performance.now(), 0),
+      mounts: this.realMounts(monotonicMs(), 0),
       stuckMounts: this.stuckMounts,
       users: this.users.list(),
     });
@@ -166,7 +167,7 @@ export class LinuxCollector implements Collector {
       stat: parseProcStat(this.proc('stat')),
       net: parseNetDev(this.proc('net/dev')),
       disks: parseDiskstats(this.proc('diskstats')),
-      mono: performance.now(),
+      mono: monotonicMs(),
     };
   }
 

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggedInUser } from '@labmgr/protocol';
 import { capList, clip, clipOrNull } from './limits.js';
+import { monotonicMs } from './monotonic.js';
 import { listDir, readText } from './read.js';
 import { parseUtmp } from './utmp.js';
 
@@ -55,7 +56,7 @@ export class LoggedInUsers {
   ) {}
 
   /** `now`: monotonic ms; `maxAgeMs` 0 always checks (the inventory). */
-  list(now = performance.now(), maxAgeMs = 0): LoggedInUser[] {
+  list(now = monotonicMs(), maxAgeMs = 0): LoggedInUser[] {
     if (now - this.checkedAt < maxAgeMs) return this.users;
     this.checkedAt = now;
     const utmpKey = this.arch === 'x64' || this.arch === 'ia32' ? changeKey(this.utmpPath) : null;
@@ -69,7 +70,7 @@ export class LoggedInUsers {
   }
 
   /** Distinct users; by default from a list at most USERS_MAX_AGE_MS old (a login shows up within that). */
-  count(now = performance.now(), maxAgeMs = USERS_MAX_AGE_MS): number {
+  count(now = monotonicMs(), maxAgeMs = USERS_MAX_AGE_MS): number {
     return countDistinctUsers(this.list(now, maxAgeMs));
   }
 }

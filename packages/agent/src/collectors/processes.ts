@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ProcessInfo } from '@labmgr/protocol';
 import { clip, round2 } from './limits.js';
+import { monotonicMs } from './monotonic.js';
 import { openFileBudget, PidStatFiles, parsePidStat } from './pid-stat.js';
 import { listDir, readText } from './read.js';
 import { type Candidate, TopList } from './top-list.js';
@@ -115,7 +116,7 @@ export class ProcessTable {
   sample(uptimeSec: number, now: number): ProcessSnapshot {
     const last = this.last;
     if (last?.hasRates && now - last.at < this.minInterval(last.costMs)) return last.snapshot;
-    const started = performance.now();
+    const started = monotonicMs();
     const walk = ++this.walks;
     const seconds = last ? (now - last.at) / 1000 : 0;
     // A process first seen now that started after the previous walk ran entirely since then.
@@ -168,7 +169,7 @@ export class ProcessTable {
       byCpu: byCpu.items.map((c) => this.present(c)),
       byMemory: byMemory.items.map((c) => this.present(c)),
     };
-    this.last = { at: now, uptimeSec, costMs: performance.now() - started, hasRates: seconds > 0, snapshot };
+    this.last = { at: now, uptimeSec, costMs: monotonicMs() - started, hasRates: seconds > 0, snapshot };
     return snapshot;
   }
 

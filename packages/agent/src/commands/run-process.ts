@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import type { LaunchSpec } from './launch.js';
 import type { OutputStream } from './output.js';
 
@@ -42,7 +43,7 @@ export function runProcess(spec: LaunchSpec, options: ProcessOptions): RunningPr
   const grace = options.killGraceMs ?? 2000;
   let child: ChildProcess;
   try {
-    child = spawn(spec.file, spec.args, {
+    child = childProcess().spawn(spec.file, spec.args, {
       ...spec.options,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: !isWindows,
@@ -100,10 +101,9 @@ function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   if (isWindows) {
     // UNTESTED: Windows has no process groups; taskkill /T walks the tree, /F forces.
-    spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on(
-      'error',
-      () => undefined,
-    );
+    childProcess()
+      .spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true })
+      .on('error', () => undefined);
     return;
   }
   try {

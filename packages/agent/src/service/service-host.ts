@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { childProcess } from '../lazy-builtins.js';
 
 /** The outside world `install-service` touches besides files; tests pass a fake. */
 export interface ServiceHost {
@@ -30,10 +30,15 @@ export function processServiceHost(env: Readonly<Record<string, string | undefin
     run(argv) {
       const [file, ...args] = argv;
       return new Promise((resolve) => {
-        execFile(file ?? '', args, { env: { ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, output: `${stdout}${stderr}`.trim() || (err?.message ?? '') });
-        });
+        childProcess().execFile(
+          file ?? '',
+          args,
+          { env: { ...env }, timeout: 60_000 },
+          (err, stdout, stderr) => {
+            const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+            resolve({ code, output: `${stdout}${stderr}`.trim() || (err?.message ?? '') });
+          },
+        );
       });
     },
   };
