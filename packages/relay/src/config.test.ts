@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       ipConnectLimit: 600,
       ipConnectWindowSec: 60,
       authCacheSec: 30,
-      ackIntervalMs: 1000,
+      ackIntervalMs: 5000,
       logLevel: 'info',
     });
   });

@@ -98,7 +98,7 @@ export type ConfigResult =
 
 export const DEFAULT_SPOOL_MAX_BYTES = 1024 ** 3;
 export const DEFAULT_MEMORY_QUEUE_ITEMS = 10_000;
-export const DEFAULT_ACK_INTERVAL_MS = 1000;
+export const DEFAULT_ACK_INTERVAL_MS = 5000;
 
 /** Longest relay id the protocol accepts (`IngestBatch.relayId`). */
 const MAX_RELAY_ID = 128;

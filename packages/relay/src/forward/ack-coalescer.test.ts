@@ -11,7 +11,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function coalescer(intervalMs: number) {
+function coalescer(intervalMs: number, sliceSize?: number) {
   const sent: Array<[string, number]> = [];
   const errors: string[] = [];
   const acks = new AckCoalescer(
@@ -21,6 +21,7 @@ function coalescer(intervalMs: number) {
       sent.push([computerId, seq]);
     },
     (_err, computerId) => errors.push(computerId),
+    sliceSize,
   );
   return { acks, sent, errors };
 }
@@ -74,5 +75,52 @@ describe('AckCoalescer', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(errors).toEqual(['broken']);
     expect(sent).toEqual([[A, 1]]);
+  });
+
+  it('sends a large flush in slices, one per event-loop turn, so other work runs in between', () => {
+    const { acks, sent } = coalescer(100, 2);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) acks.add(id, 1);
+    vi.advanceTimersToNextTimer(); // the interval
+    expect(sent.map(([id]) => id)).toEqual(['a', 'b']);
+    vi.advanceTimersToNextTimer(); // the next turn
+    expect(sent.map(([id]) => id)).toEqual(['a', 'b', 'c', 'd']);
+    vi.advanceTimersToNextTimer();
+    expect(sent.map(([id]) => id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(acks.pending).toBe(0);
+  });
+
+  it('lets an ack added during a sliced flush join it, with its highest seq', () => {
+    const { acks, sent } = coalescer(100, 1);
+    acks.add('a', 1);
+    acks.add('b', 1);
+    vi.advanceTimersToNextTimer();
+    expect(sent).toEqual([['a', 1]]);
+    acks.add('b', 5);
+    acks.add('c', 2);
+    vi.advanceTimersToNextTimer();
+    vi.advanceTimersToNextTimer();
+    expect(sent).toEqual([
+      ['a', 1],
+      ['b', 5],
+      ['c', 2],
+    ]);
+    // Done: the next ack waits a whole interval again.
+    acks.add('a', 9);
+    vi.advanceTimersByTime(99);
+    expect(sent).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(sent.at(-1)).toEqual(['a', 9]);
+  });
+
+  it('stop cancels a sliced flush under way', () => {
+    const { acks, sent } = coalescer(10, 1);
+    acks.add('a', 1);
+    acks.add('b', 1);
+    vi.advanceTimersToNextTimer();
+    expect(sent).toHaveLength(1);
+    acks.stop();
+    vi.advanceTimersByTime(100);
+    expect(sent).toHaveLength(1);
+    expect(acks.pending).toBe(0);
   });
 });

@@ -30,7 +30,7 @@ export function createBackendBatcher<T, R>(options: BackendBatcherOptions<T, R>)
   const batcher: Batcher<T> = new Batcher<T>({
     ...options.defaults,
     ...options.tuning,
-    maxBatch: Math.min(options.tuning?.maxBatch ?? 500, MAX_BATCH_ENTRIES),
+    maxBatch: Math.min(options.tuning?.maxBatch ?? 1000, MAX_BATCH_ENTRIES),
     ...(queue ? { queue } : {}),
     async send(items, batch) {
       const out = await post([...items]);

@@ -40,6 +40,8 @@ export async function startTestRelay(
       token: RELAY_TOKEN,
       relayId: 'relay-test',
       logLevel: 'silent',
+      // Tests wait for acks; the production default (5 s) would make each wait that long.
+      ackIntervalMs: 50,
       ...config,
     },
     { logger: pino({ level: 'silent' }), ...options },
