@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerWeb } from './http/web.js';
 import { internalRoutes } from './ingest/internal.routes.js';
+import { labRoutes } from './labs/labs.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { relayRoutes } from './relays/relays.routes.js';
 import { apiTokenRoutes } from './tokens/api-tokens.routes.js';
@@ -63,6 +64,7 @@ export async function buildApp(
   await app.register(userRoutes(ctx));
   await app.register(apiTokenRoutes(ctx));
   await app.register(auditRoutes(ctx));
+  await app.register(labRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

@@ -3,6 +3,7 @@ import { AuditRepository } from './audit/audit.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { SessionRepository } from './auth/session.repository.js';
 import { ComputerRepository } from './computers/computer.repository.js';
+import { ComputerService } from './computers/computer.service.js';
 import { MetricRepository } from './computers/metric.repository.js';
 import type { ServerConfig } from './config.js';
 import type { DatabaseKind } from './db/database.js';
@@ -12,6 +13,8 @@ import { EnrollmentService } from './enrollment/enrollment.service.js';
 import { IngestRepository } from './ingest/ingest.repository.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { CommandSigner } from './keys/command-signing.js';
+import { LabRepository } from './labs/lab.repository.js';
+import { LabService } from './labs/lab.service.js';
 import { LiveHub } from './live/live-hub.js';
 import { MetricHistory } from './metrics/metric-history.js';
 import { RelayRepository } from './relays/relay.repository.js';
@@ -35,6 +38,9 @@ export interface AppContext {
   apiTokens: ApiTokenRepository;
   apiTokenService: ApiTokenService;
   computers: ComputerRepository;
+  computerService: ComputerService;
+  labs: LabRepository;
+  labService: LabService;
   metrics: MetricRepository;
   /** Rollups, retention and series reads of metric history. */
   metricHistory: MetricHistory;
@@ -60,6 +66,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
   const relays = new RelayRepository(db);
   const sessions = new SessionRepository(db);
   const apiTokens = new ApiTokenRepository(db);
+  const labs = new LabRepository(db);
   const signer = CommandSigner.loadOrCreate(config.dataDir);
   return {
     config,
@@ -73,6 +80,9 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
     apiTokens,
     apiTokenService: new ApiTokenService(apiTokens, audit),
     computers,
+    computerService: new ComputerService(computers, labs, audit, publish),
+    labs,
+    labService: new LabService(labs, audit),
     metrics,
     metricHistory,
     audit,
@@ -84,6 +94,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
       db,
       tokens: new EnrollmentRepository(db),
       computers,
+      labs,
       audit,
       publish,
       commandPublicKey: signer.publicKeyPem,

@@ -43,6 +43,7 @@ const POLICY: Record<string, Access> = {
   'POST /api/v1/agents/enroll': PUBLIC,
   'GET /api/v1/computers': ANY_USER,
   'GET /api/v1/computers/:id': ANY_USER,
+  'PATCH /api/v1/computers/:id': ADMIN,
   'GET /api/v1/computers/:id/metrics': ANY_USER,
   // Live mode makes the agent sample faster for a while: watching, not operating.
   'POST /api/v1/computers/:id/live-mode': ANY_USER,
@@ -64,6 +65,11 @@ const POLICY: Record<string, Access> = {
   'POST /api/v1/api-tokens': ANY_USER,
   'DELETE /api/v1/api-tokens/:id': ANY_USER,
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/labs': ANY_USER,
+  'POST /api/v1/labs': ADMIN,
+  'GET /api/v1/labs/:id': ANY_USER,
+  'PATCH /api/v1/labs/:id': ADMIN,
+  'DELETE /api/v1/labs/:id': ADMIN,
 };
 
 /** Whole subtrees with one access: Swagger UI's page, assets and its copy of the document. */

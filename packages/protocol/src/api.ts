@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ComputerId, Hostname, IsoDateTime, NonNeg } from './common.js';
 import { Inventory } from './inventory.js';
+import { LabId, Seat, Tag } from './labs.js';
 
 /** Every error response of the HTTP API. */
 export const ErrorBody = z.object({
@@ -76,11 +77,15 @@ export const ComputerSummary = z.object({
   /** Users logged in right now, from the inventory. */
   loggedInUsers: z.array(z.string()),
   metrics: LatestMetrics.nullable(),
+  labId: LabId.nullable(),
+  seat: Seat.nullable(),
+  tags: z.array(Tag),
 });
 export type ComputerSummary = z.infer<typeof ComputerSummary>;
 
 export const ComputerDetail = ComputerSummary.extend({
   createdAt: IsoDateTime,
+  notes: z.string().nullable(),
   inventory: Inventory.nullable(),
   inventoryUpdatedAt: IsoDateTime.nullable(),
 });
@@ -90,6 +95,10 @@ export const ComputerListQuery = z.object({
   status: ComputerStatus.optional(),
   /** Case-insensitive substring of the hostname. */
   q: z.string().max(253).optional(),
+  /** Computers of this lab; `none` for those in no lab. */
+  labId: z.union([LabId, z.literal('none')]).optional(),
+  /** Computers carrying this tag. */
+  tag: Tag.optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -23,6 +23,17 @@ function parseJson<T>(
   }
 }
 
+/** The stored tags (a JSON array of strings); a damaged value reads as none. */
+export function parseTags(text: string | null | undefined): string[] {
+  if (!text) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export function toSummary(row: ComputerRow): ComputerSummary {
   const inventory = parseJson(Inventory, row.inventory);
   return {
@@ -34,6 +45,9 @@ export function toSummary(row: ComputerRow): ComputerSummary {
     agentVersion: row.agent_version,
     loggedInUsers: [...new Set(inventory?.users.map((u) => u.user) ?? [])],
     metrics: parseJson(LatestMetrics, row.latest_metrics),
+    labId: row.lab_id,
+    seat: row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col },
+    tags: parseTags(row.tags),
   };
 }
 
@@ -41,6 +55,7 @@ export function toDetail(row: ComputerRow): ComputerDetail {
   return {
     ...toSummary(row),
     createdAt: new Date(row.created_at).toISOString(),
+    notes: row.notes,
     inventory: parseJson(Inventory, row.inventory),
     inventoryUpdatedAt: iso(row.inventory_updated_at),
   };

@@ -1,13 +1,18 @@
 import type { ComputerListQuery } from '@labmgr/protocol';
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { likeContains } from '../db/like.js';
 import type { ComputersTable, Database } from '../db/schema.js';
 
 export type ComputerRow = Selectable<ComputersTable>;
+type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes';
+/** A new computer: not retired, no tags; lab, seat and notes optional. */
+export type NewComputer = Omit<ComputerRow, 'retired' | 'tags' | Placement> &
+  Partial<Pick<ComputerRow, Placement>>;
 
 export class ComputerRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: Omit<ComputerRow, 'retired'>, trx: Kysely<Database> = this.db): Promise<void> {
+  async insert(row: NewComputer, trx: Kysely<Database> = this.db): Promise<void> {
     await trx.insertInto('computers').values(row).execute();
   }
 
@@ -29,11 +34,24 @@ export class ComputerRepository {
       .executeTakeFirst();
   }
 
+  findAtSeat(labId: string, row: number, col: number): Promise<ComputerRow | undefined> {
+    return this.db
+      .selectFrom('computers')
+      .selectAll()
+      .where('lab_id', '=', labId)
+      .where('seat_row', '=', row)
+      .where('seat_col', '=', col)
+      .executeTakeFirst();
+  }
+
   async list(q: ComputerListQuery): Promise<{ rows: ComputerRow[]; total: number }> {
     let base = this.db.selectFrom('computers').where('retired', '=', 0);
     if (q.status) base = base.where('status', '=', q.status);
-    if (q.q)
-      base = base.where((eb) => eb(eb.fn('lower', ['hostname']), 'like', `%${escapeLike(q.q ?? '')}%`));
+    if (q.q) base = base.where(sql<boolean>`lower(hostname) like ${likeContains(q.q)} escape '\\'`);
+    if (q.labId === 'none') base = base.where('lab_id', 'is', null);
+    else if (q.labId) base = base.where('lab_id', '=', q.labId);
+    // Tags are stored lower-case as a JSON array: match the quoted tag.
+    if (q.tag) base = base.where(sql<boolean>`tags like ${likeContains(`"${q.tag}"`)} escape '\\'`);
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('hostname').orderBy('id').limit(q.limit).offset(q.offset).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
@@ -70,8 +88,4 @@ export class ComputerRepository {
       .execute();
     return stale.map((r) => ({ ...r, status: 'offline' as const }));
   }
-}
-
-function escapeLike(s: string): string {
-  return s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -3,11 +3,12 @@ import {
   ComputerIdParams,
   ComputerList,
   ComputerListQuery,
+  ComputerUpdate,
   MetricSeries,
   MetricsQuery,
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_USER } from '../auth/access.js';
+import { ADMIN, ANY_USER, currentUser } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { chooseResolution } from '../metrics/metric-history.js';
@@ -43,6 +44,18 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (!row || row.retired) throw notFound('computer');
         return toDetail(row);
       },
+    );
+
+    app.patch(
+      '/api/v1/computers/:id',
+      {
+        config: { access: ADMIN },
+        schema: { params: ComputerIdParams, body: ComputerUpdate, response: { 200: ComputerDetail } },
+      },
+      async (req) =>
+        toDetail(
+          await ctx.computerService.update(req.params.id, req.body, { user: currentUser(req), ip: req.ip }),
+        ),
     );
 
     app.get(

@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_relay_control.js';
 import * as m0003 from './migrations/0003_metric_rollups.js';
 import * as m0004 from './migrations/0004_users_tokens.js';
+import * as m0005 from './migrations/0005_labs.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_relay_control': m0002,
   '0003_metric_rollups': m0003,
   '0004_users_tokens': m0004,
+  '0005_labs': m0005,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

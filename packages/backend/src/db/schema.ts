@@ -68,6 +68,26 @@ export interface ComputersTable {
   latest_metrics: string | null;
   created_at: number;
   retired: Generated<number>;
+  /** Migration 0005: lab and seat (both null when unassigned), tags as a JSON array, notes. */
+  lab_id: string | null;
+  seat_row: number | null;
+  seat_col: number | null;
+  tags: Generated<string>;
+  notes: string | null;
+}
+
+/** A room with a seat grid (migration 0005). */
+export interface LabsTable {
+  id: string;
+  name: string;
+  /** Lower-cased name: lab names are unique regardless of case. */
+  name_key: string;
+  building: string | null;
+  room: string | null;
+  rows: number;
+  cols: number;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface MetricSamplesTable {
@@ -156,6 +176,7 @@ export interface Database {
   relays: RelaysTable;
   enrollment_tokens: EnrollmentTokensTable;
   computers: ComputersTable;
+  labs: LabsTable;
   metric_samples: MetricSamplesTable;
   metric_rollups_1m: MetricRollupsTable;
   metric_rollups_1h: MetricRollupsTable;

@@ -13,12 +13,14 @@ import { toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
+import type { LabRepository } from '../labs/lab.repository.js';
 import type { EnrollmentRepository } from './enrollment.repository.js';
 
 interface Deps {
   db: Kysely<Database>;
   tokens: EnrollmentRepository;
   computers: ComputerRepository;
+  labs: LabRepository;
   audit: AuditRepository;
   publish: (event: LiveEvent) => void;
   /** Pinned by the agent; it verifies every command with it. */
@@ -36,6 +38,11 @@ export class EnrollmentService {
     input: EnrollmentTokenCreate,
     actor: { type: 'user' | 'system'; id: string | null; ip: string | null },
   ): Promise<EnrollmentTokenCreated> {
+    if (input.labId !== null && !(await this.deps.labs.exists(input.labId))) {
+      throw new ApiError(400, 'validation_failed', `body.labId: no lab with id ${input.labId}`, {
+        fields: { labId: 'no such lab' },
+      });
+    }
     const now = Date.now();
     const token = `${TOKEN_PREFIX}${newSecret()}`;
     const id = randomUUID();
@@ -79,10 +86,23 @@ export class EnrollmentService {
       inventory_updated_at: null,
       latest_metrics: null,
       created_at: now,
+      lab_id: null as string | null,
+      seat_row: null,
+      seat_col: null,
+      notes: null,
     };
     const tokenId = await this.deps.db.transaction().execute(async (trx) => {
       const token = await this.deps.tokens.consume(trx, hashSecret(req.token), now);
       if (!token) return null;
+      // The token's lab, unless it was deleted since the token was made.
+      if (token.lab_id !== null) {
+        const lab = await trx
+          .selectFrom('labs')
+          .select('id')
+          .where('id', '=', token.lab_id)
+          .executeTakeFirst();
+        row.lab_id = lab?.id ?? null;
+      }
       await this.deps.computers.insert(row, trx);
       return token.id;
     });
@@ -103,9 +123,9 @@ export class EnrollmentService {
       target_type: 'computer',
       target_id: computerId,
       ip,
-      details: { hostname: req.hostname, enrollmentTokenId: tokenId },
+      details: { hostname: req.hostname, enrollmentTokenId: tokenId, labId: row.lab_id },
     });
-    this.deps.publish({ type: 'computer.upsert', computer: toSummary({ ...row, retired: 0 }) });
+    this.deps.publish({ type: 'computer.upsert', computer: toSummary({ ...row, retired: 0, tags: '[]' }) });
     return {
       computerId,
       credential,

@@ -31,6 +31,9 @@ function computer(id: string, hostname: string, over: Partial<ComputerSummary> =
     osName: 'Debian GNU/Linux 12',
     agentVersion: '0.1.0',
     loggedInUsers: ['student'],
+    labId: null,
+    seat: null,
+    tags: [],
     metrics: metrics('2024-01-10T12:00:00.000Z', 10),
     ...over,
   });

@@ -1,0 +1,118 @@
+import type { ComputerUpdate, LiveEvent } from '@labmgr/protocol';
+import type { Updateable } from 'kysely';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { ComputersTable } from '../db/schema.js';
+import { ApiError, notFound } from '../http/errors.js';
+import type { LabRepository } from '../labs/lab.repository.js';
+import type { Actor } from '../labs/lab.service.js';
+import { parseTags, toSummary } from './computer.presenter.js';
+import type { ComputerRepository, ComputerRow } from './computer.repository.js';
+
+const invalid = (field: string, reason: string) =>
+  new ApiError(400, 'validation_failed', `body.${field}: ${reason}`, { fields: { [field]: reason } });
+
+/** What an administrator changes on a computer: name, lab, seat, tags, notes. Audited and pushed live. */
+export class ComputerService {
+  constructor(
+    private readonly computers: ComputerRepository,
+    private readonly labs: LabRepository,
+    private readonly audit: AuditRepository,
+    private readonly publish: (event: LiveEvent) => void,
+  ) {}
+
+  async update(id: string, body: ComputerUpdate, actor: Actor): Promise<ComputerRow> {
+    const before = await this.computers.findById(id);
+    if (!before || before.retired) throw notFound('computer');
+    const patch: Updateable<ComputersTable> = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+
+    if (body.hostname !== undefined && body.hostname !== before.hostname) {
+      patch.hostname = body.hostname;
+      changes.hostname = { from: before.hostname, to: body.hostname };
+    }
+
+    const labId = body.labId === undefined ? before.lab_id : body.labId;
+    const lab = labId === null ? undefined : await this.labs.findById(labId);
+    if (labId !== null && !lab) throw invalid('labId', `no lab with id ${labId}`);
+    const beforeSeat = seatOf(before);
+    // Moving to another lab leaves the old seat behind unless a new one comes with the move.
+    let seat = body.seat === undefined ? (labId === before.lab_id ? beforeSeat : null) : body.seat;
+    if (seat !== null) {
+      if (!lab) throw invalid('seat', 'a seat needs a lab: give labId too');
+      if (seat.row > lab.rows || seat.col > lab.cols) {
+        throw invalid(
+          'seat',
+          `row ${seat.row}, column ${seat.col} is outside ${lab.name}'s ${lab.rows} × ${lab.cols} grid`,
+        );
+      }
+      const holder = await this.computers.findAtSeat(lab.id, seat.row, seat.col);
+      if (holder && holder.id !== id) throw seatTaken(holder, seat);
+    } else {
+      seat = null;
+    }
+    if (labId !== before.lab_id) {
+      patch.lab_id = labId;
+      changes.labId = { from: before.lab_id, to: labId };
+    }
+    if (seat?.row !== beforeSeat?.row || seat?.col !== beforeSeat?.col) {
+      patch.seat_row = seat?.row ?? null;
+      patch.seat_col = seat?.col ?? null;
+      changes.seat = { from: beforeSeat, to: seat };
+    }
+
+    if (body.tags !== undefined) {
+      const tags = [...new Set(body.tags.map((t) => t.toLowerCase()))].sort();
+      const old = parseTags(before.tags);
+      if (tags.join('\n') !== old.join('\n')) {
+        patch.tags = JSON.stringify(tags);
+        changes.tags = { from: old, to: tags };
+      }
+    }
+    if (body.notes !== undefined && body.notes !== before.notes) {
+      patch.notes = body.notes;
+      // The notes themselves may be long: the audit log keeps that they changed.
+      changes.notes = {
+        from: before.notes === null ? null : 'text',
+        to: body.notes === null ? null : 'text',
+      };
+    }
+
+    if (Object.keys(patch).length === 0) return before;
+    try {
+      await this.computers.update(id, patch);
+    } catch (err) {
+      // Two assignments racing for one seat: the unique index decides.
+      if (seat && lab) {
+        const holder = await this.computers.findAtSeat(lab.id, seat.row, seat.col);
+        if (holder && holder.id !== id) throw seatTaken(holder, seat);
+      }
+      throw err;
+    }
+    const after = await this.computers.findById(id);
+    if (!after) throw notFound('computer');
+    await this.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action: 'computer.update',
+      target_type: 'computer',
+      target_id: id,
+      ip: actor.ip,
+      details: { hostname: before.hostname, changes },
+    });
+    this.publish({ type: 'computer.upsert', computer: toSummary(after) });
+    return after;
+  }
+}
+
+function seatOf(row: ComputerRow): { row: number; col: number } | null {
+  return row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col };
+}
+
+function seatTaken(holder: ComputerRow, seat: { row: number; col: number }): ApiError {
+  return new ApiError(
+    409,
+    'seat_taken',
+    `row ${seat.row}, column ${seat.col} is taken by ${holder.hostname}; move it first`,
+    { computerId: holder.id },
+  );
+}

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/server.js';
+import { databases } from './databases.js';
+
+const PASSWORD = 'correct horse battery staple';
+type Json = Record<string, unknown>;
+
+describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
+  let server: RunningServer;
+  let dataDir: string;
+  let drop: () => Promise<void>;
+  let admin = '';
+  let viewer = '';
+
+  const api = async (method: string, path: string, body?: unknown, cookie = admin) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
+  };
+  const login = async (username: string, password: string) => {
+    const res = await api('POST', '/api/v1/auth/login', { username, password }, '');
+    expect(res.status).toBe(200);
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  };
+  /** Enrolls a computer the real way (enrollment token → agent enroll) and returns its id. */
+  const enroll = async (hostname: string, labId: string | null = null): Promise<string> => {
+    const token = await api('POST', '/api/v1/enrollment-tokens', { uses: 1, labId });
+    expect(token.status).toBe(201);
+    const res = await api('POST', '/api/v1/agents/enroll', { token: token.body.token, hostname }, '');
+    expect(res.status).toBe(200);
+    return res.body.computerId as string;
+  };
+  const createLab = async (body: Json) => {
+    const res = await api('POST', '/api/v1/labs', body);
+    expect(res.status).toBe(201);
+    return res.body as { id: string } & Json;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-labs-'));
+    const db = await database.create();
+    drop = db.drop;
+    const cfg = loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' });
+    server = await startServer(
+      { ...cfg, databaseUrl: db.url, adminPassword: PASSWORD, webDir: join(dataDir, 'no-web') },
+      { logger: pino({ level: 'silent' }) },
+    );
+    admin = await login('admin', PASSWORD);
+    expect(
+      (await api('POST', '/api/v1/users', { username: 'vera', password: PASSWORD, role: 'viewer' })).status,
+    ).toBe(201);
+    viewer = await login('vera', PASSWORD);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await drop?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a lab, lists and reads it; refuses a duplicate name (any case) and a bad grid', async () => {
+    const lab = await createLab({ name: 'Room 101', building: 'Main', room: '101', rows: 4, cols: 6 });
+    expect(lab).toMatchObject({ name: 'Room 101', building: 'Main', rows: 4, cols: 6, computerCount: 0 });
+    const list = await api('GET', '/api/v1/labs', undefined, viewer);
+    expect(list.status).toBe(200);
+    expect((list.body.items as Json[]).map((l) => l.name)).toContain('Room 101');
+    expect((await api('GET', `/api/v1/labs/${lab.id}`, undefined, viewer)).body).toMatchObject({
+      id: lab.id,
+    });
+
+    const dup = await api('POST', '/api/v1/labs', { name: 'room 101', rows: 1, cols: 1 });
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ error: { code: 'lab_name_taken' } });
+    const bad = await api('POST', '/api/v1/labs', { name: 'Huge', rows: 0, cols: 1000 });
+    expect(bad.status).toBe(400);
+    expect((bad.body.error as Json).message).toMatch(/rows|cols/);
+    expect((await api('GET', '/api/v1/labs/nope')).status).toBe(404);
+  });
+
+  it('lets only admins change labs and computers', async () => {
+    const lab = await createLab({ name: 'Viewer test', rows: 1, cols: 1 });
+    const id = await enroll('viewer-pc');
+    expect((await api('POST', '/api/v1/labs', { name: 'X', rows: 1, cols: 1 }, viewer)).status).toBe(403);
+    expect((await api('PATCH', `/api/v1/labs/${lab.id}`, { rows: 2 }, viewer)).status).toBe(403);
+    expect((await api('DELETE', `/api/v1/labs/${lab.id}`, undefined, viewer)).status).toBe(403);
+    expect((await api('PATCH', `/api/v1/computers/${id}`, { notes: 'x' }, viewer)).status).toBe(403);
+  });
+
+  it('seats computers: inside the grid, one per seat, with a lab; moving clears the old seat', async () => {
+    const lab = await createLab({ name: 'Room 202', rows: 2, cols: 3 });
+    const other = await createLab({ name: 'Room 203', rows: 1, cols: 1 });
+    const a = await enroll('r202-a');
+    const b = await enroll('r202-b');
+
+    const seated = await api('PATCH', `/api/v1/computers/${a}`, { labId: lab.id, seat: { row: 2, col: 3 } });
+    expect(seated.status).toBe(200);
+    expect(seated.body).toMatchObject({ labId: lab.id, seat: { row: 2, col: 3 } });
+
+    const taken = await api('PATCH', `/api/v1/computers/${b}`, { labId: lab.id, seat: { row: 2, col: 3 } });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ error: { code: 'seat_taken', details: { computerId: a } } });
+    expect((taken.body.error as Json).message).toContain('r202-a');
+
+    const outside = await api('PATCH', `/api/v1/computers/${b}`, { labId: lab.id, seat: { row: 3, col: 1 } });
+    expect(outside.status).toBe(400);
+    expect((outside.body.error as Json).message).toMatch(/^body\.seat: .*outside Room 202's 2 × 3 grid/);
+
+    const noLab = await api('PATCH', `/api/v1/computers/${b}`, { seat: { row: 1, col: 1 } });
+    expect(noLab.status).toBe(400);
+    expect((noLab.body.error as Json).message).toMatch(/^body\.seat: a seat needs a lab/);
+
+    const unknownLab = await api('PATCH', `/api/v1/computers/${b}`, { labId: 'no-such-lab' });
+    expect(unknownLab.status).toBe(400);
+    expect((unknownLab.body.error as Json).message).toMatch(/^body\.labId: no lab/);
+
+    // The lab shows what it holds; a filtered list finds the seated computer.
+    expect((await api('GET', `/api/v1/labs/${lab.id}`)).body).toMatchObject({ computerCount: 1 });
+    const inLab = await api('GET', `/api/v1/computers?labId=${lab.id}`, undefined, viewer);
+    expect((inLab.body.items as Json[]).map((c) => c.hostname)).toEqual(['r202-a']);
+
+    // Moving to another lab without a seat leaves the old one free.
+    const moved = await api('PATCH', `/api/v1/computers/${a}`, { labId: other.id });
+    expect(moved.body).toMatchObject({ labId: other.id, seat: null });
+    const free = await api('PATCH', `/api/v1/computers/${b}`, { labId: lab.id, seat: { row: 2, col: 3 } });
+    expect(free.status).toBe(200);
+  });
+
+  it('refuses to shrink a grid under a seated computer, and deleting a lab unassigns its computers', async () => {
+    const lab = await createLab({ name: 'Room 303', rows: 3, cols: 3 });
+    const pc = await enroll('r303-pc', lab.id);
+    // The enrollment token's lab is the computer's lab.
+    expect((await api('GET', `/api/v1/computers/${pc}`)).body).toMatchObject({ labId: lab.id, seat: null });
+    await api('PATCH', `/api/v1/computers/${pc}`, { seat: { row: 3, col: 2 } });
+
+    const shrink = await api('PATCH', `/api/v1/labs/${lab.id}`, { rows: 2 });
+    expect(shrink.status).toBe(409);
+    expect(shrink.body).toMatchObject({
+      error: { code: 'seats_outside_grid', details: { computers: [pc] } },
+    });
+    expect((shrink.body.error as Json).message).toContain('r303-pc');
+    const grow = await api('PATCH', `/api/v1/labs/${lab.id}`, { cols: 5, name: 'Room 303 (new)' });
+    expect(grow.body).toMatchObject({ rows: 3, cols: 5, name: 'Room 303 (new)' });
+
+    expect((await api('DELETE', `/api/v1/labs/${lab.id}`)).status).toBe(204);
+    expect((await api('GET', `/api/v1/labs/${lab.id}`)).status).toBe(404);
+    expect((await api('GET', `/api/v1/computers/${pc}`)).body).toMatchObject({ labId: null, seat: null });
+    const none = await api('GET', '/api/v1/computers?labId=none');
+    expect((none.body.items as Json[]).map((c) => c.hostname)).toContain('r303-pc');
+
+    const badToken = await api('POST', '/api/v1/enrollment-tokens', { labId: lab.id });
+    expect(badToken.status).toBe(400);
+    expect((badToken.body.error as Json).message).toMatch(/^body\.labId: no lab/);
+  });
+
+  it('renames, tags (normalised, filterable) and annotates a computer', async () => {
+    const id = await enroll('tag-pc');
+    const res = await api('PATCH', `/api/v1/computers/${id}`, {
+      hostname: 'tag_pc-renamed',
+      tags: ['Projector', 'gpu_box', 'projector'],
+      notes: 'Fan is loud; ticket #4411.',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      hostname: 'tag_pc-renamed',
+      tags: ['gpu_box', 'projector'],
+      notes: 'Fan is loud; ticket #4411.',
+    });
+    const byTag = await api('GET', '/api/v1/computers?tag=gpu_box', undefined, viewer);
+    expect((byTag.body.items as Json[]).map((c) => c.id)).toEqual([id]);
+    // `_` is a LIKE wildcard: it must not match another character.
+    expect(((await api('GET', '/api/v1/computers?tag=gpuxbox')).body.items as Json[]).length).toBe(0);
+    expect(((await api('GET', '/api/v1/computers?q=tag_pc')).body.items as Json[]).length).toBe(1);
+    expect(((await api('GET', '/api/v1/computers?q=tagxpc')).body.items as Json[]).length).toBe(0);
+
+    const badTag = await api('PATCH', `/api/v1/computers/${id}`, { tags: ['has space'] });
+    expect(badTag.status).toBe(400);
+    expect((badTag.body.error as Json).message).toMatch(/tags/);
+    expect((await api('PATCH', `/api/v1/computers/${id}`, {})).status).toBe(400);
+  });
+
+  it('writes every change to the audit log with actor, target and changes', async () => {
+    const lab = await createLab({ name: 'Audit room', rows: 1, cols: 2 });
+    const id = await enroll('audit-pc');
+    await api('PATCH', `/api/v1/computers/${id}`, { labId: lab.id, seat: { row: 1, col: 2 }, tags: ['a'] });
+    await api('PATCH', `/api/v1/labs/${lab.id}`, { room: 'B12' });
+    await api('DELETE', `/api/v1/labs/${lab.id}`);
+    const audit = await api('GET', `/api/v1/audit?target=${lab.id}`);
+    const actions = (audit.body.items as Json[]).map((e) => e.action);
+    expect(actions).toEqual(['lab.delete', 'lab.update', 'lab.create']);
+    const pc = await api('GET', `/api/v1/audit?target=${id}&action=computer.`);
+    expect(pc.body.items).toMatchObject([
+      {
+        action: 'computer.update',
+        details: {
+          changes: {
+            labId: { from: null, to: lab.id },
+            seat: { to: { row: 1, col: 2 } },
+            tags: { to: ['a'] },
+          },
+        },
+      },
+    ]);
+  });
+});
