@@ -102,7 +102,7 @@ function fleet(): Fleet {
       `bench-${id}`,
       'online',
       now,
-      JSON.stringify({ ...inventory, hostname }),
+      JSON.stringify([...new Set(inventory.users.map((u) => u.user))]),
       now,
       latest,
       now - 40 * DAY,
@@ -113,15 +113,23 @@ function fleet(): Fleet {
   return { ids, rows };
 }
 const COMPUTER_COLS =
-  'id, hostname, credential_hash, status, last_seen_at, inventory, inventory_updated_at, latest_metrics, created_at, os_name, agent_version';
+  'id, hostname, credential_hash, status, last_seen_at, logged_in_users, inventory_updated_at, latest_metrics, created_at, os_name, agent_version';
+/** Each computer's inventory row (`computer_inventories`, migration 0006): what the detail page reads. */
+const inventoryOf = (hostname: unknown) => JSON.stringify({ ...fixtures.inventory(), hostname });
 
 function seedSqlite(file: string, f: Fleet): void {
   const db = new SqliteDatabase(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const insertComputer = db.prepare(`insert into computers (${COMPUTER_COLS}) values (${'?, '.repeat(10)}?)`);
+  const insertInventory = db.prepare(
+    'insert into computer_inventories (computer_id, inventory, updated_at) values (?, ?, ?)',
+  );
   db.transaction(() => {
-    for (const r of f.rows) insertComputer.run(...r);
+    for (const r of f.rows) {
+      insertComputer.run(...r);
+      insertInventory.run(r[0], inventoryOf(r[1]), r[6]);
+    }
   })();
   const series = (table: string, step: number, from: number, to: number, samples: number) =>
     db.prepare(
@@ -159,6 +167,10 @@ async function seedPostgres(url: string, f: Fleet): Promise<void> {
       `insert into computers (${COMPUTER_COLS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[],
         $5::bigint[], $6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::text[])`,
       transposed,
+    );
+    await c.query(
+      'insert into computer_inventories (computer_id, inventory, updated_at) select * from unnest($1::text[], $2::text[], $3::bigint[])',
+      [f.rows.map((r) => r[0]), f.rows.map((r) => inventoryOf(r[1])), f.rows.map((r) => r[6])],
     );
     const t0 = performance.now();
     for (let i = 0; i < f.ids.length; i += 50) {

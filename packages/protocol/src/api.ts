@@ -68,7 +68,10 @@ export type LatestMetrics = z.infer<typeof LatestMetrics>;
 
 export const ComputerSummary = z.object({
   id: ComputerId,
+  /** As the agent reports it. */
   hostname: Hostname,
+  /** The name an administrator gave it, shown instead of the hostname; null: none. */
+  displayName: z.string().nullable(),
   status: ComputerStatus,
   lastSeenAt: IsoDateTime.nullable(),
   /** e.g. "Debian GNU/Linux 12", from the inventory. */
@@ -93,7 +96,7 @@ export type ComputerDetail = z.infer<typeof ComputerDetail>;
 
 export const ComputerListQuery = z.object({
   status: ComputerStatus.optional(),
-  /** Case-insensitive substring of the hostname. */
+  /** Case-insensitive substring of the hostname or display name. */
   q: z.string().max(253).optional(),
   /** Computers of this lab; `none` for those in no lab. */
   labId: z.union([LabId, z.literal('none')]).optional(),

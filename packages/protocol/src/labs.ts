@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Hostname, IsoDateTime } from './common.js';
+import { IsoDateTime } from './common.js';
 
 // ---- labs (rooms with a seat grid) and what an administrator edits on a computer
 
@@ -68,7 +68,8 @@ export type LabList = z.infer<typeof LabList>;
  */
 export const ComputerUpdate = z
   .object({
-    hostname: Hostname.optional(),
+    /** Shown instead of the hostname (which stays what the agent reports); null removes it. */
+    displayName: z.string().trim().min(1).max(128).nullable().optional(),
     labId: LabId.nullable().optional(),
     seat: Seat.nullable().optional(),
     tags: z.array(Tag).max(32).optional(),

@@ -23,7 +23,7 @@ function parseJson<T>(
   }
 }
 
-/** The stored tags (a JSON array of strings); a damaged value reads as none. */
+/** A stored JSON array of strings (tags, user names); a damaged value reads as none. */
 export function parseTags(text: string | null | undefined): string[] {
   if (!text) return [];
   try {
@@ -35,15 +35,15 @@ export function parseTags(text: string | null | undefined): string[] {
 }
 
 export function toSummary(row: ComputerRow): ComputerSummary {
-  const inventory = parseJson(Inventory, row.inventory);
   return {
     id: row.id,
     hostname: row.hostname,
+    displayName: row.display_name,
     status: row.status,
     lastSeenAt: iso(row.last_seen_at),
     osName: row.os_name,
     agentVersion: row.agent_version,
-    loggedInUsers: [...new Set(inventory?.users.map((u) => u.user) ?? [])],
+    loggedInUsers: parseTags(row.logged_in_users),
     metrics: parseJson(LatestMetrics, row.latest_metrics),
     labId: row.lab_id,
     seat: row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col },
@@ -51,12 +51,18 @@ export function toSummary(row: ComputerRow): ComputerSummary {
   };
 }
 
-export function toDetail(row: ComputerRow): ComputerDetail {
+/** The distinct user names of an inventory's sessions, as `computers.logged_in_users` keeps them. */
+export function loggedInUserNames(inventory: { users: readonly { user: string }[] }): string[] {
+  return [...new Set(inventory.users.map((u) => u.user))];
+}
+
+/** @param inventory the computer's `computer_inventories` text, if any. */
+export function toDetail(row: ComputerRow, inventory: string | null): ComputerDetail {
   return {
     ...toSummary(row),
     createdAt: new Date(row.created_at).toISOString(),
     notes: row.notes,
-    inventory: parseJson(Inventory, row.inventory),
+    inventory: parseJson(Inventory, inventory),
     inventoryUpdatedAt: iso(row.inventory_updated_at),
   };
 }

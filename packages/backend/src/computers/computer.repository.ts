@@ -4,9 +4,9 @@ import { likeContains } from '../db/like.js';
 import type { ComputersTable, Database } from '../db/schema.js';
 
 export type ComputerRow = Selectable<ComputersTable>;
-type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes';
+type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes' | 'display_name';
 /** A new computer: not retired, no tags; lab, seat and notes optional. */
-export type NewComputer = Omit<ComputerRow, 'retired' | 'tags' | Placement> &
+export type NewComputer = Omit<ComputerRow, 'retired' | 'tags' | 'logged_in_users' | Placement> &
   Partial<Pick<ComputerRow, Placement>>;
 
 export class ComputerRepository {
@@ -14,6 +14,15 @@ export class ComputerRepository {
 
   async insert(row: NewComputer, trx: Kysely<Database> = this.db): Promise<void> {
     await trx.insertInto('computers').values(row).execute();
+  }
+
+  async findInventory(id: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('computer_inventories')
+      .select('inventory')
+      .where('computer_id', '=', id)
+      .executeTakeFirst();
+    return row?.inventory ?? null;
   }
 
   findById(id: string): Promise<ComputerRow | undefined> {
@@ -47,7 +56,12 @@ export class ComputerRepository {
   async list(q: ComputerListQuery): Promise<{ rows: ComputerRow[]; total: number }> {
     let base = this.db.selectFrom('computers').where('retired', '=', 0);
     if (q.status) base = base.where('status', '=', q.status);
-    if (q.q) base = base.where(sql<boolean>`lower(hostname) like ${likeContains(q.q)} escape '\\'`);
+    if (q.q) {
+      const pattern = likeContains(q.q);
+      base = base.where(
+        sql<boolean>`(lower(hostname) like ${pattern} escape '\\' or lower(coalesce(display_name, '')) like ${pattern} escape '\\')`,
+      );
+    }
     if (q.labId === 'none') base = base.where('lab_id', 'is', null);
     else if (q.labId) base = base.where('lab_id', '=', q.labId);
     // Tags are stored lower-case as a JSON array: match the quoted tag.

@@ -26,9 +26,9 @@ export class ComputerService {
     const patch: Updateable<ComputersTable> = {};
     const changes: Record<string, { from: unknown; to: unknown }> = {};
 
-    if (body.hostname !== undefined && body.hostname !== before.hostname) {
-      patch.hostname = body.hostname;
-      changes.hostname = { from: before.hostname, to: body.hostname };
+    if (body.displayName !== undefined && body.displayName !== before.display_name) {
+      patch.display_name = body.displayName;
+      changes.displayName = { from: before.display_name, to: body.displayName };
     }
 
     const labId = body.labId === undefined ? before.lab_id : body.labId;

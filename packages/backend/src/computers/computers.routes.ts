@@ -42,7 +42,7 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const row = await ctx.computers.findById(req.params.id);
         if (!row || row.retired) throw notFound('computer');
-        return toDetail(row);
+        return toDetail(row, await ctx.computers.findInventory(row.id));
       },
     );
 
@@ -52,10 +52,13 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: ADMIN },
         schema: { params: ComputerIdParams, body: ComputerUpdate, response: { 200: ComputerDetail } },
       },
-      async (req) =>
-        toDetail(
-          await ctx.computerService.update(req.params.id, req.body, { user: currentUser(req), ip: req.ip }),
-        ),
+      async (req) => {
+        const row = await ctx.computerService.update(req.params.id, req.body, {
+          user: currentUser(req),
+          ip: req.ip,
+        });
+        return toDetail(row, await ctx.computers.findInventory(row.id));
+      },
     );
 
     app.get(

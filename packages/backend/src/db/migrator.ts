@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002_relay_control.js';
 import * as m0003 from './migrations/0003_metric_rollups.js';
 import * as m0004 from './migrations/0004_users_tokens.js';
 import * as m0005 from './migrations/0005_labs.js';
+import * as m0006 from './migrations/0006_inventory_table.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -13,7 +14,17 @@ const migrations: Record<string, Migration> = {
   '0003_metric_rollups': m0003,
   '0004_users_tokens': m0004,
   '0005_labs': m0005,
+  '0006_inventory_table': m0006,
 };
+
+/** Migrates up (or down) to the named migration: tests of a migration's data step start from the one before. */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateTo(name);
+  if (result.error)
+    throw new Error(`migration to ${name} failed: ${String(result.error)}`, { cause: result.error });
+  return result;
+}
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -63,8 +63,11 @@ export interface ComputersTable {
   relay_id: string | null;
   agent_version: string | null;
   os_name: string | null;
-  inventory: string | null;
   inventory_updated_at: number | null;
+  /** Migration 0006: distinct user names of the inventory's sessions (JSON array); the inventory is in `computer_inventories`. */
+  logged_in_users: Generated<string>;
+  /** Migration 0006: the name an administrator gave it (`hostname` is what the agent reports). */
+  display_name: string | null;
   latest_metrics: string | null;
   created_at: number;
   retired: Generated<number>;
@@ -74,6 +77,13 @@ export interface ComputersTable {
   seat_col: number | null;
   tags: Generated<string>;
   notes: string | null;
+}
+
+/** The latest inventory of each computer (migration 0006), kept out of the often-updated `computers` row. */
+export interface ComputerInventoriesTable {
+  computer_id: string;
+  inventory: string;
+  updated_at: number;
 }
 
 /** A room with a seat grid (migration 0005). */
@@ -177,6 +187,7 @@ export interface Database {
   enrollment_tokens: EnrollmentTokensTable;
   computers: ComputersTable;
   labs: LabsTable;
+  computer_inventories: ComputerInventoriesTable;
   metric_samples: MetricSamplesTable;
   metric_rollups_1m: MetricRollupsTable;
   metric_rollups_1h: MetricRollupsTable;

@@ -82,7 +82,6 @@ export class EnrollmentService {
       relay_id: null,
       agent_version: null,
       os_name: null,
-      inventory: null,
       inventory_updated_at: null,
       latest_metrics: null,
       created_at: now,
@@ -90,6 +89,7 @@ export class EnrollmentService {
       seat_row: null,
       seat_col: null,
       notes: null,
+      display_name: null,
     };
     const tokenId = await this.deps.db.transaction().execute(async (trx) => {
       const token = await this.deps.tokens.consume(trx, hashSecret(req.token), now);
@@ -125,7 +125,10 @@ export class EnrollmentService {
       ip,
       details: { hostname: req.hostname, enrollmentTokenId: tokenId, labId: row.lab_id },
     });
-    this.deps.publish({ type: 'computer.upsert', computer: toSummary({ ...row, retired: 0, tags: '[]' }) });
+    this.deps.publish({
+      type: 'computer.upsert',
+      computer: toSummary({ ...row, retired: 0, tags: '[]', logged_in_users: '[]' }),
+    });
     return {
       computerId,
       credential,

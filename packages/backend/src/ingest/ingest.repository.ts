@@ -25,6 +25,8 @@ export interface SampleRow {
 export interface InventoryUpdate {
   computerId: string;
   inventory: string;
+  /** JSON array of the distinct logged-in user names. */
+  loggedInUsers: string;
   at: number;
   hostname: string;
   osName: string;
@@ -39,6 +41,9 @@ export interface IngestWrite {
   relayId: string;
   now: number;
 }
+
+const INVENTORY_UPSERT = `insert into computer_inventories (computer_id, inventory, updated_at) values (?, ?, ?)
+  on conflict (computer_id) do update set inventory = excluded.inventory, updated_at = excluded.updated_at`;
 
 const SAMPLE_COLUMNS =
   'computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx, sample';
@@ -62,6 +67,7 @@ export class IngestRepository {
         insert: SqliteDatabase.Statement;
         latest: SqliteDatabase.Statement;
         inventory: SqliteDatabase.Statement;
+        inventoryRow: SqliteDatabase.Statement;
         write: (w: IngestWrite) => void;
       }
     | undefined;
@@ -84,8 +90,9 @@ export class IngestRepository {
       `update computers set latest_metrics = ?, last_seen_at = ?, status = 'online', relay_id = ? where id = ?`,
     );
     const inventory = raw.prepare(
-      'update computers set inventory = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
+      'update computers set logged_in_users = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
     );
+    const inventoryRow = raw.prepare(INVENTORY_UPSERT);
     const write = raw.transaction((w: IngestWrite) => {
       for (const s of w.samples) {
         insert.run(
@@ -103,11 +110,13 @@ export class IngestRepository {
           s.sample,
         );
       }
-      for (const i of w.inventories)
-        inventory.run(i.inventory, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
+      for (const i of w.inventories) {
+        inventoryRow.run(i.computerId, i.inventory, i.at);
+        inventory.run(i.loggedInUsers, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
+      }
       for (const l of w.latest) latest.run(l.metrics, w.now, w.relayId, l.computerId);
     });
-    this.stmts = { find, insert, latest, inventory, write };
+    this.stmts = { find, insert, latest, inventory, inventoryRow, write };
     return this.stmts;
   }
 
@@ -178,19 +187,7 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<voi
         ${rx}::float8[], ${tx}::float8[], ${sample}::text[])
       on conflict (computer_id, seq) do nothing`.execute(trx);
   }
-  for (const i of w.inventories) {
-    await trx
-      .updateTable('computers')
-      .set({
-        inventory: i.inventory,
-        inventory_updated_at: i.at,
-        hostname: i.hostname,
-        os_name: i.osName,
-        agent_version: i.agentVersion,
-      })
-      .where('id', '=', i.computerId)
-      .execute();
-  }
+  await writeInventories(trx, w.inventories);
   if (w.latest.length > 0) {
     const ids = w.latest.map((l) => l.computerId);
     const metrics = w.latest.map((l) => l.metrics);
@@ -225,24 +222,36 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void
       .onConflict((oc) => oc.columns(['computer_id', 'seq']).doNothing())
       .execute();
   }
-  for (const i of w.inventories) {
+  await writeInventories(trx, w.inventories);
+  for (const l of w.latest) {
+    await trx
+      .updateTable('computers')
+      .set({ latest_metrics: l.metrics, last_seen_at: w.now, status: 'online', relay_id: w.relayId })
+      .where('id', '=', l.computerId)
+      .execute();
+  }
+}
+
+async function writeInventories(
+  trx: Kysely<Database>,
+  inventories: readonly InventoryUpdate[],
+): Promise<void> {
+  for (const i of inventories) {
+    await trx
+      .insertInto('computer_inventories')
+      .values({ computer_id: i.computerId, inventory: i.inventory, updated_at: i.at })
+      .onConflict((oc) => oc.column('computer_id').doUpdateSet({ inventory: i.inventory, updated_at: i.at }))
+      .execute();
     await trx
       .updateTable('computers')
       .set({
-        inventory: i.inventory,
+        logged_in_users: i.loggedInUsers,
         inventory_updated_at: i.at,
         hostname: i.hostname,
         os_name: i.osName,
         agent_version: i.agentVersion,
       })
       .where('id', '=', i.computerId)
-      .execute();
-  }
-  for (const l of w.latest) {
-    await trx
-      .updateTable('computers')
-      .set({ latest_metrics: l.metrics, last_seen_at: w.now, status: 'online', relay_id: w.relayId })
-      .where('id', '=', l.computerId)
       .execute();
   }
 }

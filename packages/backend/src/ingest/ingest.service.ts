@@ -1,5 +1,5 @@
 import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
-import { toSummary } from '../computers/computer.presenter.js';
+import { loggedInUserNames, toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
 import { summarizeSample } from '../computers/latest-metrics.js';
 import type { RelayRow } from '../relays/relay.repository.js';
@@ -52,6 +52,7 @@ export class IngestService {
         inventories.set(item.computerId, {
           computerId: item.computerId,
           inventory: JSON.stringify(inv),
+          loggedInUsers: JSON.stringify(loggedInUserNames(inv)),
           at: item.receivedAt,
           hostname: inv.hostname,
           osName: osName(inv),
@@ -101,7 +102,7 @@ export class IngestService {
       if (base)
         changed.set(id, {
           ...base,
-          inventory: i.inventory,
+          logged_in_users: i.loggedInUsers,
           inventory_updated_at: i.at,
           hostname: i.hostname,
           os_name: i.osName,

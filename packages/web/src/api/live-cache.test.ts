@@ -31,6 +31,7 @@ function computer(id: string, hostname: string, over: Partial<ComputerSummary> =
     osName: 'Debian GNU/Linux 12',
     agentVersion: '0.1.0',
     loggedInUsers: ['student'],
+    displayName: null,
     labId: null,
     seat: null,
     tags: [],

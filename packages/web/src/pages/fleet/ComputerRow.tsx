@@ -63,13 +63,11 @@ export const ComputerRow = memo(function ComputerRow({
       <td>
         <span
           className={classes.hostname}
-          data-tooltip={
-            computer.agentVersion
-              ? `${computer.hostname} · agent ${computer.agentVersion}`
-              : computer.hostname
-          }
+          data-tooltip={[computer.hostname, computer.agentVersion ? `agent ${computer.agentVersion}` : null]
+            .filter(Boolean)
+            .join(' · ')}
         >
-          {computer.hostname}
+          {computer.displayName ?? computer.hostname}
         </span>
         {computer.osName && (
           <span className={`${classes.truncate} ${classes.osInline}`} data-tooltip={computer.osName}>

@@ -31,6 +31,7 @@ function computer(hostname: string, over: Partial<ComputerSummary> = {}): Comput
     osName: 'Debian GNU/Linux 12',
     agentVersion: '0.1.0',
     loggedInUsers: [],
+    displayName: null,
     labId: null,
     seat: null,
     tags: [],
