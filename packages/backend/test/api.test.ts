@@ -231,8 +231,47 @@ describe.each(databases)('backend API on $name', (database) => {
     await new Promise((r) => ws.once('open', r));
     const tokenRes = await api('POST', '/api/v1/enrollment-tokens', {}, { cookie });
     const { token } = (await tokenRes.json()) as { token: string };
-    await api('POST', '/api/v1/agents/enroll', { token, hostname: 'live-pc' });
+    const enrolled = (await (
+      await api('POST', '/api/v1/agents/enroll', { token, hostname: 'live-pc' })
+    ).json()) as { computerId: string };
     await expect.poll(() => messages.map((m) => m.type)).toEqual(['hello', 'computer.upsert']);
+
+    // Its first sample brings it online: the whole summary; the next ones carry only the figures.
+    const relay = { authorization: `Bearer ${relayToken}` };
+    const ingest = (seq: number) =>
+      api(
+        'POST',
+        '/api/v1/internal/ingest',
+        {
+          relayId: 'test-relay',
+          items: [
+            {
+              computerId: enrolled.computerId,
+              receivedAt: Date.now(),
+              frame: { type: 'metrics', seq, dropped: 0, sample: fixtures.sample(Date.now(), 30) },
+            },
+          ],
+        },
+        relay,
+      );
+    expect((await ingest(1)).status).toBe(200);
+    await expect.poll(() => messages.length).toBe(3);
+    expect(messages[2]).toMatchObject({
+      type: 'computer.upsert',
+      computer: { id: enrolled.computerId, status: 'online', metrics: { cpuPercent: 30 } },
+    });
+    expect((await ingest(2)).status).toBe(200);
+    await expect.poll(() => messages.length).toBe(4);
+    expect(messages[3]).toMatchObject({ type: 'computer.metrics', computerId: enrolled.computerId });
+
+    // Relay bodies that are not JSON get a 400 in the one error shape.
+    const broken = await fetch(`${base}/api/v1/internal/ingest`, {
+      method: 'POST',
+      headers: { ...relay, 'content-type': 'application/json' },
+      body: '{"relayId":',
+    });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/not valid JSON/);
     ws.close();
   });
 });

@@ -64,6 +64,7 @@ export class IngestRepository {
   private stmts:
     | {
         find: SqliteDatabase.Statement;
+        target: SqliteDatabase.Statement;
         insert: SqliteDatabase.Statement;
         latest: SqliteDatabase.Statement;
         inventory: SqliteDatabase.Statement;
@@ -83,6 +84,7 @@ export class IngestRepository {
   private sqlite(raw: SqliteDatabase.Database) {
     if (this.stmts) return this.stmts;
     const find = raw.prepare('select * from computers where id = ?');
+    const target = raw.prepare('select id, status from computers where id = ? and retired = 0');
     const insert = raw.prepare(
       `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
     );
@@ -116,8 +118,28 @@ export class IngestRepository {
       }
       for (const l of w.latest) latest.run(l.metrics, w.now, w.relayId, l.computerId);
     });
-    this.stmts = { find, insert, latest, inventory, inventoryRow, write };
+    this.stmts = { find, target, insert, latest, inventory, inventoryRow, write };
     return this.stmts;
+  }
+
+  /** The batch's computers that may store data (known, not retired), with their status. */
+  async findIngestTargets(ids: readonly string[]): Promise<{ id: string; status: ComputerRow['status'] }[]> {
+    if (ids.length === 0) return [];
+    const raw = this.raw;
+    if (raw) {
+      return this.db.connection().execute(async () => {
+        const { target } = this.sqlite(raw);
+        const rows: { id: string; status: ComputerRow['status'] }[] = [];
+        for (const id of ids) {
+          const row = target.get(id) as { id: string; status: ComputerRow['status'] } | undefined;
+          if (row) rows.push(row);
+        }
+        return rows;
+      });
+    }
+    const query = this.db.selectFrom('computers').select(['id', 'status']).where('retired', '=', 0);
+    if (this.kind === 'postgres') return query.where(sql<boolean>`id = any(${[...ids]}::text[])`).execute();
+    return query.where('id', 'in', ids).execute();
   }
 
   async findComputers(ids: readonly string[]): Promise<ComputerRow[]> {

@@ -31,9 +31,8 @@ export class IngestService {
   async ingest(relay: RelayRow, batch: IngestBatch): Promise<IngestResult> {
     const { store, publish } = this.deps;
     const ids = [...new Set(batch.items.map((i) => i.computerId))];
-    const known = new Map(
-      (await store.findComputers(ids)).filter((c) => c.retired === 0).map((c) => [c.id, c]),
-    );
+    // Only id and status: whole rows are read below for the few that need a full live event.
+    const known = new Map((await store.findIngestTargets(ids)).map((c) => [c.id, c.status]));
 
     const samples: SampleRow[] = [];
     const acks = new Map<string, number>();
@@ -96,9 +95,15 @@ export class IngestService {
     });
     if (oldest.size > 0) this.deps.onStored?.(oldest);
 
+    // Computers whose live event carries the whole summary: a new inventory, or back online
+    // (read after the write, so the rows already hold what this batch stored).
+    const upserts = [...inventories.keys()].filter((id) => known.has(id));
+    for (const id of latest.keys()) if (known.get(id) !== 'online' && !inventories.has(id)) upserts.push(id);
+    const full = new Map((await store.findComputers(upserts)).map((c) => [c.id, c]));
+
     const changed = new Map<string, ComputerRow>();
     for (const [id, i] of inventories) {
-      const base = known.get(id);
+      const base = full.get(id);
       if (base)
         changed.set(id, {
           ...base,
@@ -119,8 +124,9 @@ export class IngestService {
     }
     for (const [computerId, l] of latest) {
       if (changed.has(computerId)) continue;
-      const base = known.get(computerId);
-      if (base && base.status !== 'online') {
+      // The status as it was before this batch: the rows in `full` were read after the write.
+      const base = known.get(computerId) === 'online' ? undefined : full.get(computerId);
+      if (base) {
         publish({
           type: 'computer.upsert',
           computer: toSummary({

@@ -42,6 +42,19 @@ const ingestValidatorCompiler: FastifySchemaCompiler<FastifySchema> = (route) =>
 /** Routes only relays call, with their service token. */
 export function internalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // Only relays reach these routes (service token, checked before the body is
+    // used) and every body is then validated field by field: plain JSON.parse
+    // instead of Fastify's prototype-poisoning scan, which cost an eighth of
+    // the ingest route's time. Nothing here merges a body into another object.
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (err) {
+        done(
+          Object.assign(new Error(`body is not valid JSON: ${(err as Error).message}`), { statusCode: 400 }),
+        );
+      }
+    });
     app.post(
       '/api/v1/internal/agent-auth',
       { config: { access: RELAY }, schema: { body: AgentAuthRequest, response: { 200: AgentAuthResponse } } },
