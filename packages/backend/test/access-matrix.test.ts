@@ -49,6 +49,8 @@ const POLICY: Record<string, Access> = {
   'POST /api/v1/computers/:id/live-mode': ANY_USER,
   'POST /api/v1/computers/:id/revoke': ADMIN,
   'POST /api/v1/enrollment-tokens': ADMIN,
+  'GET /api/v1/enrollment-tokens': ADMIN,
+  'DELETE /api/v1/enrollment-tokens/:id': ADMIN,
   'GET /api/v1/relays': ADMIN,
   'GET /api/v1/live': ANY_USER,
   'POST /api/v1/internal/agent-auth': RELAY,

@@ -211,4 +211,34 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
       },
     ]);
   });
+
+  it('lists enrollment tokens with their state and revokes one: it enrolls nothing after that', async () => {
+    const made = await api('POST', '/api/v1/enrollment-tokens', { uses: 2 });
+    const { id, token } = made.body as { id: string; token: string };
+    const listed = await api('GET', '/api/v1/enrollment-tokens?active=true');
+    expect(listed.status).toBe(200);
+    const mine = (listed.body.items as Json[]).find((t) => t.id === id);
+    expect(mine).toMatchObject({ state: 'active', usesLeft: 2, revokedAt: null });
+    expect(JSON.stringify(listed.body)).not.toContain(token);
+
+    expect((await api('DELETE', `/api/v1/enrollment-tokens/${id}`)).status).toBe(204);
+    // Again: still 204, audited once.
+    expect((await api('DELETE', `/api/v1/enrollment-tokens/${id}`)).status).toBe(204);
+    expect((await api('DELETE', '/api/v1/enrollment-tokens/nope')).status).toBe(404);
+    const refused = await api('POST', '/api/v1/agents/enroll', { token, hostname: 'late-pc' }, '');
+    expect(refused.status).toBe(401);
+
+    const all = await api('GET', '/api/v1/enrollment-tokens');
+    expect((all.body.items as Json[]).find((t) => t.id === id)).toMatchObject({
+      state: 'revoked',
+      revokedAt: expect.any(String),
+    });
+    const active = await api('GET', '/api/v1/enrollment-tokens?active=true');
+    expect((active.body.items as Json[]).some((t) => t.id === id)).toBe(false);
+    const audit = await api('GET', `/api/v1/audit?target=${id}`);
+    expect((audit.body.items as Json[]).map((e) => e.action)).toEqual([
+      'enrollment_token.revoke',
+      'enrollment_token.create',
+    ]);
+  });
 });

@@ -188,6 +188,37 @@ export const EnrollmentTokenCreated = z.object({
 });
 export type EnrollmentTokenCreated = z.infer<typeof EnrollmentTokenCreated>;
 
+/** An enrollment token as administrators list it (never the secret). */
+export const EnrollmentToken = z.object({
+  id: z.string(),
+  createdAt: IsoDateTime,
+  /** Id of the admin who made it; null when made with `labmgr-server enrollment-token create`. */
+  createdBy: z.string().nullable(),
+  expiresAt: IsoDateTime,
+  usesLeft: z.number().int(),
+  labId: z.string().nullable(),
+  revokedAt: IsoDateTime.nullable(),
+  /** `active`: it can still enroll a computer. */
+  state: z.enum(['active', 'expired', 'used-up', 'revoked']),
+});
+export type EnrollmentToken = z.infer<typeof EnrollmentToken>;
+
+export const EnrollmentTokenList = z.object({
+  items: z.array(EnrollmentToken),
+  total: z.number().int().nonnegative(),
+});
+export type EnrollmentTokenList = z.infer<typeof EnrollmentTokenList>;
+
+export const EnrollmentTokenListQuery = z.object({
+  /** Only the tokens that can still enroll a computer. */
+  active: z.stringbool().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type EnrollmentTokenListQuery = z.infer<typeof EnrollmentTokenListQuery>;
+
+export const EnrollmentTokenIdParams = z.object({ id: z.string().min(1).max(64) });
+
 /** `POST /api/v1/agents/enroll`: an agent trades a one-time token for its own credential. */
 export const EnrollRequest = z.object({
   token: z.string().min(1).max(512),

@@ -52,6 +52,8 @@ export interface EnrollmentTokensTable {
   uses_left: number;
   lab_id: string | null;
   created_by: string | null;
+  /** Migration 0007. */
+  revoked_at: number | null;
 }
 
 export interface ComputersTable {

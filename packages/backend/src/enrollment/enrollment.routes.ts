@@ -1,10 +1,14 @@
 import {
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
+  EnrollmentTokenIdParams,
+  EnrollmentTokenList,
+  EnrollmentTokenListQuery,
   EnrollRequest,
   EnrollResponse,
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ADMIN, currentUser, PUBLIC } from '../auth/access.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../context.js';
@@ -24,6 +28,24 @@ export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const user = currentUser(req);
         const created = await ctx.enrollment.createToken(req.body, { type: 'user', id: user.id, ip: req.ip });
         return reply.status(201).send(created);
+      },
+    );
+
+    app.get(
+      '/api/v1/enrollment-tokens',
+      {
+        config: { access: ADMIN },
+        schema: { querystring: EnrollmentTokenListQuery, response: { 200: EnrollmentTokenList } },
+      },
+      async (req) => ctx.enrollment.list(req.query),
+    );
+
+    app.delete(
+      '/api/v1/enrollment-tokens/:id',
+      { config: { access: ADMIN }, schema: { params: EnrollmentTokenIdParams, response: { 204: z.null() } } },
+      async (req, reply) => {
+        await ctx.enrollment.revoke(req.params.id, { id: currentUser(req).id, ip: req.ip });
+        return reply.status(204).send(null);
       },
     );
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  EnrollmentToken,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
+  EnrollmentTokenListQuery,
   EnrollRequest,
   EnrollResponse,
   LiveEvent,
@@ -12,9 +14,9 @@ import { hashSecret, newSecret } from '../auth/secrets.js';
 import { toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
 import type { Database } from '../db/schema.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, notFound } from '../http/errors.js';
 import type { LabRepository } from '../labs/lab.repository.js';
-import type { EnrollmentRepository } from './enrollment.repository.js';
+import type { EnrollmentRepository, EnrollmentTokenRow } from './enrollment.repository.js';
 
 interface Deps {
   db: Kysely<Database>;
@@ -66,6 +68,28 @@ export class EnrollmentService {
       details: { uses: input.uses, expiresInSec: input.expiresInSec, labId: input.labId },
     });
     return { id, token, expiresAt: new Date(expiresAt).toISOString(), usesLeft: input.uses };
+  }
+
+  async list(q: EnrollmentTokenListQuery): Promise<{ items: EnrollmentToken[]; total: number }> {
+    const now = Date.now();
+    const { rows, total } = await this.deps.tokens.list(q, now);
+    return { items: rows.map((r) => toEnrollmentToken(r, now)), total };
+  }
+
+  /** Revokes a token; a token revoked already is left as it is (not audited again). */
+  async revoke(id: string, actor: { id: string; ip: string }): Promise<void> {
+    const token = await this.deps.tokens.findById(id);
+    if (!token) throw notFound('enrollment token');
+    if (!(await this.deps.tokens.revoke(id, Date.now()))) return;
+    await this.deps.audit.record({
+      actor_type: 'user',
+      actor_id: actor.id,
+      action: 'enrollment_token.revoke',
+      target_type: 'enrollment_token',
+      target_id: id,
+      ip: actor.ip,
+      details: { usesLeft: token.uses_left, labId: token.lab_id },
+    });
   }
 
   /** Trades a valid enrollment token for a new computer and its own credential. */
@@ -137,4 +161,25 @@ export class EnrollmentService {
       commandPublicKey: this.deps.commandPublicKey,
     };
   }
+}
+
+export function toEnrollmentToken(row: EnrollmentTokenRow, now: number): EnrollmentToken {
+  const state =
+    row.revoked_at !== null
+      ? 'revoked'
+      : row.uses_left <= 0
+        ? 'used-up'
+        : row.expires_at <= now
+          ? 'expired'
+          : 'active';
+  return {
+    id: row.id,
+    createdAt: new Date(row.created_at).toISOString(),
+    createdBy: row.created_by,
+    expiresAt: new Date(row.expires_at).toISOString(),
+    usesLeft: row.uses_left,
+    labId: row.lab_id,
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+    state,
+  };
 }
