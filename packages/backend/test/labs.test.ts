@@ -1,19 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
+import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
 
-const PASSWORD = 'correct horse battery staple';
 type Json = Record<string, unknown>;
 
 describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
   let server: RunningServer;
-  let dataDir: string;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   let admin = '';
   let viewer = '';
 
@@ -46,14 +40,7 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-labs-'));
-    const db = await database.create();
-    drop = db.drop;
-    const cfg = loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' });
-    server = await startServer(
-      { ...cfg, databaseUrl: db.url, adminPassword: PASSWORD, webDir: join(dataDir, 'no-web') },
-      { logger: pino({ level: 'silent' }) },
-    );
+    ({ server, close } = await startTestServer(database));
     admin = await login('admin', PASSWORD);
     expect(
       (await api('POST', '/api/v1/users', { username: 'vera', password: PASSWORD, role: 'viewer' })).status,
@@ -62,9 +49,7 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
   });
 
   afterAll(async () => {
-    await server?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('creates a lab, lists and reads it; refuses a duplicate name (any case) and a bad grid', async () => {

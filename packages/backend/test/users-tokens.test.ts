@@ -1,22 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
+import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
 
-const PASSWORD = 'correct horse battery staple';
 const USER_PASSWORD = 'a long enough password';
 
 type Json = Record<string, unknown>;
 
 describe.each(databases)('users, API tokens and audit on $name', (database) => {
   let server: RunningServer;
-  let dataDir: string;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   let base: string;
   let admin = '';
 
@@ -56,22 +50,13 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-users-'));
-    const db = await database.create();
-    drop = db.drop;
-    const cfg = loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' });
-    server = await startServer(
-      { ...cfg, databaseUrl: db.url, adminPassword: PASSWORD, webDir: join(dataDir, 'no-web') },
-      { logger: pino({ level: 'silent' }) },
-    );
+    ({ server, close } = await startTestServer(database));
     base = server.url;
     admin = await login('admin', PASSWORD);
   });
 
   afterAll(async () => {
-    await server?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('creates users (201), refuses a duplicate (409), a short password and a bad role (400)', async () => {

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/server.js';
+import type { databases } from './databases.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/**
+ * The real server on a fresh database of `database`'s kind and a temporary
+ * data dir, listening on a free loopback port; `close` removes both.
+ */
+export async function startTestServer(
+  database: (typeof databases)[number],
+): Promise<{ server: RunningServer; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'labmgr-api-'));
+  const db = await database.create();
+  const cfg = loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' });
+  const server = await startServer(
+    { ...cfg, databaseUrl: db.url, adminPassword: ADMIN_PASSWORD, webDir: join(dataDir, 'no-web') },
+    { logger: pino({ level: 'silent' }) },
+  );
+  return {
+    server,
+    async close() {
+      await server.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
