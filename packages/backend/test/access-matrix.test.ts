@@ -52,6 +52,8 @@ const POLICY: Record<string, Access> = {
   'GET /api/v1/enrollment-tokens': ADMIN,
   'DELETE /api/v1/enrollment-tokens/:id': ADMIN,
   'GET /api/v1/relays': ADMIN,
+  'POST /api/v1/relays': ADMIN,
+  'DELETE /api/v1/relays/:id': ADMIN,
   'GET /api/v1/live': ANY_USER,
   'POST /api/v1/internal/agent-auth': RELAY,
   'POST /api/v1/internal/ingest': RELAY,

@@ -226,4 +226,36 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
       'enrollment_token.create',
     ]);
   });
+
+  it('creates a relay token (shown once) and revokes it: the relay is refused from then on', async () => {
+    const made = await api('POST', '/api/v1/relays', { name: 'building-b' });
+    expect(made.status).toBe(201);
+    const { id, token } = made.body as { id: string; token: string };
+    expect(token).toMatch(/^lmr_/);
+    expect((await api('POST', '/api/v1/relays', { name: 'building-b' })).status).toBe(409);
+    expect((await api('POST', '/api/v1/relays', { name: 'has space' })).status).toBe(400);
+    const asRelay = (t: string) =>
+      fetch(`${server.url}/api/v1/internal/agent-auth`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ credential: 'lma_unknown' }),
+      });
+    // Authenticated as a relay: the unknown credential is the only thing refused.
+    expect((await asRelay(token)).status).toBe(401);
+    const auth = await (await asRelay(token)).json();
+    expect(auth).toMatchObject({ error: { message: 'agent credential unknown or revoked' } });
+
+    expect((await api('DELETE', `/api/v1/relays/${id}`)).status).toBe(204);
+    const refused = await asRelay(token);
+    expect(refused.status).toBe(401);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unauthorized');
+    expect(body.error.message).not.toContain('agent credential');
+    const listed = await api('GET', '/api/v1/relays');
+    expect((listed.body.items as Json[]).find((r) => r.id === id)).toMatchObject({
+      revokedAt: expect.any(String),
+    });
+    const audit = await api('GET', `/api/v1/audit?target=${id}`);
+    expect((audit.body.items as Json[]).map((e) => e.action)).toEqual(['relay.revoke', 'relay.create']);
+  });
 });

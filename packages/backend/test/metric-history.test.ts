@@ -32,6 +32,7 @@ const relay: RelayRow = {
   version: null,
   registered_at: null,
   connected_agents: 0,
+  revoked_at: null,
 };
 
 /** Deterministic pseudo-random figures, so expected values are computed here, not by the database. */

@@ -187,10 +187,26 @@ export const RelaySummary = z.object({
   registeredAt: IsoDateTime.nullable(),
   lastSeenAt: IsoDateTime.nullable(),
   createdAt: IsoDateTime,
+  revokedAt: IsoDateTime.nullable(),
 });
 export type RelaySummary = z.infer<typeof RelaySummary>;
 
 export const RelayList = z.object({ items: z.array(RelaySummary) });
+
+/** `POST /api/v1/relays` (admins): a relay's service token, shown once. */
+export const RelayCreate = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - only'),
+});
+export type RelayCreate = z.infer<typeof RelayCreate>;
+
+export const RelayCreated = z.object({ id: z.string(), name: z.string(), token: z.string() });
+export type RelayCreated = z.infer<typeof RelayCreated>;
+
+export const RelayIdParams = z.object({ id: z.string().min(1).max(64) });
 export type RelayList = z.infer<typeof RelayList>;
 
 // ---- backend -> browser live event ----------------------------------------------

@@ -5,7 +5,7 @@ import * as m0003 from './migrations/0003_metric_rollups.js';
 import * as m0004 from './migrations/0004_users_tokens.js';
 import * as m0005 from './migrations/0005_labs.js';
 import * as m0006 from './migrations/0006_inventory_table.js';
-import * as m0007 from './migrations/0007_enrollment_revoke.js';
+import * as m0007 from './migrations/0007_revocations.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -16,7 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_users_tokens': m0004,
   '0005_labs': m0005,
   '0006_inventory_table': m0006,
-  '0007_enrollment_revoke': m0007,
+  '0007_revocations': m0007,
 };
 
 /** Migrates up (or down) to the named migration: tests of a migration's data step start from the one before. */

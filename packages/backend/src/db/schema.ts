@@ -42,6 +42,8 @@ export interface RelaysTable {
   version: string | null;
   registered_at: number | null;
   connected_agents: Generated<number>;
+  /** Migration 0007: the token no longer works. */
+  revoked_at: number | null;
 }
 
 export interface EnrollmentTokensTable {

@@ -10,8 +10,25 @@ export class RelayRepository {
     await this.db.insertInto('relays').values(row).execute();
   }
 
+  /** The relay holding this token, unless it was revoked. */
   findByTokenHash(tokenHash: string): Promise<RelayRow | undefined> {
-    return this.db.selectFrom('relays').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return this.db
+      .selectFrom('relays')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  /** True when this call revoked it; its control URL and token are forgotten with it. */
+  async revoke(id: string, at: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('relays')
+      .set({ revoked_at: at, control_url: null, control_token: null })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 
   findByName(name: string): Promise<RelayRow | undefined> {

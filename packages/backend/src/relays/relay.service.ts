@@ -3,7 +3,7 @@ import type { AgentAuthResponse } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, notFound } from '../http/errors.js';
 import type { RelayRepository, RelayRow } from './relay.repository.js';
 
 const RELAY_TOKEN_PREFIX = 'lmr_';
@@ -16,9 +16,25 @@ export class RelayService {
   ) {}
 
   /** Registers a relay and returns its service token (shown once, stored hashed). */
+  /** Revokes a relay's service token: every call it makes fails from now on (401). Audited once. */
+  async revoke(id: string, actor: { id: string; ip: string }): Promise<void> {
+    const relay = await this.relays.findById(id);
+    if (!relay) throw notFound('relay');
+    if (!(await this.relays.revoke(id, Date.now()))) return;
+    await this.audit.record({
+      actor_type: 'user',
+      actor_id: actor.id,
+      action: 'relay.revoke',
+      target_type: 'relay',
+      target_id: id,
+      ip: actor.ip,
+      details: { name: relay.name },
+    });
+  }
+
   async create(
     name: string,
-    actor: { type: 'user' | 'system'; id: string | null },
+    actor: { type: 'user' | 'system'; id: string | null; ip?: string },
   ): Promise<{ relay: RelayRow; token: string }> {
     if (await this.relays.findByName(name))
       throw new ApiError(409, 'conflict', `a relay named "${name}" exists`);
@@ -35,6 +51,7 @@ export class RelayService {
       version: null,
       registered_at: null,
       connected_agents: 0,
+      revoked_at: null,
     };
     await this.relays.insert(relay);
     await this.audit.record({
@@ -43,6 +60,7 @@ export class RelayService {
       action: 'relay.create',
       target_type: 'relay',
       target_id: relay.id,
+      ip: actor.ip ?? null,
       details: { name },
     });
     return { relay, token };

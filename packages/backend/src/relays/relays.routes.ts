@@ -3,6 +3,9 @@ import {
   LiveModeRequest,
   LiveModeResponse,
   MessageStatusReport,
+  RelayCreate,
+  RelayCreated,
+  RelayIdParams,
   RelayList,
   RelayRegistered,
   RelayRegistration,
@@ -85,8 +88,32 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             registeredAt: iso(r.registered_at),
             lastSeenAt: iso(r.last_seen_at),
             createdAt: iso(r.created_at) ?? new Date(0).toISOString(),
+            revokedAt: iso(r.revoked_at),
           })),
         };
+      },
+    );
+
+    app.post(
+      '/api/v1/relays',
+      { config: { access: ADMIN }, schema: { body: RelayCreate, response: { 201: RelayCreated } } },
+      async (req, reply) => {
+        const user = currentUser(req);
+        const { relay, token } = await ctx.relayService.create(req.body.name, {
+          type: 'user',
+          id: user.id,
+          ip: req.ip,
+        });
+        return reply.status(201).send({ id: relay.id, name: relay.name, token });
+      },
+    );
+
+    app.delete(
+      '/api/v1/relays/:id',
+      { config: { access: ADMIN }, schema: { params: RelayIdParams, response: { 204: z.null() } } },
+      async (req, reply) => {
+        await ctx.relayService.revoke(req.params.id, { id: currentUser(req).id, ip: req.ip });
+        return reply.status(204).send(null);
       },
     );
 
