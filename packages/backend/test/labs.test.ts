@@ -258,4 +258,23 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
     const audit = await api('GET', `/api/v1/audit?target=${id}`);
     expect((audit.body.items as Json[]).map((e) => e.action)).toEqual(['relay.revoke', 'relay.create']);
   });
+
+  it('sorts the computer list by name (display name first), hostname or status, either way', async () => {
+    const lab = await createLab({ name: 'Sort room', rows: 1, cols: 3 });
+    const ids = {
+      b: await enroll('sort-b', lab.id),
+      a: await enroll('sort-a', lab.id),
+      c: await enroll('sort-c', lab.id),
+    };
+    await api('PATCH', `/api/v1/computers/${ids.c}`, { displayName: 'AAA front desk' });
+    const names = async (query: string) =>
+      ((await api('GET', `/api/v1/computers?labId=${lab.id}&${query}`)).body.items as Json[]).map(
+        (c) => c.hostname,
+      );
+    expect(await names('')).toEqual(['sort-c', 'sort-a', 'sort-b']);
+    expect(await names('sort=hostname')).toEqual(['sort-a', 'sort-b', 'sort-c']);
+    expect(await names('sort=hostname&order=desc')).toEqual(['sort-c', 'sort-b', 'sort-a']);
+    expect(await names('sort=lastSeenAt&order=desc')).toHaveLength(3);
+    expect((await api('GET', '/api/v1/computers?sort=cpu')).status).toBe(400);
+  });
 });

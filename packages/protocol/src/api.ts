@@ -102,6 +102,9 @@ export const ComputerListQuery = z.object({
   labId: z.union([LabId, z.literal('none')]).optional(),
   /** Computers carrying this tag. */
   tag: Tag.optional(),
+  /** `name` sorts by display name, else hostname; ties by hostname. */
+  sort: z.enum(['name', 'hostname', 'status', 'lastSeenAt', 'createdAt']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -9,6 +9,15 @@ type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes' | 'display_name';
 export type NewComputer = Omit<ComputerRow, 'retired' | 'tags' | 'logged_in_users' | Placement> &
   Partial<Pick<ComputerRow, Placement>>;
 
+/** API sort names to SQL: only these reach the ORDER BY. */
+const SORT_COLUMNS = {
+  name: sql`lower(coalesce(display_name, hostname))`,
+  hostname: sql`lower(hostname)`,
+  status: sql`status`,
+  lastSeenAt: sql`last_seen_at`,
+  createdAt: sql`created_at`,
+} as const;
+
 export class ComputerRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -67,7 +76,16 @@ export class ComputerRepository {
     // Tags are stored lower-case as a JSON array: match the quoted tag.
     if (q.tag) base = base.where(sql<boolean>`tags like ${likeContains(`"${q.tag}"`)} escape '\\'`);
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('hostname').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      base
+        .selectAll()
+        // Never-seen computers sort last either way, on both databases.
+        .$if(q.sort === 'lastSeenAt', (b) => b.orderBy(sql`case when last_seen_at is null then 1 else 0 end`))
+        .orderBy(SORT_COLUMNS[q.sort], q.order)
+        .orderBy('hostname')
+        .orderBy('id')
+        .limit(q.limit)
+        .offset(q.offset)
+        .execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
     ]);
     return { rows, total: Number(count?.n ?? 0) };
