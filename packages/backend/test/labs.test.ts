@@ -246,6 +246,9 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
     expect(auth).toMatchObject({ error: { message: 'agent credential unknown or revoked' } });
 
     expect((await api('DELETE', `/api/v1/relays/${id}`)).status).toBe(204);
+    const reuse = await api('POST', '/api/v1/relays', { name: 'building-b' });
+    expect(reuse.status).toBe(409);
+    expect((reuse.body.error as Json).message).toContain('revoked relays keep their name');
     const refused = await asRelay(token);
     expect(refused.status).toBe(401);
     const body = (await refused.json()) as { error: { code: string; message: string } };
@@ -274,7 +277,22 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
     expect(await names('')).toEqual(['sort-c', 'sort-a', 'sort-b']);
     expect(await names('sort=hostname')).toEqual(['sort-a', 'sort-b', 'sort-c']);
     expect(await names('sort=hostname&order=desc')).toEqual(['sort-c', 'sort-b', 'sort-a']);
-    expect(await names('sort=lastSeenAt&order=desc')).toHaveLength(3);
+    // One computer seen by a relay; never-seen ones go last in both directions.
+    const relay = await api('POST', '/api/v1/relays', { name: 'sort-relay' });
+    const seen = await fetch(`${server.url}/api/v1/internal/presence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relay.body.token as string}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        relayId: 'sort-relay',
+        events: [{ computerId: ids.b, state: 'connected', at: Date.now() }],
+      }),
+    });
+    expect(seen.status).toBe(204);
+    expect(await names('sort=lastSeenAt&order=desc')).toEqual(['sort-b', 'sort-a', 'sort-c']);
+    expect(await names('sort=lastSeenAt&order=asc')).toEqual(['sort-b', 'sort-a', 'sort-c']);
+    // Status sorts by its name: offline before online.
+    expect(await names('sort=status')).toEqual(['sort-a', 'sort-c', 'sort-b']);
+    expect(await names('sort=status&order=desc')).toEqual(['sort-b', 'sort-a', 'sort-c']);
     expect((await api('GET', '/api/v1/computers?sort=cpu')).status).toBe(400);
   });
 });

@@ -199,7 +199,7 @@ export const EnrollmentToken = z.object({
   createdBy: z.string().nullable(),
   expiresAt: IsoDateTime,
   usesLeft: z.number().int(),
-  labId: z.string().nullable(),
+  labId: LabId.nullable(),
   revokedAt: IsoDateTime.nullable(),
   /** `active`: it can still enroll a computer. */
   state: z.enum(['active', 'expired', 'used-up', 'revoked']),

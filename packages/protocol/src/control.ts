@@ -192,6 +192,7 @@ export const RelaySummary = z.object({
 export type RelaySummary = z.infer<typeof RelaySummary>;
 
 export const RelayList = z.object({ items: z.array(RelaySummary) });
+export type RelayList = z.infer<typeof RelayList>;
 
 /** `POST /api/v1/relays` (admins): a relay's service token, shown once. */
 export const RelayCreate = z.object({
@@ -207,7 +208,6 @@ export const RelayCreated = z.object({ id: z.string(), name: z.string(), token: 
 export type RelayCreated = z.infer<typeof RelayCreated>;
 
 export const RelayIdParams = z.object({ id: z.string().min(1).max(64) });
-export type RelayList = z.infer<typeof RelayList>;
 
 // ---- backend -> browser live event ----------------------------------------------
 

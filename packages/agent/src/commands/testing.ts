@@ -125,7 +125,6 @@ export class FrameLog {
   }
 }
 
-/** Alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
 /**
  * Waits (up to `withinMs`) for a process to be gone. A killed process closes
  * its pipes early in its exit, so the command's result can arrive a moment
@@ -141,6 +140,7 @@ export async function goneWithin(pid: number, withinMs = 2000): Promise<boolean>
   return true;
 }
 
+/** Alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -118,6 +118,17 @@ export function assertSameOrigin(req: FastifyRequest, what: string): void {
   }
 }
 
+/** Who changes something and from where: what services write to the audit log. */
+export interface UserActor {
+  user: UserRow;
+  ip: string;
+}
+
+/** The signed-in user of `req` as the actor of a change. */
+export function userActor(req: FastifyRequest): UserActor {
+  return { user: currentUser(req), ip: req.ip };
+}
+
 export function currentUser(req: FastifyRequest): UserRow {
   if (req.principal?.kind !== 'user') throw unauthorized();
   return req.principal.user;

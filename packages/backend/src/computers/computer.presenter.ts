@@ -4,6 +4,7 @@ import {
   Inventory,
   LatestMetrics,
   type MetricPoint,
+  type Seat,
 } from '@labmgr/protocol';
 import type { ComputerRow } from './computer.repository.js';
 import type { MetricSampleRow } from './metric.repository.js';
@@ -24,7 +25,7 @@ function parseJson<T>(
 }
 
 /** A stored JSON array of strings (tags, user names); a damaged value reads as none. */
-export function parseTags(text: string | null | undefined): string[] {
+export function parseStringList(text: string | null | undefined): string[] {
   if (!text) return [];
   try {
     const v: unknown = JSON.parse(text);
@@ -32,6 +33,10 @@ export function parseTags(text: string | null | undefined): string[] {
   } catch {
     return [];
   }
+}
+
+export function seatOf(row: Pick<ComputerRow, 'seat_row' | 'seat_col'>): Seat | null {
+  return row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col };
 }
 
 export function toSummary(row: ComputerRow): ComputerSummary {
@@ -43,11 +48,11 @@ export function toSummary(row: ComputerRow): ComputerSummary {
     lastSeenAt: iso(row.last_seen_at),
     osName: row.os_name,
     agentVersion: row.agent_version,
-    loggedInUsers: parseTags(row.logged_in_users),
+    loggedInUsers: parseStringList(row.logged_in_users),
     metrics: parseJson(LatestMetrics, row.latest_metrics),
     labId: row.lab_id,
-    seat: row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col },
-    tags: parseTags(row.tags),
+    seat: seatOf(row),
+    tags: parseStringList(row.tags),
   };
 }
 

@@ -1,11 +1,11 @@
-import type { ComputerUpdate, LiveEvent } from '@labmgr/protocol';
+import type { ComputerUpdate, LiveEvent, Seat } from '@labmgr/protocol';
 import type { Updateable } from 'kysely';
 import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
 import type { ComputersTable } from '../db/schema.js';
 import { ApiError, notFound } from '../http/errors.js';
 import type { LabRepository } from '../labs/lab.repository.js';
-import type { Actor } from '../labs/lab.service.js';
-import { parseTags, toSummary } from './computer.presenter.js';
+import { parseStringList, seatOf, toSummary } from './computer.presenter.js';
 import type { ComputerRepository, ComputerRow } from './computer.repository.js';
 
 const invalid = (field: string, reason: string) =>
@@ -20,7 +20,7 @@ export class ComputerService {
     private readonly publish: (event: LiveEvent) => void,
   ) {}
 
-  async update(id: string, body: ComputerUpdate, actor: Actor): Promise<ComputerRow> {
+  async update(id: string, body: ComputerUpdate, actor: UserActor): Promise<ComputerRow> {
     const before = await this.computers.findById(id);
     if (!before || before.retired) throw notFound('computer');
     const patch: Updateable<ComputersTable> = {};
@@ -36,7 +36,7 @@ export class ComputerService {
     if (labId !== null && !lab) throw invalid('labId', `no lab with id ${labId}`);
     const beforeSeat = seatOf(before);
     // Moving to another lab leaves the old seat behind unless a new one comes with the move.
-    let seat = body.seat === undefined ? (labId === before.lab_id ? beforeSeat : null) : body.seat;
+    const seat = body.seat === undefined ? (labId === before.lab_id ? beforeSeat : null) : body.seat;
     if (seat !== null) {
       if (!lab) throw invalid('seat', 'a seat needs a lab: give labId too');
       if (seat.row > lab.rows || seat.col > lab.cols) {
@@ -47,8 +47,6 @@ export class ComputerService {
       }
       const holder = await this.computers.findAtSeat(lab.id, seat.row, seat.col);
       if (holder && holder.id !== id) throw seatTaken(holder, seat);
-    } else {
-      seat = null;
     }
     if (labId !== before.lab_id) {
       patch.lab_id = labId;
@@ -62,7 +60,7 @@ export class ComputerService {
 
     if (body.tags !== undefined) {
       const tags = [...new Set(body.tags.map((t) => t.toLowerCase()))].sort();
-      const old = parseTags(before.tags);
+      const old = parseStringList(before.tags);
       if (tags.join('\n') !== old.join('\n')) {
         patch.tags = JSON.stringify(tags);
         changes.tags = { from: old, to: tags };
@@ -104,11 +102,7 @@ export class ComputerService {
   }
 }
 
-function seatOf(row: ComputerRow): { row: number; col: number } | null {
-  return row.seat_row === null || row.seat_col === null ? null : { row: row.seat_row, col: row.seat_col };
-}
-
-function seatTaken(holder: ComputerRow, seat: { row: number; col: number }): ApiError {
+function seatTaken(holder: ComputerRow, seat: Seat): ApiError {
   return new ApiError(
     409,
     'seat_taken',

@@ -8,7 +8,7 @@ import {
   MetricsQuery,
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ADMIN, ANY_USER, currentUser } from '../auth/access.js';
+import { ADMIN, ANY_USER, userActor } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { chooseResolution } from '../metrics/metric-history.js';
@@ -53,10 +53,7 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { params: ComputerIdParams, body: ComputerUpdate, response: { 200: ComputerDetail } },
       },
       async (req) => {
-        const row = await ctx.computerService.update(req.params.id, req.body, {
-          user: currentUser(req),
-          ip: req.ip,
-        });
+        const row = await ctx.computerService.update(req.params.id, req.body, userActor(req));
         return toDetail(row, await ctx.computers.findInventory(row.id));
       },
     );

@@ -9,7 +9,7 @@ import {
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN, currentUser, PUBLIC } from '../auth/access.js';
+import { ADMIN, currentUser, PUBLIC, userActor } from '../auth/access.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
@@ -44,7 +44,7 @@ export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/enrollment-tokens/:id',
       { config: { access: ADMIN }, schema: { params: EnrollmentTokenIdParams, response: { 204: z.null() } } },
       async (req, reply) => {
-        await ctx.enrollment.revoke(req.params.id, { id: currentUser(req).id, ip: req.ip });
+        await ctx.enrollment.revoke(req.params.id, userActor(req));
         return reply.status(204).send(null);
       },
     );

@@ -10,6 +10,7 @@ import type {
 } from '@labmgr/protocol';
 import type { Kysely } from 'kysely';
 import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import { toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
@@ -77,13 +78,13 @@ export class EnrollmentService {
   }
 
   /** Revokes a token; a token revoked already is left as it is (not audited again). */
-  async revoke(id: string, actor: { id: string; ip: string }): Promise<void> {
+  async revoke(id: string, actor: UserActor): Promise<void> {
     const token = await this.deps.tokens.findById(id);
     if (!token) throw notFound('enrollment token');
     if (!(await this.deps.tokens.revoke(id, Date.now()))) return;
     await this.deps.audit.record({
       actor_type: 'user',
-      actor_id: actor.id,
+      actor_id: actor.user.id,
       action: 'enrollment_token.revoke',
       target_type: 'enrollment_token',
       target_id: id,
@@ -149,10 +150,8 @@ export class EnrollmentService {
       ip,
       details: { hostname: req.hostname, enrollmentTokenId: tokenId, labId: row.lab_id },
     });
-    this.deps.publish({
-      type: 'computer.upsert',
-      computer: toSummary({ ...row, retired: 0, tags: '[]', logged_in_users: '[]' }),
-    });
+    const stored = await this.deps.computers.findById(computerId);
+    if (stored) this.deps.publish({ type: 'computer.upsert', computer: toSummary(stored) });
     return {
       computerId,
       credential,

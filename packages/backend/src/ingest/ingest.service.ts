@@ -1,6 +1,6 @@
 import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
 import { loggedInUserNames, toSummary } from '../computers/computer.presenter.js';
-import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
+import type { ComputerRepository } from '../computers/computer.repository.js';
 import { summarizeSample } from '../computers/latest-metrics.js';
 import type { RelayRow } from '../relays/relay.repository.js';
 import type { IngestRepository, InventoryUpdate, SampleRow } from './ingest.repository.js';
@@ -95,50 +95,17 @@ export class IngestService {
     });
     if (oldest.size > 0) this.deps.onStored?.(oldest);
 
-    // Computers whose live event carries the whole summary: a new inventory, or back online
-    // (read after the write, so the rows already hold what this batch stored).
+    // A new inventory, or a computer back online, goes out as its whole summary, read after
+    // the write so it holds what this batch stored; the other computers' live event is
+    // their latest figures alone.
     const upserts = [...inventories.keys()].filter((id) => known.has(id));
     for (const id of latest.keys()) if (known.get(id) !== 'online' && !inventories.has(id)) upserts.push(id);
-    const full = new Map((await store.findComputers(upserts)).map((c) => [c.id, c]));
-
-    const changed = new Map<string, ComputerRow>();
-    for (const [id, i] of inventories) {
-      const base = full.get(id);
-      if (base)
-        changed.set(id, {
-          ...base,
-          logged_in_users: i.loggedInUsers,
-          inventory_updated_at: i.at,
-          hostname: i.hostname,
-          os_name: i.osName,
-          agent_version: i.agentVersion,
-        });
+    for (const row of await store.findComputers(upserts)) {
+      publish({ type: 'computer.upsert', computer: toSummary(row) });
     }
-
-    for (const row of changed.values()) {
-      const l = latest.get(row.id);
-      const merged: ComputerRow = l
-        ? { ...row, latest_metrics: JSON.stringify(l.metrics), last_seen_at: now, status: 'online' }
-        : row;
-      publish({ type: 'computer.upsert', computer: toSummary(merged) });
-    }
+    const upserted = new Set(upserts);
     for (const [computerId, l] of latest) {
-      if (changed.has(computerId)) continue;
-      // The status as it was before this batch: the rows in `full` were read after the write.
-      const base = known.get(computerId) === 'online' ? undefined : full.get(computerId);
-      if (base) {
-        publish({
-          type: 'computer.upsert',
-          computer: toSummary({
-            ...base,
-            status: 'online',
-            last_seen_at: now,
-            latest_metrics: JSON.stringify(l.metrics),
-          }),
-        });
-      } else {
-        publish({ type: 'computer.metrics', computerId, metrics: l.metrics });
-      }
+      if (!upserted.has(computerId)) publish({ type: 'computer.metrics', computerId, metrics: l.metrics });
     }
     return { acks: [...acks].map(([computerId, seq]) => ({ computerId, seq })) };
   }

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Lab, LabCreate, LabUpdate } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
 import { ApiError, notFound } from '../http/errors.js';
-import type { UserRow } from '../users/user.repository.js';
 import type { LabRepository, LabRow, LabWithCount } from './lab.repository.js';
-
-export interface Actor {
-  user: UserRow;
-  ip: string;
-}
 
 export function toLab(row: LabWithCount): Lab {
   return {
@@ -34,7 +29,7 @@ export class LabService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async create(body: LabCreate, actor: Actor): Promise<LabWithCount> {
+  async create(body: LabCreate, actor: UserActor): Promise<LabWithCount> {
     const nameKey = body.name.toLowerCase();
     if (await this.labs.findByNameKey(nameKey)) throw nameTaken(body.name);
     const now = Date.now();
@@ -66,7 +61,7 @@ export class LabService {
     return { ...row, computer_count: 0 };
   }
 
-  async update(id: string, body: LabUpdate, actor: Actor): Promise<LabWithCount> {
+  async update(id: string, body: LabUpdate, actor: UserActor): Promise<LabWithCount> {
     const before = await this.labs.findById(id);
     if (!before) throw notFound('lab');
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -110,7 +105,7 @@ export class LabService {
     return after;
   }
 
-  async delete(id: string, actor: Actor): Promise<void> {
+  async delete(id: string, actor: UserActor): Promise<void> {
     const before = await this.labs.findById(id);
     if (!before) throw notFound('lab');
     const { deleted, unassigned } = await this.labs.delete(id);
@@ -118,7 +113,7 @@ export class LabService {
     await this.record(actor, 'lab.delete', id, { name: before.name, unassignedComputers: unassigned });
   }
 
-  private async record(actor: Actor, action: string, labId: string, details: Record<string, unknown>) {
+  private async record(actor: UserActor, action: string, labId: string, details: Record<string, unknown>) {
     await this.audit.record({
       actor_type: 'user',
       actor_id: actor.user.id,

@@ -1,7 +1,7 @@
 import { LabCreate, LabIdParams, LabList, Lab as LabSchema, LabUpdate } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN, ANY_USER, currentUser } from '../auth/access.js';
+import { ADMIN, ANY_USER, userActor } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { toLab } from './lab.service.js';
@@ -9,8 +9,6 @@ import { toLab } from './lab.service.js';
 /** `/api/v1/labs`: everyone signed in reads the rooms; administrators change them. */
 export function labRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const actor = (req: Parameters<typeof currentUser>[0]) => ({ user: currentUser(req), ip: req.ip });
-
     app.get(
       '/api/v1/labs',
       { config: { access: ANY_USER }, schema: { response: { 200: LabList } } },
@@ -23,7 +21,8 @@ export function labRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/v1/labs',
       { config: { access: ADMIN }, schema: { body: LabCreate, response: { 201: LabSchema } } },
-      async (req, reply) => reply.status(201).send(toLab(await ctx.labService.create(req.body, actor(req)))),
+      async (req, reply) =>
+        reply.status(201).send(toLab(await ctx.labService.create(req.body, userActor(req)))),
     );
 
     app.get(
@@ -42,14 +41,14 @@ export function labRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: ADMIN },
         schema: { params: LabIdParams, body: LabUpdate, response: { 200: LabSchema } },
       },
-      async (req) => toLab(await ctx.labService.update(req.params.id, req.body, actor(req))),
+      async (req) => toLab(await ctx.labService.update(req.params.id, req.body, userActor(req))),
     );
 
     app.delete(
       '/api/v1/labs/:id',
       { config: { access: ADMIN }, schema: { params: LabIdParams, response: { 204: z.null() } } },
       async (req, reply) => {
-        await ctx.labService.delete(req.params.id, actor(req));
+        await ctx.labService.delete(req.params.id, userActor(req));
         return reply.status(204).send(null);
       },
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentAuthResponse } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
 import { ApiError, notFound } from '../http/errors.js';
@@ -15,15 +16,14 @@ export class RelayService {
     private readonly audit: AuditRepository,
   ) {}
 
-  /** Registers a relay and returns its service token (shown once, stored hashed). */
   /** Revokes a relay's service token: every call it makes fails from now on (401). Audited once. */
-  async revoke(id: string, actor: { id: string; ip: string }): Promise<void> {
+  async revoke(id: string, actor: UserActor): Promise<void> {
     const relay = await this.relays.findById(id);
     if (!relay) throw notFound('relay');
     if (!(await this.relays.revoke(id, Date.now()))) return;
     await this.audit.record({
       actor_type: 'user',
-      actor_id: actor.id,
+      actor_id: actor.user.id,
       action: 'relay.revoke',
       target_type: 'relay',
       target_id: id,
@@ -32,12 +32,16 @@ export class RelayService {
     });
   }
 
+  /** Registers a relay and returns its service token (shown once, stored hashed). */
   async create(
     name: string,
     actor: { type: 'user' | 'system'; id: string | null; ip?: string },
   ): Promise<{ relay: RelayRow; token: string }> {
-    if (await this.relays.findByName(name))
-      throw new ApiError(409, 'conflict', `a relay named "${name}" exists`);
+    const holder = await this.relays.findByName(name);
+    if (holder) {
+      const why = holder.revoked_at === null ? '' : ' (revoked relays keep their name: choose another)';
+      throw new ApiError(409, 'conflict', `a relay named "${name}" exists${why}`);
+    }
     const token = `${RELAY_TOKEN_PREFIX}${newSecret()}`;
     const relay: RelayRow = {
       id: randomUUID(),

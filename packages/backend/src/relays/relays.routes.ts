@@ -14,7 +14,7 @@ import {
 } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN, ANY_USER, currentRelay, currentUser, RELAY } from '../auth/access.js';
+import { ADMIN, ANY_USER, currentRelay, currentUser, RELAY, userActor } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../http/errors.js';
 
@@ -112,7 +112,7 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/relays/:id',
       { config: { access: ADMIN }, schema: { params: RelayIdParams, response: { 204: z.null() } } },
       async (req, reply) => {
-        await ctx.relayService.revoke(req.params.id, { id: currentUser(req).id, ip: req.ip });
+        await ctx.relayService.revoke(req.params.id, userActor(req));
         return reply.status(204).send(null);
       },
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UserCreate, UserDetail, UserUpdate } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
 import { hashPassword } from '../auth/password.js';
 import type { SessionRepository } from '../auth/session.repository.js';
 import { ApiError, notFound } from '../http/errors.js';
@@ -20,11 +21,6 @@ export function toUserDetail(row: UserRow): UserDetail {
   };
 }
 
-interface Actor {
-  user: UserRow;
-  ip: string;
-}
-
 const lastAdmin = () =>
   new ApiError(409, 'last_admin', 'the last enabled admin cannot be demoted, disabled or deleted');
 
@@ -36,7 +32,7 @@ export class UserService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async create(body: UserCreate, actor: Actor): Promise<UserRow> {
+  async create(body: UserCreate, actor: UserActor): Promise<UserRow> {
     if (await this.users.findByUsername(body.username)) throw taken(body.username);
     const row = {
       id: randomUUID(),
@@ -66,7 +62,7 @@ export class UserService {
     return { ...row, disabled: 0 };
   }
 
-  async update(id: string, body: UserUpdate, actor: Actor): Promise<UserRow> {
+  async update(id: string, body: UserUpdate, actor: UserActor): Promise<UserRow> {
     const before = await this.users.findById(id);
     if (!before) throw notFound('user');
     const demotes = body.role !== undefined && body.role !== 'admin';
@@ -115,7 +111,7 @@ export class UserService {
     return after;
   }
 
-  async delete(id: string, actor: Actor): Promise<void> {
+  async delete(id: string, actor: UserActor): Promise<void> {
     const before = await this.users.findById(id);
     if (!before) throw notFound('user');
     if (before.role === 'admin' && !before.disabled && (await this.users.countEnabledAdmins()) <= 1) {

@@ -1,7 +1,7 @@
 import { UserCreate, UserDetail, UserIdParams, UserList, UserListQuery, UserUpdate } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN, currentUser } from '../auth/access.js';
+import { ADMIN, userActor } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { toUserDetail } from './user.service.js';
@@ -22,7 +22,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/users',
       { config: { access: ADMIN }, schema: { body: UserCreate, response: { 201: UserDetail } } },
       async (req, reply) => {
-        const row = await ctx.userService.create(req.body, { user: currentUser(req), ip: req.ip });
+        const row = await ctx.userService.create(req.body, userActor(req));
         return reply.status(201).send(toUserDetail(row));
       },
     );
@@ -44,10 +44,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { params: UserIdParams, body: UserUpdate, response: { 200: UserDetail } },
       },
       async (req) => {
-        const row = await ctx.userService.update(req.params.id, req.body, {
-          user: currentUser(req),
-          ip: req.ip,
-        });
+        const row = await ctx.userService.update(req.params.id, req.body, userActor(req));
         return toUserDetail(row);
       },
     );
@@ -56,7 +53,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/users/:id',
       { config: { access: ADMIN }, schema: { params: UserIdParams, response: { 204: z.null() } } },
       async (req, reply) => {
-        await ctx.userService.delete(req.params.id, { user: currentUser(req), ip: req.ip });
+        await ctx.userService.delete(req.params.id, userActor(req));
         return reply.status(204).send(null);
       },
     );

@@ -7,6 +7,7 @@ import { formatBitRate, formatBytesPair, formatGiBPair, MISSING } from '../../fo
 import { formatLoad, formatPercent, usagePercent } from '../../format/percent.js';
 import { formatUptime } from '../../format/time.js';
 import classes from './ComputerTable.module.css';
+import { shownName } from './fleet-model.js';
 
 const STATUS_COLOR = {
   online: 'var(--mantine-color-green-6)',
@@ -67,7 +68,7 @@ export const ComputerRow = memo(function ComputerRow({
             .filter(Boolean)
             .join(' · ')}
         >
-          {computer.displayName ?? computer.hostname}
+          {shownName(computer)}
         </span>
         {computer.osName && (
           <span className={`${classes.truncate} ${classes.osInline}`} data-tooltip={computer.osName}>

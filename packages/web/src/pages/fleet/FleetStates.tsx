@@ -111,7 +111,7 @@ export function FleetNoMatch({ onClear }: { onClear: () => void }) {
         size="sm"
         icon={<IconFilterOff size={24} stroke={1.7} />}
         title="No computers match"
-        description="Try another hostname or status."
+        description="Try another name or status."
       >
         <EmptyState.Actions>
           <Button variant="default" onClick={onClear}>

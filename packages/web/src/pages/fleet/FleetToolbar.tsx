@@ -28,8 +28,8 @@ export function FleetToolbar({
     <Group justify="space-between" gap="sm">
       <Group gap="sm" wrap="wrap">
         <TextInput
-          aria-label="Search by hostname"
-          placeholder="Search hostname…"
+          aria-label="Search by name"
+          placeholder="Search name or hostname…"
           leftSection={<IconSearch size={16} stroke={1.8} />}
           value={search}
           onChange={(e) => onSearchChange(e.currentTarget.value)}

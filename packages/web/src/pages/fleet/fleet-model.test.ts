@@ -66,6 +66,13 @@ describe('filterComputers', () => {
 });
 
 describe('sortComputers', () => {
+  it('finds and sorts a computer by the display name it shows', () => {
+    const named = [computer('pc-b'), computer('pc-a', { displayName: 'Teacher desk' }), computer('pc-c')];
+    expect(hostnames(filterComputers(named, { search: 'teacher', status: 'all' }))).toEqual(['pc-a']);
+    expect(hostnames(filterComputers(named, { search: 'pc-a', status: 'all' }))).toEqual(['pc-a']);
+    expect(hostnames(sortComputers(named, DEFAULT_SORT))).toEqual(['pc-b', 'pc-c', 'pc-a']);
+  });
+
   it('sorts hostnames naturally by default', () => {
     const fleet = [computer('pc10'), computer('pc2'), computer('PC1')];
     expect(hostnames(sortComputers(fleet, DEFAULT_SORT))).toEqual(['PC1', 'pc2', 'pc10']);

@@ -25,7 +25,7 @@ export interface SortState {
 export type StatusFilter = 'all' | ComputerStatus;
 
 export interface FleetFilter {
-  /** Case-insensitive substring of the hostname; blank matches all. */
+  /** Case-insensitive substring of the hostname or display name; blank matches all. */
   search: string;
   status: StatusFilter;
 }
@@ -59,12 +59,19 @@ export function nextSort(current: SortState, key: SortKey): SortState {
   return { key, direction: DESCENDING_FIRST.has(key) ? 'desc' : 'asc' };
 }
 
+/** What the fleet shows as a computer's name: the one an administrator gave it, else its hostname. */
+export function shownName(c: Pick<ComputerSummary, 'hostname' | 'displayName'>): string {
+  return c.displayName ?? c.hostname;
+}
+
 export function filterComputers(items: readonly ComputerSummary[], filter: FleetFilter): ComputerSummary[] {
   const needle = filter.search.trim().toLowerCase();
   return items.filter(
     (c) =>
       (filter.status === 'all' || c.status === filter.status) &&
-      (needle === '' || c.hostname.toLowerCase().includes(needle)),
+      (needle === '' ||
+        c.hostname.toLowerCase().includes(needle) ||
+        (c.displayName?.toLowerCase().includes(needle) ?? false)),
   );
 }
 
@@ -79,7 +86,8 @@ function sortValue(c: ComputerSummary, key: SortKey): SortValue {
     case 'status':
       return c.status === 'online' ? 0 : 1;
     case 'hostname':
-      return c.hostname;
+      // The name the table shows.
+      return shownName(c);
     case 'os':
       return c.osName;
     case 'users':
