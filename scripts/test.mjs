@@ -6,6 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// `--pg` (npm run test:pg): also run the backend suites on the local PostgreSQL.
+const wantPg = process.argv.includes('--pg');
+if (wantPg) process.env.LABMGR_TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = process.env.LABMGR_TEST_PG_URL;
+
 const dir = mkdtempSync(join(tmpdir(), 'labmgr-test-'));
 const report = join(dir, 'report.json');
 const args = [
@@ -14,7 +19,7 @@ const args = [
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${report}`,
-  ...process.argv.slice(2),
+  ...process.argv.slice(2).filter((a) => a !== '--pg'),
 ];
 const run = spawnSync('npx', args, { stdio: 'inherit' });
 
@@ -33,5 +38,10 @@ try {
 }
 rmSync(dir, { recursive: true, force: true });
 if (run.status !== 0 && failed === 0) failed = 1;
+console.log(
+  pgUrl
+    ? `PostgreSQL suite: run against ${pgUrl.replace(/\/\/[^@/]*@/, '//…@')}`
+    : 'PostgreSQL suite: not run (set LABMGR_TEST_PG_URL=postgres://…, or use npm run test:pg)',
+);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
