@@ -159,6 +159,7 @@ try {
     processes: results.map((r) => ({
       ...r,
       cpuPercent: round(r.cpuPercent, 3),
+      cpuPercentPrecise: round(r.cpuPercentPrecise, 4),
       cpuSeconds: round(r.cpuSeconds, 2),
       rssMeanMiB: round(r.rssMeanMiB, 1),
       rssMaxMiB: round(r.rssMaxMiB, 1),
@@ -198,11 +199,12 @@ function printTable(results: Footprint[], agent: Footprint, usPerSample: number,
     `\nagent footprint, ${seconds} s at 1 sample/s (${samples} samples stored), ${cpus().length} cores, Node ${process.version}\n`,
   );
   console.log(
-    'process                          CPU % of 1 core   RSS MiB (max)   RssAnon MiB (max)   children',
+    'process                          CPU % of 1 core   (schedstat)   RSS MiB (max)   RssAnon MiB (max)   children',
   );
   for (const r of results)
     console.log(
-      `${r.name.padEnd(32)} ${r.cpuPercent.toFixed(3).padStart(15)} ${r.rssMaxMiB.toFixed(1).padStart(15)}` +
+      `${r.name.padEnd(32)} ${r.cpuPercent.toFixed(3).padStart(15)} ${r.cpuPercentPrecise.toFixed(3).padStart(13)}` +
+        ` ${r.rssMaxMiB.toFixed(1).padStart(15)}` +
         ` ${r.anonMaxMiB.toFixed(1).padStart(19)} ${String(r.childrenSeen).padStart(10)}`,
     );
   console.log(`\nagent: ${Math.round(usPerSample)} µs of CPU per sample (all agent work / samples)`);

@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import WebSocket from 'ws';
 import { PinnedTlsAgent } from '../http/tls-pin.js';
 
@@ -26,7 +27,24 @@ export function openSocket(
     // Frames are small and compressing them would cost CPU on the agent and on
     // a relay serving thousands of agents.
     perMessageDeflate: false,
+    ...maskOption(url),
   });
+}
+
+/**
+ * A client must mask its frames (RFC 6455 §5.3) so that a script in a browser
+ * cannot make its bytes appear verbatim to a proxy that might take them for
+ * HTTP. Inside TLS, or on loopback, no intermediary sees the bytes, so the key
+ * may be zero: `ws` then skips the XOR pass on both ends (the agent's and the
+ * relay's, per frame) and the random key. On plain ws:// across a network the
+ * agent keeps random keys, since sample text (process names) is partly chosen
+ * by local users.
+ */
+export function maskOption(url: string): Pick<WebSocket.ClientOptions, 'generateMask'> {
+  const { protocol, hostname } = new URL(url);
+  const loopback =
+    hostname === 'localhost' || hostname === '[::1]' || (isIPv4(hostname) && hostname.startsWith('127.'));
+  return protocol === 'wss:' || loopback ? { generateMask: (mask) => mask.fill(0) } : {};
 }
 
 /** A text frame's content, whichever buffer shape `ws` delivered it in. */
