@@ -3,10 +3,11 @@
  * POST /api/v1/internal/ingest (validation, transaction, idempotent insert,
  * computer state update), on SQLite and on PostgreSQL (a fresh database
  * `labmgr_bench_<pid>` this run creates and drops), against baselines in the
- * same run: the same rows inserted straight into a fresh SQLite file with one
+ * same run: the same rows (the figures `metric_samples` keeps, its key and index)
+ * inserted straight into a fresh SQLite file with one
  * prepared statement, and into a PostgreSQL table with one INSERT … UNNEST per batch.
  *
- *   npx tsx bench/ingest.ts [--computers 200] [--seconds 10] [--batch 500]
+ *   npx tsx bench/ingest.ts [--computers 200] [--seconds 10] [--batch 500] [--concurrency 2]
  *     [--databases sqlite,postgres] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
  *
  * Prints the figures and appends them to bench/results/ingest.json.
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     computers: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '10' },
     batch: { type: 'string', default: '500' },
+    /** Batches in flight at once (each built while the others are stored). */
+    concurrency: { type: 'string', default: '2' },
     databases: { type: 'string', default: 'sqlite,postgres' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
@@ -31,20 +34,38 @@ const { values } = parseArgs({
 const computers = Number(values.computers);
 const seconds = Number(values.seconds);
 const batchSize = Number(values.batch);
+const concurrency = Number(values.concurrency);
+
+/** The baseline's table: the columns and keys of `metric_samples`, nothing else. */
+const BASELINE_COLUMNS = [
+  ['computer_id', 'text'],
+  ['seq', 'integer'],
+  ['at', 'integer'],
+  ['cpu_percent', 'real'],
+  ['mem_used', 'integer'],
+  ['mem_total', 'integer'],
+  ['disk_used', 'integer'],
+  ['disk_total', 'integer'],
+  ['load1', 'real'],
+  ['net_rx', 'real'],
+  ['net_tx', 'real'],
+] as const;
+const BASELINE_TABLE = `${BASELINE_COLUMNS.map(([name, type]) => `${name} ${type} not null`).join(', ')}, primary key (computer_id, seq)`;
+
+/** The figures the route stores for sample `n`, computers taking turns as in the measured run. */
+function baselineRow(n: number): (string | number)[] {
+  return [`c${n % computers}`, n, Date.now(), 12.5, 4e9, 8e9, 1e11, 5e11, 0.5, 1e5, 2e4];
+}
 
 function sqliteBaseline(rows: number): number {
   const dir = tempDir('labmgr-bench-');
   const db = new SqliteDatabase(join(dir, 'b.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(
-    `create table s (computer_id text, seq integer, at integer, cpu real, mem integer, sample text, primary key (computer_id, seq))`,
-  );
-  const insert = db.prepare('insert or ignore into s values (?, ?, ?, ?, ?, ?)');
-  const sample = JSON.stringify(fixtures.sample());
+  db.exec(`create table s (${BASELINE_TABLE}); create index s_at on s (computer_id, at)`);
+  const insert = db.prepare(`insert or ignore into s values (${BASELINE_COLUMNS.map(() => '?').join(', ')})`);
   const tx = db.transaction((from: number) => {
-    for (let i = 0; i < batchSize; i++)
-      insert.run(`c${i % computers}`, from + i, Date.now(), 12.5, 1e9, sample);
+    for (let i = 0; i < batchSize; i++) insert.run(...baselineRow(from + i));
   });
   const t0 = performance.now();
   for (let n = 0; n < rows; n += batchSize) tx(n);
@@ -59,19 +80,19 @@ async function pgBaseline(url: string, rows: number): Promise<number> {
   await c.connect();
   try {
     await c.query(
-      'create table bench_s (computer_id text, seq bigint, at bigint, cpu float8, mem bigint, sample text, primary key (computer_id, seq))',
+      `create table bench_s (${BASELINE_TABLE.replace(/integer/g, 'bigint').replace(/real/g, 'float8')})`,
     );
-    const sample = JSON.stringify(fixtures.sample());
+    await c.query('create index bench_s_at on bench_s (computer_id, at)');
     const t0 = performance.now();
     for (let n = 0; n < rows; n += batchSize) {
-      const cols: unknown[][] = [[], [], [], [], [], []];
-      for (let i = 0; i < batchSize; i++) {
-        const v = [`c${i % computers}`, n + i, Date.now(), 12.5, 1e9, sample];
-        for (const [k, x] of v.entries()) cols[k]?.push(x);
-      }
+      const cols: unknown[][] = BASELINE_COLUMNS.map(() => []);
+      for (let i = 0; i < batchSize; i++) for (const [k, x] of baselineRow(n + i).entries()) cols[k]?.push(x);
+      const types = BASELINE_COLUMNS.map(
+        ([, type], k) => `$${k + 1}::${type === 'text' ? 'text' : type === 'real' ? 'float8' : 'bigint'}[]`,
+      );
       await c.query('begin');
       await c.query(
-        'insert into bench_s select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::bigint[], $6::text[]) on conflict do nothing',
+        `insert into bench_s select * from unnest(${types.join(', ')}) on conflict do nothing`,
         cols,
       );
       await c.query('commit');
@@ -126,11 +147,8 @@ async function measure(env: NodeJS.ProcessEnv): Promise<{ samples: number; rate:
     }
 
     const seqs = new Map(ids.map((id) => [id, 0]));
-    let stored = 0;
-    const deadline = Date.now() + seconds * 1000;
-    const t0 = performance.now();
     let cursor = 0;
-    while (Date.now() < deadline) {
+    function nextBody(): string {
       const items: IngestBatch['items'] = [];
       for (let i = 0; i < batchSize; i++) {
         const id = ids[cursor++ % ids.length] ?? '';
@@ -142,16 +160,29 @@ async function measure(env: NodeJS.ProcessEnv): Promise<{ samples: number; rate:
           frame: { type: 'metrics', seq, dropped: 0, sample: fixtures.sample(Date.now(), (seq * 7) % 100) },
         });
       }
-      const res = await fetch(`${sys.backendUrl}/api/v1/internal/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${relayToken}` },
-        body: JSON.stringify({ relayId: 'bench', items }),
-      });
-      if (!res.ok) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
-      const acked = (await res.json()) as { acks: unknown[] };
-      if (acked.acks.length === 0) throw new Error('ingest stored nothing');
-      stored += items.length;
+      return JSON.stringify({ relayId: 'bench', items });
     }
+    let stored = 0;
+    const deadline = Date.now() + seconds * 1000;
+    const t0 = performance.now();
+    // `concurrency` posters, like relays (or a relay's batches in flight): while
+    // the backend stores one batch the next is built and sent, so the figure is
+    // the backend's and not this client's.
+    const poster = async () => {
+      while (Date.now() < deadline) {
+        const body = nextBody();
+        const res = await fetch(`${sys.backendUrl}/api/v1/internal/ingest`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${relayToken}` },
+          body,
+        });
+        if (!res.ok) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
+        const acked = (await res.json()) as { acks: unknown[] };
+        if (acked.acks.length === 0) throw new Error('ingest stored nothing');
+        stored += batchSize;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, poster));
     const sec = (performance.now() - t0) / 1000;
     return { samples: stored, rate: stored / sec };
   } finally {
@@ -179,6 +210,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       database,
       computers,
       batchSize,
+      concurrency,
       samples,
       samplesPerSec: Math.round(rate),
       baselineSamplesPerSec: Math.round(base),
@@ -187,7 +219,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       node: process.version,
     };
     const line =
-      `ingest (${database}, ${computers} computers, batches of ${batchSize}): ${result.samplesPerSec} samples/s ` +
+      `ingest (${database}, ${computers} computers, batches of ${batchSize}, ${concurrency} in flight): ${result.samplesPerSec} samples/s ` +
       `(target >= 20000); baseline raw ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} insert: ` +
       `${result.baselineSamplesPerSec} samples/s; ratio ${result.ratioToBaseline}`;
     console.log(line);

@@ -25,7 +25,11 @@ export async function startServer(
   opts: { logger?: Logger; onAdminPassword?: (password: string) => void; onRoute?: onRouteHookHandler } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'labmgr-server' } });
-  const handle = openDatabase(config);
+  const handle = openDatabase({
+    ...config,
+    backgroundCheckpoint: true,
+    onCheckpointError: (message) => logger.error({ err: message }, 'SQLite WAL checkpoint failed'),
+  });
   await migrateToLatest(handle.db);
   const ctx = createContext(config, handle.db, handle.kind);
   const admin = await bootstrapAdmin(ctx.users, ctx.audit, config.adminPassword);
@@ -62,6 +66,7 @@ export async function startServer(
       await metricJobs.stop();
       ctx.live.closeAll();
       await app.close();
+      await handle.checkpointer?.stop();
       await handle.db.destroy();
     },
   };

@@ -334,7 +334,6 @@ describe.each(databases)('metric ingest and history on $name', (database) => {
         load1: 0,
         netRx: 0,
         netTx: 0,
-        sample: '{}',
       });
     }
     for (let i = 0; i < rows.length; i += 2000)

@@ -62,4 +62,54 @@ describe.each(databases)('migrations with data on $name', (database) => {
     ]);
     await migrateToLatest(db);
   });
+
+  it('0008 keeps the raw samples and their figures, drops the whole-sample JSON, and goes back down', async () => {
+    await migrateTo(db, '0007_revocations');
+    await sql`insert into computers (id, hostname, credential_hash, status, created_at)
+      values ('c8', 'pc-c8', 'hash-c8', 'online', 1)`.execute(db);
+    await sql`insert into metric_samples
+      (computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx, sample)
+      values ('c8', 7, 1000, 12.5, 100, 200, 300, 400, 0.5, 10, 20, ${JSON.stringify(fixtures.sample(1000, 12.5))})`.execute(
+      db,
+    );
+
+    await migrateToLatest(db);
+    const rows = await sql<
+      Record<string, unknown>
+    >`select * from metric_samples where computer_id = 'c8'`.execute(db);
+    expect(
+      rows.rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === 'string' && k !== 'computer_id' ? Number(v) : v,
+          ]),
+        ),
+      ),
+    ).toEqual([
+      {
+        computer_id: 'c8',
+        seq: 7,
+        at: 1000,
+        cpu_percent: 12.5,
+        mem_used: 100,
+        mem_total: 200,
+        disk_used: 300,
+        disk_total: 400,
+        load1: 0.5,
+        net_rx: 10,
+        net_tx: 20,
+      },
+    ]);
+
+    await migrateTo(db, '0007_revocations');
+    const back = await sql<{
+      seq: unknown;
+      sample: string;
+    }>`select seq, sample from metric_samples where computer_id = 'c8'`.execute(db);
+    expect(back.rows.map((r) => ({ seq: Number(r.seq), sample: r.sample }))).toEqual([
+      { seq: 7, sample: '{}' },
+    ]);
+    await migrateToLatest(db);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -12,6 +13,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where the data lives, for logs (never includes a password). */
   location: string;
+  /** SQLite with `backgroundCheckpoint`: stop it before destroying `db`. */
+  checkpointer?: Checkpointer;
 }
 
 // The better-sqlite3 handle behind each SQLite Kysely this module opened, for
@@ -38,7 +41,13 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  * Opens SQLite in `dataDir` (WAL, so readers never block the ingest writer)
  * unless `databaseUrl` names a PostgreSQL server.
  */
-export function openDatabase(opts: { dataDir: string; databaseUrl?: string | undefined }): DatabaseHandle {
+export function openDatabase(opts: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** SQLite: checkpoint the WAL from a worker thread (long-running servers; see Checkpointer). */
+  backgroundCheckpoint?: boolean;
+  onCheckpointError?: (message: string) => void;
+}): DatabaseHandle {
   if (opts.databaseUrl) {
     const url = new URL(opts.databaseUrl);
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
@@ -58,7 +67,14 @@ export function openDatabase(opts: { dataDir: string; databaseUrl?: string | und
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  let checkpointer: Checkpointer | undefined;
+  if (opts.backgroundCheckpoint) {
+    sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    // A WAL that grew during a burst is cut back once checkpointed.
+    sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    checkpointer = new Checkpointer({ file, onError: opts.onCheckpointError });
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   sqliteHandles.set(db, sqlite);
-  return { db, kind: 'sqlite', location: file };
+  return { db, kind: 'sqlite', location: file, ...(checkpointer ? { checkpointer } : {}) };
 }

@@ -116,8 +116,6 @@ export interface MetricSamplesTable {
   load1: number;
   net_rx: number;
   net_tx: number;
-  /** The whole sample as the agent sent it (JSON). */
-  sample: string;
 }
 
 /** One bucket of `metric_rollups_1m` / `metric_rollups_1h` (migration 0003). */

@@ -18,8 +18,6 @@ export interface SampleRow {
   load1: number;
   netRx: number;
   netTx: number;
-  /** The whole sample as the agent sent it (JSON). */
-  sample: string;
 }
 
 export interface InventoryUpdate {
@@ -46,7 +44,7 @@ const INVENTORY_UPSERT = `insert into computer_inventories (computer_id, invento
   on conflict (computer_id) do update set inventory = excluded.inventory, updated_at = excluded.updated_at`;
 
 const SAMPLE_COLUMNS =
-  'computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx, sample';
+  'computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx';
 
 /**
  * The ingest hot path's SQL: looks up the batch's computers and stores a batch
@@ -86,7 +84,7 @@ export class IngestRepository {
     const find = raw.prepare('select * from computers where id = ?');
     const target = raw.prepare('select id, status from computers where id = ? and retired = 0');
     const insert = raw.prepare(
-      `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
+      `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
     );
     const latest = raw.prepare(
       `update computers set latest_metrics = ?, last_seen_at = ?, status = 'online', relay_id = ? where id = ?`,
@@ -109,7 +107,6 @@ export class IngestRepository {
           s.load1,
           s.netRx,
           s.netTx,
-          s.sample,
         );
       }
       for (const i of w.inventories) {
@@ -184,7 +181,7 @@ export class IngestRepository {
 
 async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<void> {
   if (w.samples.length > 0) {
-    const cols: unknown[][] = Array.from({ length: 12 }, () => new Array(w.samples.length));
+    const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(w.samples.length));
     w.samples.forEach((s, i) => {
       const v = [
         s.computerId,
@@ -198,15 +195,14 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<voi
         s.load1,
         s.netRx,
         s.netTx,
-        s.sample,
       ];
-      for (let c = 0; c < 12; c++) (cols[c] as unknown[])[i] = v[c];
+      for (let c = 0; c < 11; c++) (cols[c] as unknown[])[i] = v[c];
     });
-    const [id, seq, at, cpu, mu, mt, du, dt, l1, rx, tx, sample] = cols;
+    const [id, seq, at, cpu, mu, mt, du, dt, l1, rx, tx] = cols;
     await sql`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
       select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
         ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
-        ${rx}::float8[], ${tx}::float8[], ${sample}::text[])
+        ${rx}::float8[], ${tx}::float8[])
       on conflict (computer_id, seq) do nothing`.execute(trx);
   }
   await writeInventories(trx, w.inventories);
@@ -238,7 +234,6 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void
           load1: s.load1,
           net_rx: s.netRx,
           net_tx: s.netTx,
-          sample: s.sample,
         })),
       )
       .onConflict((oc) => oc.columns(['computer_id', 'seq']).doNothing())

@@ -76,7 +76,6 @@ export class IngestService {
         load1: s.load[0],
         netRx: summary.netRxBytesPerSec,
         netTx: summary.netTxBytesPerSec,
-        sample: JSON.stringify(s),
       });
       acks.set(item.computerId, Math.max(acks.get(item.computerId) ?? 0, frame.seq));
       oldest.set(item.computerId, Math.min(oldest.get(item.computerId) ?? s.at, s.at));
