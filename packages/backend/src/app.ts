@@ -35,6 +35,8 @@ export async function buildApp(
   opts: { onRoute?: onRouteHookHandler } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
+    // The https variant has its own server type; routes and hooks use nothing that differs.
+    ...((ctx.tls ? { https: { key: ctx.tls.key, cert: ctx.tls.cert } } : {}) as object),
     loggerInstance: logger,
     // Behind a reverse proxy set LABMGR_TRUST_PROXY so req.ip is the browser's address.
     trustProxy: process.env.LABMGR_TRUST_PROXY === '1',

@@ -20,4 +20,38 @@ describe('loadConfig', () => {
       /LABMGR_PORT must be an integer between 0 and 65535 \(got "70000"\)/,
     );
   });
+
+  it('serves plain HTTP unless TLS is asked for', () => {
+    expect(loadConfig({}).tls).toEqual({ mode: 'off' });
+    expect(loadConfig({ LABMGR_TLS: 'off' }).tls).toEqual({ mode: 'off' });
+  });
+
+  it('takes LABMGR_TLS=auto with extra host names', () => {
+    expect(loadConfig({ LABMGR_TLS: 'auto', LABMGR_TLS_HOSTS: 'labs.example.edu, 10.0.0.5,' }).tls).toEqual({
+      mode: 'auto',
+      hosts: ['labs.example.edu', '10.0.0.5'],
+    });
+  });
+
+  it('takes a certificate and key as a pair, resolved to absolute paths', () => {
+    const tls = loadConfig({ LABMGR_TLS_CERT: 'c.pem', LABMGR_TLS_KEY: 'k.pem' }).tls;
+    expect(tls.mode).toBe('files');
+    if (tls.mode === 'files')
+      expect(tls.certFile.startsWith('/') && tls.certFile.endsWith('/c.pem')).toBe(true);
+    expect(() => loadConfig({ LABMGR_TLS_CERT: 'c.pem' })).toThrow(
+      /LABMGR_TLS_CERT and LABMGR_TLS_KEY go together/,
+    );
+  });
+
+  it('refuses contradictory or malformed TLS settings, naming them', () => {
+    expect(() => loadConfig({ LABMGR_TLS: 'yes' })).toThrow(
+      /LABMGR_TLS must be "auto" or "off" \(got "yes"\)/,
+    );
+    expect(() => loadConfig({ LABMGR_TLS: 'auto', LABMGR_TLS_CERT: 'c', LABMGR_TLS_KEY: 'k' })).toThrow(
+      /LABMGR_TLS=auto makes its own certificate/,
+    );
+    expect(() => loadConfig({ LABMGR_TLS: 'auto', LABMGR_TLS_HOSTS: 'bad host/x' })).toThrow(
+      /LABMGR_TLS_HOSTS: "bad host\/x" is not a host name or IP address/,
+    );
+  });
 });

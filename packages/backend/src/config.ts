@@ -29,7 +29,19 @@ export interface ServerConfig {
   retentionMinuteDays: number;
   /** 1-hour metric rollups are kept this long (LABMGR_RETENTION_HOUR_DAYS). @default 365 */
   retentionHourDays: number;
+  /** HTTPS: off (plain HTTP), from certificate files, or a self-signed certificate made on first start. @default off */
+  tls: TlsSetting;
 }
+
+/**
+ * Where the server's certificate comes from (LABMGR_TLS, LABMGR_TLS_CERT,
+ * LABMGR_TLS_KEY, LABMGR_TLS_HOSTS). With `auto`, `hosts` are the names and
+ * addresses added to the certificate besides this machine's name and loopback.
+ */
+export type TlsSetting =
+  | { mode: 'off' }
+  | { mode: 'files'; certFile: string; keyFile: string }
+  | { mode: 'auto'; hosts: string[] };
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,6 +98,36 @@ export function loadConfig(
       1,
       36_500,
     ),
+    tls: tlsSetting(env),
     ...overrides,
   };
+}
+
+function tlsSetting(env: NodeJS.ProcessEnv): TlsSetting {
+  const mode = env.LABMGR_TLS || undefined;
+  const certFile = env.LABMGR_TLS_CERT || undefined;
+  const keyFile = env.LABMGR_TLS_KEY || undefined;
+  if (mode !== undefined && mode !== 'auto' && mode !== 'off') {
+    throw new ConfigError(`LABMGR_TLS must be "auto" or "off" (got "${mode}")`);
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError('LABMGR_TLS_CERT and LABMGR_TLS_KEY go together: set both or neither');
+  }
+  if (certFile && keyFile) {
+    if (mode === 'auto')
+      throw new ConfigError(
+        'LABMGR_TLS=auto makes its own certificate: unset it, or LABMGR_TLS_CERT and LABMGR_TLS_KEY',
+      );
+    return { mode: 'files', certFile: resolve(certFile), keyFile: resolve(keyFile) };
+  }
+  if (mode !== 'auto') return { mode: 'off' };
+  const hosts = (env.LABMGR_TLS_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  for (const h of hosts) {
+    if (!/^[A-Za-z0-9.:*-]{1,253}$/.test(h))
+      throw new ConfigError(`LABMGR_TLS_HOSTS: "${h}" is not a host name or IP address`);
+  }
+  return { mode: 'auto', hosts };
 }

@@ -20,6 +20,7 @@ import { MetricHistory } from './metrics/metric-history.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
 import { RelayClient } from './relays/relay-client.js';
+import type { ServerTls } from './tls/server-tls.js';
 import { ApiTokenRepository } from './tokens/api-token.repository.js';
 import { ApiTokenService } from './tokens/api-token.service.js';
 import { UserRepository } from './users/user.repository.js';
@@ -53,9 +54,16 @@ export interface AppContext {
   enrollment: EnrollmentService;
   ingest: IngestService;
   signer: CommandSigner;
+  /** The certificate the server and its relays present, when serving HTTPS. */
+  tls: ServerTls | null;
 }
 
-export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind: DatabaseKind): AppContext {
+export function createContext(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  dbKind: DatabaseKind,
+  tls: ServerTls | null = null,
+): AppContext {
   const live = new LiveHub();
   const publish = live.publish.bind(live);
   const users = new UserRepository(db);
@@ -89,7 +97,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
     relays,
     auth: new AuthService({ users, sessions, relays, audit, apiTokens }),
     relayService: new RelayService(relays, computers, audit),
-    relayClient: new RelayClient({ computers, relays }),
+    relayClient: new RelayClient({ computers, relays, ...(tls ? { trustedCert: tls.cert } : {}) }),
     enrollment: new EnrollmentService({
       db,
       tokens: new EnrollmentRepository(db),
@@ -98,6 +106,7 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
       audit,
       publish,
       commandPublicKey: signer.publicKeyPem,
+      serverCertFingerprint: tls?.fingerprint ?? null,
     }),
     ingest: new IngestService({
       computers,
@@ -106,5 +115,6 @@ export function createContext(config: ServerConfig, db: Kysely<Database>, dbKind
       onStored: (oldest) => metricHistory.noteStored(oldest),
     }),
     signer,
+    tls,
   };
 }

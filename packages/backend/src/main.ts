@@ -23,6 +23,10 @@ Options (each also read from the environment variable shown):
                      LABMGR_WEB_DIR       built web UI (default packages/web/dist)
                      LABMGR_OFFLINE_AFTER_SEC  silence before a computer shows offline (default 60)
                      LABMGR_LOG_LEVEL     (default info)
+                     LABMGR_TLS=auto      serve HTTPS with a self-signed certificate made on first
+                                          start in <data dir>/tls/ (agents pin its fingerprint)
+                     LABMGR_TLS_HOSTS     extra names/addresses for that certificate (comma-separated)
+                     LABMGR_TLS_CERT, LABMGR_TLS_KEY  serve HTTPS with this PEM certificate and key
   -h, --help         show this help
 `;
 

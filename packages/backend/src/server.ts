@@ -7,6 +7,7 @@ import { type AppContext, createContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { MetricJobs } from './metrics/metric-history.js';
+import { loadServerTls } from './tls/server-tls.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
 
 export interface RunningServer {
@@ -31,7 +32,9 @@ export async function startServer(
     onCheckpointError: (message) => logger.error({ err: message }, 'SQLite WAL checkpoint failed'),
   });
   await migrateToLatest(handle.db);
-  const ctx = createContext(config, handle.db, handle.kind);
+  const tls = await loadServerTls(config.tls, config.dataDir);
+  if (tls?.generated) logger.info({ certFile: tls.certFile }, 'generated a self-signed TLS certificate');
+  const ctx = createContext(config, handle.db, handle.kind, tls);
   const admin = await bootstrapAdmin(ctx.users, ctx.audit, config.adminPassword);
   if (admin.created) logger.info('created the first admin, user "admin"');
   if (admin.generatedPassword) opts.onAdminPassword?.(admin.generatedPassword);
@@ -40,7 +43,15 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: handle.kind, location: handle.location }, 'labmgr-server listening');
+  logger.info(
+    {
+      port,
+      database: handle.kind,
+      location: handle.location,
+      tls: tls ? { certFile: tls.certFile, fingerprint: tls.fingerprint } : 'off',
+    },
+    'labmgr-server listening',
+  );
 
   // Relays report disconnects, but a relay that dies cannot: expire silence too.
   const sweep = setInterval(() => {
@@ -58,7 +69,7 @@ export async function startServer(
   metricJobs.start();
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     ctx,
     async close() {
@@ -66,6 +77,7 @@ export async function startServer(
       await metricJobs.stop();
       ctx.live.closeAll();
       await app.close();
+      ctx.relayClient.close();
       await handle.checkpointer?.stop();
       await handle.db.destroy();
     },

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,6 +58,11 @@ export interface RelayConfig {
   tlsCert?: string | undefined;
   /** PEM private key file of `tlsCert`. */
   tlsKey?: string | undefined;
+  /**
+   * PEM certificate (its text) trusted for an https backend besides the
+   * system CAs: the backend's own with LABMGR_TLS=auto. Read from `--backend-ca`.
+   */
+  backendCa?: string | undefined;
   /** Largest agent frame in bytes; larger: close 1009. @default 1 MiB */
   maxFrameBytes?: number | undefined;
   /** Sustained frames per second per agent; 0 turns the rate limit off. @default 50 */
@@ -196,6 +202,14 @@ const SETTINGS = {
     help: 'PEM private key file of --tls-cert',
     fallback: () => undefined,
     defaultText: '(none)',
+  },
+  backendCa: {
+    flag: 'backend-ca',
+    env: 'LABMGR_RELAY_BACKEND_CA',
+    placeholder: '<file>',
+    help: "PEM certificate to trust for an https backend besides the system CAs\n      (with LABMGR_TLS=auto: the backend data dir's tls/server.crt)",
+    fallback: () => undefined,
+    defaultText: '(system CAs only)',
   },
   maxFrameBytes: {
     flag: 'max-frame-bytes',
@@ -410,6 +424,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 type LimitKey =
   | 'tlsCert'
   | 'tlsKey'
+  | 'backendCa'
   | 'maxFrameBytes'
   | 'rateLimit'
   | 'rateBurst'
@@ -496,6 +511,21 @@ function parseLimits(
       };
     }
   }
+  const backendCa = raw('backendCa');
+  let backendCaPem: string | undefined;
+  if (backendCa.value !== undefined) {
+    try {
+      backendCaPem = readFileSync(backendCa.value, 'utf8');
+      new X509Certificate(backendCaPem);
+    } catch (err) {
+      return {
+        error: {
+          kind: 'error',
+          message: `Invalid ${backendCa.source} ${JSON.stringify(backendCa.value)}: expected a readable PEM certificate (${errorMessage(err)}).`,
+        },
+      };
+    }
+  }
   const metricsToken = raw('metricsToken');
   return {
     config: {
@@ -509,6 +539,7 @@ function parseLimits(
       authCacheSec,
       ackIntervalMs,
       ...(cert.value === undefined ? {} : { tlsCert: cert.value, tlsKey: key.value }),
+      ...(backendCaPem === undefined ? {} : { backendCa: backendCaPem }),
       ...(metricsToken.value === undefined ? {} : { metricsToken: metricsToken.value }),
     },
   };

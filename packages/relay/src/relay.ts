@@ -82,12 +82,18 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },
   );
   const backend = ops.instrument(
-    options.backend ?? createBackendClient({ backendUrl: config.backendUrl, token: config.token }),
+    options.backend ??
+      createBackendClient({
+        backendUrl: config.backendUrl,
+        token: config.token,
+        backendCa: config.backendCa,
+      }),
   );
   const registry = new AgentRegistry<AgentSession>();
   const control = createRelayControl({
     relayId: config.relayId,
     backendUrl: config.backendUrl,
+    backendCa: config.backendCa,
     token: config.token,
     controlUrl: config.controlUrl,
     host: config.host,

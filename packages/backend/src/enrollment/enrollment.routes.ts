@@ -56,7 +56,8 @@ export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (limiter.blockedFor(req.ip) > 0)
           throw new ApiError(429, 'too_many_attempts', 'too many failed enrollments');
         const relayUrl =
-          ctx.config.relayUrl ?? `ws://${hostForUrl(req.hostname)}:${ctx.config.relayPort}/agent`;
+          ctx.config.relayUrl ??
+          `${ctx.tls ? 'wss' : 'ws'}://${hostForUrl(req.hostname)}:${ctx.config.relayPort}/agent`;
         try {
           return await ctx.enrollment.enroll(req.body, relayUrl, req.ip);
         } catch (err) {

@@ -28,6 +28,8 @@ interface Deps {
   publish: (event: LiveEvent) => void;
   /** Pinned by the agent; it verifies every command with it. */
   commandPublicKey: string;
+  /** SHA-256 of the certificate the server and its relays present; pinned by the agent. Null on plain HTTP. */
+  serverCertFingerprint: string | null;
 }
 
 /** Tokens carry a prefix so a leaked one is recognisable in logs and secret scanners. */
@@ -156,7 +158,7 @@ export class EnrollmentService {
       computerId,
       credential,
       relayUrl,
-      serverCertFingerprint: null,
+      serverCertFingerprint: this.deps.serverCertFingerprint,
       commandPublicKey: this.deps.commandPublicKey,
     };
   }

@@ -8,6 +8,7 @@ import {
 } from '@labmgr/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ComputerRepository } from '../computers/computer.repository.js';
+import { ControlHttp } from './control-http.js';
 import type { RelayRepository, RelayRow } from './relay.repository.js';
 
 /**
@@ -37,6 +38,8 @@ interface Deps {
   logger?: FastifyBaseLogger | undefined;
   /** @default 5000 */
   timeoutMs?: number;
+  /** PEM certificate trusted for https control URLs besides the system CAs (the server's own). */
+  trustedCert?: string;
 }
 
 /**
@@ -46,9 +49,16 @@ interface Deps {
  */
 export class RelayClient {
   readonly #deps: Deps;
+  readonly #http: ControlHttp;
 
   constructor(deps: Deps) {
     this.#deps = { ...deps };
+    this.#http = new ControlHttp(deps.trustedCert);
+  }
+
+  /** Closes the idle keep-alive connections to relays. */
+  close(): void {
+    this.#http.destroy();
   }
 
   /** Where failed control calls are logged (the app's logger, set once it exists). */
@@ -162,24 +172,13 @@ export class RelayClient {
     if (!relay?.control_url || !relay.control_token) return undefined;
     const base = relay.control_url.endsWith('/') ? relay.control_url : `${relay.control_url}/`;
     try {
-      const res = await fetch(new URL(path, base), {
+      return await this.#http.call(
+        new URL(path, base),
         method,
-        headers: {
-          authorization: `Bearer ${relay.control_token}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#deps.timeoutMs ?? 5000),
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed };
+        relay.control_token,
+        body,
+        this.#deps.timeoutMs ?? 5000,
+      );
     } catch (err) {
       this.#warn(relay, err instanceof Error ? err.message : String(err));
       return undefined;

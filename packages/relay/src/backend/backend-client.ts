@@ -34,6 +34,8 @@ export interface BackendClientOptions {
   token: string;
   /** Per-call deadlines in ms. @default { auth: 5000, ingest: 10000, presence: 5000 } */
   timeouts?: Partial<Record<'auth' | 'ingest' | 'presence', number>>;
+  /** PEM certificate trusted for an https backend besides the system CAs. */
+  backendCa?: string | undefined;
 }
 
 /**
@@ -96,8 +98,8 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
   const timeouts = { auth: 5000, ingest: 10_000, presence: 5000, ...options.timeouts };
   // Keep-alive connections: credential checks (the relay runs up to 64 at once)
   // apart from data, so a reconnect storm does not queue batches behind them.
-  const authPool = createConnectionPool({ maxSockets: 64 });
-  const dataPool = createConnectionPool({ maxSockets: 4 });
+  const authPool = createConnectionPool({ maxSockets: 64, ca: options.backendCa });
+  const dataPool = createConnectionPool({ maxSockets: 4, ca: options.backendCa });
   const call = (url: URL, payload: unknown, timeoutMs: number, pool = dataPool) =>
     postJson(url, payload, { token: options.token, timeoutMs, pool });
 

@@ -5,6 +5,7 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 
 /** What came back from one HTTP call, or why nothing did. Never a thrown error. */
 export type HttpOutcome =
@@ -35,7 +36,14 @@ export interface ConnectionPool {
  * `idleMs`, well before a server's usual keep-alive timeout (Node's 5 s), so
  * a call rarely meets a connection the server is closing.
  */
-export function createConnectionPool(options: { maxSockets?: number; idleMs?: number } = {}): ConnectionPool {
+export function createConnectionPool(
+  options: {
+    maxSockets?: number;
+    idleMs?: number;
+    /** PEM certificate trusted for https besides the system CAs (a self-signed backend's). */
+    ca?: string | undefined;
+  } = {},
+): ConnectionPool {
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 16,
@@ -45,7 +53,10 @@ export function createConnectionPool(options: { maxSockets?: number; idleMs?: nu
     scheduling: 'lifo' as const,
   };
   const http = new HttpAgent(agentOptions);
-  const https = new HttpsAgent(agentOptions);
+  const https = new HttpsAgent({
+    ...agentOptions,
+    ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+  });
   return {
     http,
     https,

@@ -1,6 +1,6 @@
 import { type MessageStatusItem, MessageStatusReport, RelayRegistration } from '@labmgr/protocol';
 import type { Logger } from 'pino';
-import { postJson } from '../backend/http.js';
+import { createConnectionPool, postJson } from '../backend/http.js';
 
 export interface BackendLinkOptions {
   backendUrl: string;
@@ -18,6 +18,8 @@ export interface BackendLinkOptions {
   maxPendingReports?: number;
   /** @default 10_000 */
   timeoutMs?: number;
+  /** PEM certificate trusted for an https backend besides the system CAs. */
+  backendCa?: string | undefined;
 }
 
 export interface BackendLink {
@@ -41,6 +43,7 @@ const MAX_REPORT_ITEMS = 10_000;
 export function createBackendLink(options: BackendLinkOptions): BackendLink {
   const { logger, token, relayId } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const pool = createConnectionPool({ maxSockets: 2, ca: options.backendCa });
   const maxPending = options.maxPendingReports ?? 50_000;
   const base = new URL(options.backendUrl.endsWith('/') ? options.backendUrl : `${options.backendUrl}/`);
   const registerUrl = new URL('api/v1/internal/relays/register', base);
@@ -61,7 +64,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
       logger.error({ issues: body.error.issues }, 'invalid relay registration; not sent');
       return;
     }
-    const out = await postJson(registerUrl, body.data, { token, timeoutMs });
+    const out = await postJson(registerUrl, body.data, { token, timeoutMs, pool });
     if (out.kind === 'response' && out.status === 200) {
       if (!registered || failedRegistrations > 0)
         logger.info({ controlUrl: body.data.controlUrl }, 'registered with the backend');
@@ -101,7 +104,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
         pending = pending.slice(items.length);
         continue;
       }
-      const out = await postJson(statusUrl, body.data, { token, timeoutMs });
+      const out = await postJson(statusUrl, body.data, { token, timeoutMs, pool });
       if (out.kind === 'response' && (out.status === 204 || out.status === 200)) {
         pending = pending.slice(items.length);
         failedFlushes = 0;

@@ -20,6 +20,8 @@ export interface RelayControlOptions {
   backendUrl: string;
   /** The relay's service token (relay -> backend). */
   token: string;
+  /** PEM certificate trusted for an https backend besides the system CAs. */
+  backendCa?: string | undefined;
   /** Where the backend reaches this relay; undefined derives it from the bound address. */
   controlUrl: string | undefined;
   host: string;
@@ -89,6 +91,7 @@ export function createRelayControl(options: RelayControlOptions): RelayControl {
         backendUrl: options.backendUrl,
         token: options.token,
         relayId: options.relayId,
+        backendCa: options.backendCa,
         logger,
         registerIntervalMs: options.registerIntervalMs,
         reportFlushMs: options.reportFlushMs,

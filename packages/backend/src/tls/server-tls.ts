@@ -1,0 +1,120 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { TlsSetting } from '../config.js';
+
+/** The certificate and key the server (and relays sharing them) present. */
+export interface ServerTls {
+  /** PEM: the certificate, then any chain. */
+  cert: string;
+  /** PEM private key of the first certificate. */
+  key: string;
+  /** SHA-256 fingerprint of the first certificate, as agents pin it (`AB:CD:…`). */
+  fingerprint: string;
+  certFile: string;
+  keyFile: string;
+  /** Made by this start (LABMGR_TLS=auto, first start). */
+  generated: boolean;
+}
+
+export class TlsSetupError extends Error {}
+
+/** Validity of a generated certificate: agents pin it, so a renewal means re-enrolling. */
+const AUTO_VALIDITY_DAYS = 3650;
+
+/**
+ * The server's TLS material for `setting`: read from the configured files, or
+ * (auto) from `<dataDir>/tls/`, where the first start writes a self-signed
+ * certificate for this machine's name, localhost, 127.0.0.1, ::1 and `hosts`
+ * — the way MeshCentral makes its own. Null when TLS is off. The certificate
+ * must match its key; errors name the file and say what is wrong.
+ */
+export async function loadServerTls(setting: TlsSetting, dataDir: string): Promise<ServerTls | null> {
+  switch (setting.mode) {
+    case 'off':
+      return null;
+    case 'files':
+      return readPair(setting.certFile, setting.keyFile, false);
+    case 'auto': {
+      const dir = join(dataDir, 'tls');
+      const certFile = join(dir, 'server.crt');
+      const keyFile = join(dir, 'server.key');
+      if (existsSync(certFile) && existsSync(keyFile)) return readPair(certFile, keyFile, false);
+      await generate(dir, certFile, keyFile, setting.hosts);
+      return readPair(certFile, keyFile, true);
+    }
+  }
+}
+
+function readPair(certFile: string, keyFile: string, generated: boolean): ServerTls {
+  const cert = readText(certFile, 'certificate');
+  const key = readText(keyFile, 'private key');
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(cert);
+  } catch (err) {
+    throw new TlsSetupError(`${certFile} is not a PEM certificate: ${(err as Error).message}`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (err) {
+    throw new TlsSetupError(`${keyFile} is not a PEM private key: ${(err as Error).message}`);
+  }
+  if (!leaf.checkPrivateKey(privateKey)) {
+    throw new TlsSetupError(`${keyFile} is not the private key of the certificate in ${certFile}`);
+  }
+  return { cert, key, fingerprint: leaf.fingerprint256, certFile, keyFile, generated };
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new TlsSetupError(
+      `cannot read the TLS ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
+  }
+}
+
+/** The names a generated certificate covers: this machine, loopback, and the configured hosts. */
+export function autoCertificateHosts(extra: readonly string[]): string[] {
+  const name = hostname();
+  return [...new Set([name, 'localhost', '127.0.0.1', '::1', ...extra].filter(Boolean))];
+}
+
+async function generate(
+  dir: string,
+  certFile: string,
+  keyFile: string,
+  extra: readonly string[],
+): Promise<void> {
+  // Loaded only here: it is needed once per installation, and it installs a
+  // Reflect metadata polyfill the rest of the server has no use for.
+  const { default: selfsigned } = await import('selfsigned');
+  const hosts = autoCertificateHosts(extra);
+  const now = Date.now();
+  const pems = await selfsigned.generate([{ name: 'commonName', value: `Lab Manager on ${hostname()}` }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 60_000),
+    notAfterDate: new Date(now + AUTO_VALIDITY_DAYS * 86_400_000),
+    extensions: [
+      // Its own trust anchor: relays and scripts trust this file (LABMGR_RELAY_BACKEND_CA, curl --cacert).
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
+      },
+    ],
+  });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(keyFile, pems.private, { mode: 0o600 });
+  chmodSync(keyFile, 0o600);
+  writeFileSync(certFile, pems.cert, { mode: 0o644 });
+}
