@@ -1,4 +1,11 @@
 import { createHash } from 'node:crypto';
+import {
+  ApiTokenListQuery,
+  AuditQuery,
+  ComputerListQuery,
+  EnrollmentTokenListQuery,
+  UserListQuery,
+} from '@labmgr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
@@ -439,11 +446,15 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
       'username; DROP TABLE users',
       'username desc, (select 1)',
     ];
+    // Every parameter of every list route, read from the schemas so that a new one is covered too.
     const endpoints: Record<string, string[]> = {
-      '/api/v1/users': ['q', 'role', 'disabled', 'sort', 'order', 'limit', 'offset'],
-      '/api/v1/audit': ['action', 'actor', 'target', 'from', 'to', 'limit', 'offset'],
-      '/api/v1/api-tokens': ['all', 'limit', 'offset'],
+      '/api/v1/users': Object.keys(UserListQuery.shape),
+      '/api/v1/audit': Object.keys(AuditQuery.shape),
+      '/api/v1/api-tokens': Object.keys(ApiTokenListQuery.shape),
+      '/api/v1/computers': Object.keys(ComputerListQuery.shape),
+      '/api/v1/enrollment-tokens': Object.keys(EnrollmentTokenListQuery.shape),
     };
+    expect(endpoints['/api/v1/computers']).toContain('sort');
     for (const [path, params] of Object.entries(endpoints)) {
       for (const param of params) {
         for (const attack of attacks) {
