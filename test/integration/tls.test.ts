@@ -48,6 +48,7 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
   let port = 0;
   let relayPort = 0;
   let cert = '';
+  let ca = '';
   let fingerprint = '';
   let backendUrl = '';
   const env = () => ({ LABMGR_DATA_DIR: dataDir, LABMGR_TLS: 'auto', LABMGR_RELAY_PORT: String(relayPort) });
@@ -65,6 +66,7 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
     procs.push(backend);
     await backend.waitForOutput(/labmgr-server listening/);
     cert = readFileSync(join(dataDir, 'tls/server.crt'), 'utf8');
+    ca = readFileSync(join(dataDir, 'tls/ca.crt'), 'utf8');
     fingerprint = new X509Certificate(cert).fingerprint256;
 
     const relayToken = (
@@ -76,7 +78,7 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
       LABMGR_RELAY_HOST: '127.0.0.1',
       LABMGR_RELAY_TOKEN: relayToken,
       LABMGR_BACKEND_URL: backendUrl,
-      LABMGR_RELAY_BACKEND_CA: join(dataDir, 'tls/server.crt'),
+      LABMGR_RELAY_BACKEND_CA: join(dataDir, 'tls/ca.crt'),
       LABMGR_RELAY_TLS_CERT: join(dataDir, 'tls/server.crt'),
       LABMGR_RELAY_TLS_KEY: join(dataDir, 'tls/server.key'),
     });
@@ -88,15 +90,17 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
     for (const p of procs.reverse()) await p.stop();
   });
 
-  it('made a certificate for this machine and loopback, key private to the server', () => {
+  it('made a CA and with it a certificate for this machine and loopback, keys private to the server', () => {
     const x = new X509Certificate(cert);
+    expect(x.checkIssued(new X509Certificate(ca))).toBe(true);
+    expect(statSync(join(dataDir, 'tls/ca.key')).mode & 0o777).toBe(0o600);
     expect(x.subjectAltName).toContain('DNS:localhost');
     expect(x.subjectAltName).toContain('IP Address:127.0.0.1');
     expect(statSync(join(dataDir, 'tls/server.key')).mode & 0o777).toBe(0o600);
   });
 
   it('serves the API over HTTPS only', async () => {
-    const health = await call(`${backendUrl}/api/v1/health`, cert);
+    const health = await call(`${backendUrl}/api/v1/health`, ca);
     expect(health.status).toBe(200);
     const plain = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
       (r) => r.status,
@@ -154,14 +158,14 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
       LABMGR_AGENT_INTERVAL_MS: '1000',
     });
     procs.push(agent);
-    const login = await call(`${backendUrl}/api/v1/auth/login`, cert, {
+    const login = await call(`${backendUrl}/api/v1/auth/login`, ca, {
       method: 'POST',
       body: { username: 'admin', password: ADMIN_PASSWORD },
     });
     expect(login.status).toBe(200);
     const computer = await eventually(
       async () => {
-        const r = await call(`${backendUrl}/api/v1/computers/${computerId}`, cert, { cookie: login.cookie });
+        const r = await call(`${backendUrl}/api/v1/computers/${computerId}`, ca, { cookie: login.cookie });
         const body = r.body as { status: string; metrics: unknown };
         return body.status === 'online' && body.metrics ? body : undefined;
       },

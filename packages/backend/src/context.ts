@@ -97,7 +97,7 @@ export function createContext(
     relays,
     auth: new AuthService({ users, sessions, relays, audit, apiTokens }),
     relayService: new RelayService(relays, computers, audit),
-    relayClient: new RelayClient({ computers, relays, ...(tls ? { trustedCert: tls.cert } : {}) }),
+    relayClient: new RelayClient({ computers, relays, ...(tls ? { trustedCert: tls.trustAnchor } : {}) }),
     enrollment: new EnrollmentService({
       db,
       tokens: new EnrollmentRepository(db),

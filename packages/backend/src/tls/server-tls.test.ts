@@ -33,7 +33,14 @@ describe('loadServerTls', () => {
     ])
       expect(x.subjectAltName).toContain(name);
     expect(first?.fingerprint).toBe(x.fingerprint256);
-    expect(statSync(join(dir, 'tls/server.key')).mode & 0o777).toBe(0o600);
+    // Issued by the CA made beside it, which is what relays and browsers can trust.
+    const ca = new X509Certificate(readFileSync(join(dir, 'tls/ca.crt'), 'utf8'));
+    expect(ca.ca).toBe(true);
+    expect(x.ca).toBe(false);
+    expect(x.checkIssued(ca) && x.verify(ca.publicKey)).toBe(true);
+    expect(first?.trustAnchor).toBe(ca.toString());
+    for (const key of ['tls/server.key', 'tls/ca.key'])
+      expect(statSync(join(dir, key)).mode & 0o777).toBe(0o600);
 
     const again = await loadServerTls({ mode: 'auto', hosts: [] }, dir);
     expect(again?.generated).toBe(false);

@@ -15,6 +15,11 @@ export interface ServerTls {
   fingerprint: string;
   certFile: string;
   keyFile: string;
+  /**
+   * PEM of the certificate that vouches for `cert` when a relay presents it:
+   * the generated CA (LABMGR_TLS=auto), else the configured certificate itself.
+   */
+  trustAnchor: string;
   /** Made by this start (LABMGR_TLS=auto, first start). */
   generated: boolean;
 }
@@ -26,30 +31,43 @@ const AUTO_VALIDITY_DAYS = 3650;
 
 /**
  * The server's TLS material for `setting`: read from the configured files, or
- * (auto) from `<dataDir>/tls/`, where the first start writes a self-signed
- * certificate for this machine's name, localhost, 127.0.0.1, ::1 and `hosts`
- * — the way MeshCentral makes its own. Null when TLS is off. The certificate
- * must match its key; errors name the file and say what is wrong.
+ * (auto) from `<dataDir>/tls/`, where the first start makes, the way
+ * MeshCentral does, a self-signed CA (`ca.crt`, `ca.key`) and with it the
+ * server certificate (`server.crt` with the CA after it, `server.key`) for
+ * this machine's name, localhost, 127.0.0.1, ::1 and `hosts`. Null when TLS
+ * is off. The certificate must match its key; errors name the file and say
+ * what is wrong.
  */
 export async function loadServerTls(setting: TlsSetting, dataDir: string): Promise<ServerTls | null> {
   switch (setting.mode) {
     case 'off':
       return null;
     case 'files':
-      return readPair(setting.certFile, setting.keyFile, false);
+      return readPair(setting.certFile, setting.keyFile, null, false);
     case 'auto': {
       const dir = join(dataDir, 'tls');
-      const certFile = join(dir, 'server.crt');
-      const keyFile = join(dir, 'server.key');
-      if (existsSync(certFile) && existsSync(keyFile)) return readPair(certFile, keyFile, false);
-      await generate(dir, certFile, keyFile, setting.hosts);
-      return readPair(certFile, keyFile, true);
+      const files = autoFiles(dataDir);
+      const generated = !(existsSync(files.cert) && existsSync(files.key) && existsSync(files.caCert));
+      if (generated) await generate(dir, files, setting.hosts);
+      return readPair(files.cert, files.key, files.caCert, generated);
     }
   }
 }
 
-function readPair(certFile: string, keyFile: string, generated: boolean): ServerTls {
+/** Where LABMGR_TLS=auto keeps its files. */
+export function autoFiles(dataDir: string): { cert: string; key: string; caCert: string; caKey: string } {
+  const dir = join(dataDir, 'tls');
+  return {
+    cert: join(dir, 'server.crt'),
+    key: join(dir, 'server.key'),
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+  };
+}
+
+function readPair(certFile: string, keyFile: string, caFile: string | null, generated: boolean): ServerTls {
   const cert = readText(certFile, 'certificate');
+  const trustAnchor = caFile ? readText(caFile, 'CA certificate') : cert;
   const key = readText(keyFile, 'private key');
   let leaf: X509Certificate;
   try {
@@ -66,7 +84,7 @@ function readPair(certFile: string, keyFile: string, generated: boolean): Server
   if (!leaf.checkPrivateKey(privateKey)) {
     throw new TlsSetupError(`${keyFile} is not the private key of the certificate in ${certFile}`);
   }
-  return { cert, key, fingerprint: leaf.fingerprint256, certFile, keyFile, generated };
+  return { cert, key, fingerprint: leaf.fingerprint256, certFile, keyFile, trustAnchor, generated };
 }
 
 function readText(file: string, what: string): string {
@@ -87,8 +105,7 @@ export function autoCertificateHosts(extra: readonly string[]): string[] {
 
 async function generate(
   dir: string,
-  certFile: string,
-  keyFile: string,
+  files: ReturnType<typeof autoFiles>,
   extra: readonly string[],
 ): Promise<void> {
   // Loaded only here: it is needed once per installation, and it installs a
@@ -96,16 +113,26 @@ async function generate(
   const { default: selfsigned } = await import('selfsigned');
   const hosts = autoCertificateHosts(extra);
   const now = Date.now();
-  const pems = await selfsigned.generate([{ name: 'commonName', value: `Lab Manager on ${hostname()}` }], {
+  const common = {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
     notBeforeDate: new Date(now - 60_000),
     notAfterDate: new Date(now + AUTO_VALIDITY_DAYS * 86_400_000),
+  } as const;
+  const ca = await selfsigned.generate([{ name: 'commonName', value: `Lab Manager CA on ${hostname()}` }], {
+    ...common,
     extensions: [
-      // Its own trust anchor: relays and scripts trust this file (LABMGR_RELAY_BACKEND_CA, curl --cacert).
       { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const server = await selfsigned.generate([{ name: 'commonName', value: `Lab Manager on ${hostname()}` }], {
+    ...common,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
@@ -114,7 +141,19 @@ async function generate(
     ],
   });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  chmodSync(keyFile, 0o600);
-  writeFileSync(certFile, pems.cert, { mode: 0o644 });
+  for (const [file, pem] of [
+    [files.caKey, ca.private],
+    [files.key, server.private],
+  ] as const) {
+    writeFileSync(file, pem, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  writeFileSync(files.caCert, pem(ca.cert), { mode: 0o644 });
+  // The chain a client needs besides its trust anchor: the server certificate, then the CA.
+  writeFileSync(files.cert, pem(server.cert) + pem(ca.cert), { mode: 0o644 });
+}
+
+/** One PEM block ending in a newline (the generator leaves it off, and blocks must not run together). */
+function pem(text: string): string {
+  return `${text.trimEnd()}\n`;
 }
