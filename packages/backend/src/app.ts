@@ -11,6 +11,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { auditRoutes } from './audit/audit.routes.js';
 import { installAccessControl } from './auth/access.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { commandRoutes } from './commands/commands.routes.js';
 import { computerRoutes } from './computers/computers.routes.js';
 import type { AppContext } from './context.js';
 import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(
   await app.register(apiTokenRoutes(ctx));
   await app.register(auditRoutes(ctx));
   await app.register(labRoutes(ctx));
+  await app.register(commandRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

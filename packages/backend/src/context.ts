@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { SessionRepository } from './auth/session.repository.js';
+import { CommandRepository } from './commands/command.repository.js';
+import { CommandService } from './commands/command.service.js';
 import { ComputerRepository } from './computers/computer.repository.js';
 import { ComputerService } from './computers/computer.service.js';
 import { MetricRepository } from './computers/metric.repository.js';
@@ -54,6 +56,8 @@ export interface AppContext {
   enrollment: EnrollmentService;
   ingest: IngestService;
   signer: CommandSigner;
+  commands: CommandRepository;
+  commandService: CommandService;
   /** The certificate the server and its relays present, when serving HTTPS. */
   tls: ServerTls | null;
 }
@@ -76,6 +80,21 @@ export function createContext(
   const apiTokens = new ApiTokenRepository(db);
   const labs = new LabRepository(db);
   const signer = CommandSigner.loadOrCreate(config.dataDir);
+  const relayClient = new RelayClient({
+    computers,
+    relays,
+    ...(tls ? { trustedCert: tls.trustAnchor } : {}),
+  });
+  const commands = new CommandRepository(db);
+  const commandService = new CommandService({
+    commands,
+    computers,
+    users,
+    audit,
+    relayClient,
+    signer,
+    publish,
+  });
   return {
     config,
     db,
@@ -97,7 +116,7 @@ export function createContext(
     relays,
     auth: new AuthService({ users, sessions, relays, audit, apiTokens }),
     relayService: new RelayService(relays, computers, audit),
-    relayClient: new RelayClient({ computers, relays, ...(tls ? { trustedCert: tls.trustAnchor } : {}) }),
+    relayClient,
     enrollment: new EnrollmentService({
       db,
       tokens: new EnrollmentRepository(db),
@@ -113,8 +132,11 @@ export function createContext(
       store: new IngestRepository(db, dbKind),
       publish,
       onStored: (oldest) => metricHistory.noteStored(oldest),
+      onCommandProgress: (items) => commandService.onAgentFrames(items),
     }),
     signer,
+    commands,
+    commandService,
     tls,
   };
 }

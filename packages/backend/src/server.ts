@@ -63,6 +63,11 @@ export async function startServer(
       .catch((err: unknown) => logger.error({ err }, 'offline sweep failed'));
   }, 5000);
   sweep.unref();
+  // Runs whose result can no longer come (expired in a queue, or lost with their agent).
+  const commandSweep = setInterval(() => {
+    ctx.commandService.sweep().catch((err: unknown) => logger.error({ err }, 'command sweep failed'));
+  }, 15_000);
+  commandSweep.unref();
   const metricJobs = new MetricJobs(ctx.metricHistory, (err, job) =>
     logger.error({ err }, `metric ${job} failed`),
   );
@@ -74,6 +79,7 @@ export async function startServer(
     ctx,
     async close() {
       clearInterval(sweep);
+      clearInterval(commandSweep);
       await metricJobs.stop();
       ctx.live.closeAll();
       await app.close();

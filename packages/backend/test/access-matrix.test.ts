@@ -74,6 +74,12 @@ const POLICY: Record<string, Access> = {
   'GET /api/v1/labs/:id': ANY_USER,
   'PATCH /api/v1/labs/:id': ADMIN,
   'DELETE /api/v1/labs/:id': ADMIN,
+  // Running commands is operating; the job history is for everyone signed in to read.
+  'POST /api/v1/commands': OPERATOR,
+  'GET /api/v1/commands': ANY_USER,
+  'GET /api/v1/commands/:id': ANY_USER,
+  'POST /api/v1/commands/:id/cancel': OPERATOR,
+  'POST /api/v1/commands/:id/rerun': OPERATOR,
 };
 
 /** Whole subtrees with one access: Swagger UI's page, assets and its copy of the document. */

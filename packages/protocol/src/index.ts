@@ -5,6 +5,7 @@ export * from './common.js';
 export * from './control.js';
 export * from './fixtures.js';
 export * from './inventory.js';
+export * from './jobs.js';
 export * from './labs.js';
 export * from './live.js';
 export * from './metrics.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ComputerSummary, LatestMetrics } from './api.js';
 import { ComputerId, EpochMs } from './common.js';
 import { LiveMessageStatus } from './control.js';
+import { LiveCommandOutput, LiveCommandRun } from './jobs.js';
 
 /** Events the backend pushes to browsers on `/api/v1/live`. */
 export const LiveHello = z.object({
@@ -28,5 +29,7 @@ export const LiveEvent = z.discriminatedUnion('type', [
   LiveComputerUpsert,
   LiveComputerMetrics,
   LiveMessageStatus,
+  LiveCommandRun,
+  LiveCommandOutput,
 ]);
 export type LiveEvent = z.infer<typeof LiveEvent>;

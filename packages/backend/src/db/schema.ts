@@ -196,4 +196,49 @@ export interface Database {
   metric_rollup_state: MetricRollupStateTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  commands: CommandsTable;
+  command_runs: CommandRunsTable;
+}
+
+/** Migration 0009: one command (job) as issued. */
+export interface CommandsTable {
+  id: string;
+  kind: 'shell' | 'exec';
+  /** JSON: `{ command, shell, argv, runAs }` as given. */
+  payload: string;
+  /** JSON of the request's `targets`. */
+  targets: string;
+  timeout_sec: number;
+  queue_ttl_sec: number;
+  created_by: string | null;
+  created_at: number;
+  /** When its last run became final. */
+  finished_at: number | null;
+  rerun_of: string | null;
+}
+
+/** Migration 0009: one computer's run of a command; `id` is what the agent signs and reports. */
+export interface CommandRunsTable {
+  id: string;
+  command_id: string;
+  computer_id: string;
+  computer_name: string;
+  status: string;
+  exit_code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  output_bytes: number;
+  /** Highest output chunk applied (frames re-sent after a retried batch are skipped). */
+  output_seq: number;
+  truncated: number;
+  message: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  /** The agent refuses to start it after this. */
+  expires_at: number;
+  /** A run delivered but still without a result at this time is `lost`. */
+  deadline_at: number;
+  updated_at: number;
 }

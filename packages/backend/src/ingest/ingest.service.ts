@@ -1,4 +1,5 @@
 import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
+import type { CommandProgress } from '../commands/command.service.js';
 import { loggedInUserNames, toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
 import { summarizeSample } from '../computers/latest-metrics.js';
@@ -11,6 +12,8 @@ interface Deps {
   publish: (event: LiveEvent) => void;
   /** Told, after each commit, the oldest sample time stored per computer (the rollup job re-folds late data). */
   onStored?: (oldestAtByComputer: ReadonlyMap<string, number>) => void;
+  /** Given the batch's command progress frames, in order, after the samples are stored. */
+  onCommandProgress?: (items: { computerId: string; frame: CommandProgress }[]) => Promise<void>;
 }
 
 export function osName(inv: Inventory): string {
@@ -42,6 +45,7 @@ export class IngestService {
       { seq: number; at: number; metrics: ReturnType<typeof summarizeSample> }
     >();
     const inventories = new Map<string, InventoryUpdate>();
+    const progress: { computerId: string; frame: CommandProgress }[] = [];
 
     for (const item of batch.items) {
       if (!known.has(item.computerId)) continue;
@@ -59,9 +63,10 @@ export class IngestService {
         });
         continue;
       }
-      // Command progress needs a command run to attach to; this backend issues
-      // no commands yet, so such frames cannot belong to anything and are skipped.
-      if (frame.type !== 'metrics') continue;
+      if (frame.type !== 'metrics') {
+        progress.push({ computerId: item.computerId, frame });
+        continue;
+      }
       const s = frame.sample;
       const summary = summarizeSample(s);
       samples.push({
@@ -93,6 +98,7 @@ export class IngestService {
       now,
     });
     if (oldest.size > 0) this.deps.onStored?.(oldest);
+    await this.deps.onCommandProgress?.(progress);
 
     // A new inventory, or a computer back online, goes out as its whole summary, read after
     // the write so it holds what this batch stored; the other computers' live event is

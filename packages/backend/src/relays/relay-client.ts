@@ -30,6 +30,8 @@ export interface SendTarget {
   ttlSec: number;
   /** @default a new UUID */
   messageId?: string;
+  /** Let the relay queue it even for an agent it does not know right now (e.g. after its restart). */
+  queueIfUnknown?: boolean;
 }
 
 interface Deps {
@@ -119,6 +121,24 @@ export class RelayClient {
     );
   }
 
+  /** Takes a message out of the relay's queue for a reconnecting agent, before it is delivered. */
+  async cancelQueued(
+    computerId: string,
+    messageId: string,
+  ): Promise<'cancelled' | 'not-queued' | 'relay-unreachable'> {
+    const computer = await this.#deps.computers.findById(computerId);
+    if (!computer?.relay_id) return 'not-queued';
+    const relay = await this.#deps.relays.findById(computer.relay_id);
+    const out = await this.#call(
+      relay,
+      'DELETE',
+      `control/v1/agents/${computerId}/messages/${messageId}`,
+      {},
+    );
+    if (out === undefined) return 'relay-unreachable';
+    return out.status === 200 ? 'cancelled' : 'not-queued';
+  }
+
   /** Asks the computer's relay to close its connection (4401 with `reason`). */
   async disconnect(
     computerId: string,
@@ -154,6 +174,7 @@ export class RelayClient {
       messageId: t.messageId,
       frame: t.frame,
       ttlSec: t.ttlSec,
+      ...(t.queueIfUnknown ? { queueIfUnknown: true } : {}),
     }));
     const out = await this.#call(relay, 'POST', 'control/v1/messages', { messages });
     const parsed = out?.status === 200 ? ControlBatchResult.safeParse(out.body) : undefined;

@@ -63,10 +63,11 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const relay = currentRelay(req);
         for (const item of req.body.items) {
-          // The commands issue stores these; for now they are logged and pushed to browsers.
-          req.log.info({ relay: relay.name, ...item }, 'message status');
+          req.log.debug({ relay: relay.name, ...item }, 'message status');
           ctx.live.publish({ type: 'message.status', relayId: relay.id, ...item });
         }
+        // Commands find their runs by message id; other messages (live mode) match none.
+        await ctx.commandService.onMessageStatus(req.body.items);
         return reply.status(204).send(null);
       },
     );

@@ -1,0 +1,489 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CommandCreate,
+  CommandDetail,
+  CommandList,
+  CommandListQuery,
+  CommandOutputFrame,
+  CommandRequest,
+  CommandResultFrame,
+  CommandStartedFrame,
+  LiveEvent,
+  MessageStatusItem,
+  RunStatus,
+} from '@labmgr/protocol';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserActor } from '../auth/access.js';
+import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
+import { ApiError, notFound } from '../http/errors.js';
+import type { CommandSigner } from '../keys/command-signing.js';
+import type { RelayClient, SendStatus } from '../relays/relay-client.js';
+import type { UserRepository } from '../users/user.repository.js';
+import { type CommandPayload, toDetail, toRunState, toSummary } from './command.presenter.js';
+import { type CommandRepository, OPEN_RUN_STATUSES, type RunRow } from './command.repository.js';
+
+/** Output kept per run on the server (the agent caps its own, 1 MiB by default). */
+export const MAX_RUN_OUTPUT_BYTES = 2 * 1024 * 1024;
+/** A delivered run without a result this long after it could have ended is `lost`. */
+const LOST_GRACE_MS = 60_000;
+/** The most computers one command may target. */
+export const MAX_TARGETS = 10_000;
+
+/** A progress frame an agent sent about one of its runs. */
+export type CommandProgress = CommandStartedFrame | CommandOutputFrame | CommandResultFrame;
+
+interface Deps {
+  commands: CommandRepository;
+  computers: ComputerRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  relayClient: RelayClient;
+  signer: CommandSigner;
+  publish: (event: LiveEvent) => void;
+  now?: () => number;
+}
+
+const DELIVERY: Partial<Record<SendStatus, RunStatus>> = { delivered: 'sent', queued: 'queued' };
+
+/**
+ * Where an agent's news may move a run from. `refused` is among them: an agent
+ * reports, but does not record, its refusal of a frame that failed the
+ * signature check (a forgery must not claim the id), so the genuine command
+ * with that id may still start afterwards. A refusal it does record (policy,
+ * expiry) is never followed by a start.
+ */
+const BEFORE_START: readonly RunStatus[] = ['pending', 'queued', 'sent', 'refused'];
+const BEFORE_RESULT: readonly RunStatus[] = [...OPEN_RUN_STATUSES, 'refused'];
+
+/**
+ * Commands on one computer, a selection, a lab, a tag or every online
+ * computer: one signed run per computer, sent in one control call per relay,
+ * followed through the agent's progress frames to a final status.
+ */
+export class CommandService {
+  readonly #d: Deps;
+
+  constructor(deps: Deps) {
+    this.#d = deps;
+  }
+
+  #now(): number {
+    return (this.#d.now ?? Date.now)();
+  }
+
+  async create(body: CommandCreate, actor: UserActor, rerunOf: string | null = null): Promise<CommandDetail> {
+    const computers = await this.#resolveTargets(body.targets);
+    const now = this.#now();
+    const id = randomUUID();
+    const expiresAt = now + body.queueTtlSec * 1000;
+    const payload: CommandPayload =
+      body.kind === 'shell'
+        ? { command: body.command, shell: body.shell, argv: null, runAs: body.runAs }
+        : { command: null, shell: null, argv: body.argv, runAs: body.runAs };
+    const signed = computers.map((c) => {
+      const request: CommandRequest =
+        body.kind === 'shell'
+          ? {
+              id: randomUUID(),
+              computerId: c.id,
+              timeoutSec: body.timeoutSec,
+              runAs: body.runAs,
+              issuedAt: now,
+              expiresAt,
+              kind: 'shell',
+              shell: body.shell,
+              script: body.command,
+            }
+          : {
+              id: randomUUID(),
+              computerId: c.id,
+              timeoutSec: body.timeoutSec,
+              runAs: body.runAs,
+              issuedAt: now,
+              expiresAt,
+              kind: 'exec',
+              argv: body.argv,
+            };
+      return { computer: c, request, signature: this.#d.signer.sign(request) };
+    });
+    await this.#d.commands.insert(
+      {
+        id,
+        kind: body.kind,
+        payload: JSON.stringify(payload),
+        targets: JSON.stringify(body.targets),
+        timeout_sec: body.timeoutSec,
+        queue_ttl_sec: body.queueTtlSec,
+        created_by: actor.user.id,
+        created_at: now,
+        finished_at: null,
+        rerun_of: rerunOf,
+      },
+      signed.map(({ computer, request }) => ({
+        id: request.id,
+        command_id: id,
+        computer_id: computer.id,
+        computer_name: computer.display_name ?? computer.hostname,
+        status: 'pending',
+        stdout: '',
+        stderr: '',
+        output_bytes: 0,
+        output_seq: -1,
+        truncated: 0,
+        expires_at: expiresAt,
+        deadline_at: expiresAt + body.timeoutSec * 1000 + LOST_GRACE_MS,
+        updated_at: now,
+      })),
+    );
+    await this.#d.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action: rerunOf ? 'command.rerun' : 'command.create',
+      target_type: 'command',
+      target_id: id,
+      ip: actor.ip,
+      details: {
+        kind: body.kind,
+        command: (payload.command ?? payload.argv?.join(' ') ?? '').slice(0, 1000),
+        targets: body.targets,
+        computers: computers.length,
+        ...(rerunOf ? { rerunOf } : {}),
+      },
+    });
+
+    // One control call per relay; the relay queues for agents that are reconnecting.
+    const results = await this.#d.relayClient.sendMany(
+      signed.map(({ computer, request, signature }) => ({
+        computerId: computer.id,
+        messageId: request.id,
+        frame: { type: 'command', command: request, signature },
+        ttlSec: body.queueTtlSec,
+        queueIfUnknown: true,
+      })),
+    );
+    for (const r of results) {
+      const next = DELIVERY[r.status];
+      const row = next
+        ? await this.#d.commands.transition(r.messageId, ['pending'], {
+            status: next,
+            updated_at: this.#now(),
+          })
+        : await this.#d.commands.transition(r.messageId, ['pending'], {
+            status: 'unreachable',
+            message: unreachableMessage(r.status),
+            finished_at: this.#now(),
+            updated_at: this.#now(),
+          });
+      if (row) this.#publishRun(row);
+    }
+    await this.#finishIfDone(id);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<CommandDetail> {
+    const row = await this.#d.commands.findById(id);
+    if (!row) throw notFound('command');
+    const runs = await this.#d.commands.runsOf(id);
+    return toDetail(row, runs, await this.#creator(row.created_by));
+  }
+
+  async list(q: CommandListQuery): Promise<CommandList> {
+    const { rows, total } = await this.#d.commands.list(q);
+    const counts = await this.#d.commands.counts(rows.map((r) => r.id));
+    const creators = new Map<string, { id: string; username: string } | null>();
+    for (const r of rows) {
+      if (r.created_by && !creators.has(r.created_by))
+        creators.set(r.created_by, await this.#creator(r.created_by));
+    }
+    return {
+      items: rows.map((r) =>
+        toSummary(r, counts.get(r.id) ?? {}, r.created_by ? (creators.get(r.created_by) ?? null) : null),
+      ),
+      total,
+    };
+  }
+
+  /**
+   * Stops what has not finished: a run still queued at its relay is taken out
+   * of the queue and never starts; a delivered or running one is sent a
+   * cancel, and the agent's result then says `cancelled`.
+   */
+  async cancel(id: string, actor: UserActor): Promise<CommandDetail> {
+    const command = await this.#d.commands.findById(id);
+    if (!command) throw notFound('command');
+    const runs = (await this.#d.commands.runsOf(id)).filter((r) =>
+      OPEN_RUN_STATUSES.includes(r.status as RunStatus),
+    );
+    const toAgents: RunRow[] = [];
+    for (const run of runs) {
+      if (run.status === 'queued' || run.status === 'pending') {
+        const out = await this.#d.relayClient.cancelQueued(run.computer_id, run.id);
+        if (out === 'cancelled' || run.status === 'pending') {
+          const row = await this.#d.commands.transition(run.id, ['queued', 'pending'], {
+            status: 'cancelled',
+            message: 'cancelled before it reached the computer',
+            finished_at: this.#now(),
+            updated_at: this.#now(),
+          });
+          if (row) this.#publishRun(row);
+          continue;
+        }
+      }
+      toAgents.push(run);
+    }
+    if (toAgents.length > 0) {
+      await this.#d.relayClient.sendMany(
+        toAgents.map((r) => ({
+          computerId: r.computer_id,
+          frame: { type: 'cancel', commandId: r.id },
+          ttlSec: 60,
+        })),
+      );
+    }
+    await this.#d.audit.record({
+      actor_type: 'user',
+      actor_id: actor.user.id,
+      action: 'command.cancel',
+      target_type: 'command',
+      target_id: id,
+      ip: actor.ip,
+      details: { openRuns: runs.length },
+    });
+    await this.#finishIfDone(id);
+    return this.get(id);
+  }
+
+  /** Runs the same command again on the same targets (resolved anew: a lab's computers today). */
+  async rerun(id: string, actor: UserActor): Promise<CommandDetail> {
+    const row = await this.#d.commands.findById(id);
+    if (!row) throw notFound('command');
+    const payload = JSON.parse(row.payload) as CommandPayload;
+    const base = {
+      targets: JSON.parse(row.targets) as CommandCreate['targets'],
+      timeoutSec: row.timeout_sec,
+      queueTtlSec: row.queue_ttl_sec,
+      runAs: payload.runAs,
+    };
+    const body: CommandCreate =
+      row.kind === 'shell'
+        ? { ...base, kind: 'shell', command: payload.command ?? '', shell: payload.shell ?? 'sh' }
+        : { ...base, kind: 'exec', argv: payload.argv ?? [] };
+    return this.create(body, actor, id);
+  }
+
+  /**
+   * Applies progress frames from agents, in the order their relay forwarded
+   * them. A frame about a run of another computer, or an unknown run, is
+   * ignored: an agent can only report on its own runs.
+   */
+  async onAgentFrames(items: readonly { computerId: string; frame: CommandProgress }[]): Promise<void> {
+    if (items.length === 0) return;
+    const runs = new Map(
+      (await this.#d.commands.findRuns([...new Set(items.map((i) => i.frame.commandId))])).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+    const touched = new Set<string>();
+    for (const { computerId, frame } of items) {
+      const run = runs.get(frame.commandId);
+      if (!run || run.computer_id !== computerId) continue;
+      const row = await this.#apply(run, frame);
+      if (row) {
+        runs.set(row.id, row);
+        touched.add(row.command_id);
+      }
+    }
+    for (const commandId of touched) await this.#finishIfDone(commandId);
+  }
+
+  /** A relay's report on a message it had queued: delivered after all, or expired unsent. */
+  async onMessageStatus(items: readonly MessageStatusItem[]): Promise<void> {
+    const touched = new Set<string>();
+    for (const item of items) {
+      const row =
+        item.status === 'delivered'
+          ? await this.#d.commands.transition(item.messageId, ['queued', 'pending'], {
+              status: 'sent',
+              updated_at: this.#now(),
+            })
+          : await this.#d.commands.transition(item.messageId, ['queued', 'pending'], {
+              status: 'expired',
+              message: 'the computer did not come back before the command expired',
+              finished_at: item.at,
+              updated_at: this.#now(),
+            });
+      if (row && row.computer_id === item.computerId) {
+        this.#publishRun(row);
+        touched.add(row.command_id);
+      }
+    }
+    for (const commandId of touched) await this.#finishIfDone(commandId);
+  }
+
+  /** Closes runs past their deadline: never delivered → `expired`, delivered without a result → `lost`. */
+  async sweep(): Promise<number> {
+    const now = this.#now();
+    const overdue = await this.#d.commands.overdue(now);
+    const touched = new Set<string>();
+    for (const run of overdue) {
+      const delivered = run.status === 'sent' || run.status === 'running';
+      const row = await this.#d.commands.transition(run.id, [run.status as RunStatus], {
+        status: delivered ? 'lost' : 'expired',
+        message: delivered
+          ? 'no result from the computer (it may have restarted or lost its connection while running)'
+          : 'the command expired before it reached the computer',
+        finished_at: now,
+        updated_at: now,
+      });
+      if (row) {
+        this.#publishRun(row);
+        touched.add(row.command_id);
+      }
+    }
+    for (const commandId of touched) await this.#finishIfDone(commandId);
+    return overdue.length;
+  }
+
+  async #apply(run: RunRow, frame: CommandProgress): Promise<RunRow | undefined> {
+    const now = this.#now();
+    const { commands } = this.#d;
+    switch (frame.type) {
+      case 'command-started': {
+        const row = await commands.transition(run.id, BEFORE_START, {
+          status: 'running',
+          started_at: frame.startedAt,
+          message: null,
+          updated_at: now,
+        });
+        if (row) this.#publishRun(row);
+        return row;
+      }
+      case 'command-output': {
+        // The output may arrive before the dispatch recorded the delivery.
+        const running =
+          run.status === 'running'
+            ? undefined
+            : await commands.transition(run.id, BEFORE_START, {
+                status: 'running',
+                message: null,
+                updated_at: now,
+              });
+        if (running) this.#publishRun(running);
+        const bytes = Buffer.byteLength(frame.data);
+        const room = MAX_RUN_OUTPUT_BYTES - run.output_bytes;
+        if (room <= 0) {
+          await commands.appendOutput(run.id, frame.seq, frame.stream, '', 0, true, now);
+          return commands.findRun(run.id);
+        }
+        const data = bytes <= room ? frame.data : Buffer.from(frame.data).subarray(0, room).toString('utf8');
+        const applied = await commands.appendOutput(
+          run.id,
+          frame.seq,
+          frame.stream,
+          data,
+          Buffer.byteLength(data),
+          data.length < frame.data.length,
+          now,
+        );
+        if (applied) {
+          this.#d.publish({
+            type: 'command.output',
+            commandId: run.command_id,
+            computerId: run.computer_id,
+            stream: frame.stream,
+            data,
+          });
+        }
+        return commands.findRun(run.id);
+      }
+      case 'command-result': {
+        const row = await commands.transition(run.id, BEFORE_RESULT, {
+          status: frame.status,
+          exit_code: frame.exitCode,
+          signal: frame.signal,
+          started_at: frame.startedAt ?? run.started_at,
+          finished_at: frame.finishedAt,
+          duration_ms: frame.durationMs,
+          message: frame.message,
+          ...(frame.truncated ? { truncated: 1 } : {}),
+          updated_at: now,
+        });
+        if (row) this.#publishRun(row);
+        return row;
+      }
+    }
+  }
+
+  async #resolveTargets(targets: CommandCreate['targets']): Promise<ComputerRow[]> {
+    const { computers } = this.#d;
+    const found = new Map<string, ComputerRow>();
+    if (targets.computerIds) {
+      const ids = [...new Set(targets.computerIds)];
+      const rows = (await computers.findByIds(ids)).filter((c) => !c.retired);
+      const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+      if (missing.length > 0) {
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `body.targets.computerIds: ${missing.length} unknown or retired computer(s)`,
+          { field: 'body.targets.computerIds', unknown: missing.slice(0, 100) },
+        );
+      }
+      for (const r of rows) found.set(r.id, r);
+    }
+    const listed = async (filter: { labId?: string; tag?: string; status?: 'online' }) =>
+      (
+        await computers.list({
+          ...filter,
+          sort: 'hostname',
+          order: 'asc',
+          limit: MAX_TARGETS + 1,
+          offset: 0,
+        })
+      ).rows;
+    if (targets.labId) for (const r of await listed({ labId: targets.labId })) found.set(r.id, r);
+    if (targets.tag) for (const r of await listed({ tag: targets.tag })) found.set(r.id, r);
+    if (targets.allOnline) for (const r of await listed({ status: 'online' })) found.set(r.id, r);
+    if (found.size === 0) {
+      throw new ApiError(400, 'validation_failed', 'body.targets: no computer matches these targets', {
+        field: 'body.targets',
+      });
+    }
+    if (found.size > MAX_TARGETS) {
+      throw new ApiError(400, 'validation_failed', `body.targets: more than ${MAX_TARGETS} computers`, {
+        field: 'body.targets',
+      });
+    }
+    return [...found.values()];
+  }
+
+  async #finishIfDone(commandId: string): Promise<void> {
+    await this.#d.commands.finishIfDone(commandId, this.#now());
+  }
+
+  async #creator(userId: string | null): Promise<{ id: string; username: string } | null> {
+    if (!userId) return null;
+    const user = await this.#d.users.findById(userId);
+    return user ? { id: user.id, username: user.username } : null;
+  }
+
+  #publishRun(row: RunRow): void {
+    this.#d.publish({ type: 'command.run', commandId: row.command_id, run: toRunState(row) });
+  }
+}
+
+function unreachableMessage(status: SendStatus): string {
+  switch (status) {
+    case 'offline':
+      return 'the computer has never connected through a relay';
+    case 'unknown-agent':
+      return 'no relay holds this computer';
+    case 'relay-unreachable':
+      return "the computer's relay did not answer";
+    case 'queue-full':
+      return "the relay's queue for this computer is full";
+    default:
+      return `not delivered (${status})`;
+  }
+}

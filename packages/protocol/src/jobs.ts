@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { CommandStatus } from './commands.js';
+import { ComputerId, IsoDateTime } from './common.js';
+import { LabId, Tag } from './labs.js';
+
+// ---- browser/scripts -> backend: commands (jobs) on many computers ------------
+// One command (a "job") fans out to one run per target computer; each run is
+// signed separately (its own id and computerId) and reported separately.
+
+/** Which computers a command runs on; at least one selector, combined as a union. */
+export const CommandTargets = z
+  .object({
+    computerIds: z.array(ComputerId).min(1).max(10_000).optional(),
+    /** Every computer of this lab. */
+    labId: LabId.optional(),
+    /** Every computer carrying this tag. */
+    tag: Tag.optional(),
+    /** Every computer that is online now. */
+    allOnline: z.literal(true).optional(),
+  })
+  .refine((t) => t.computerIds || t.labId || t.tag || t.allOnline, {
+    message: 'name at least one of computerIds, labId, tag, allOnline',
+  });
+export type CommandTargets = z.infer<typeof CommandTargets>;
+
+const CreateBase = {
+  targets: CommandTargets,
+  /** The agent kills the whole process tree after this long. @default 60 */
+  timeoutSec: z.number().int().min(1).max(86_400).default(60),
+  /**
+   * How long the command may wait for an agent that is reconnecting before it
+   * expires unstarted (also its signature's validity). @default 300
+   */
+  queueTtlSec: z.number().int().min(1).max(3600).default(300),
+};
+
+/** `POST /api/v1/commands`: a script run by a shell. */
+export const ShellCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('shell'),
+  command: z.string().min(1).max(65_536),
+  /** @default 'sh' (PowerShell or cmd for Windows computers) */
+  shell: z.enum(['sh', 'bash', 'powershell', 'cmd']).default('sh'),
+  /** Local account to run as where the agent supports it; null: the agent's own. */
+  runAs: z.string().min(1).max(64).nullable().default(null),
+});
+
+/** `POST /api/v1/commands`: a program started with its arguments, no shell. */
+export const ExecCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('exec'),
+  argv: z.array(z.string().max(4096)).min(1).max(256),
+  runAs: z.string().min(1).max(64).nullable().default(null),
+});
+
+export const CommandCreate = z.discriminatedUnion('kind', [ShellCommandCreate, ExecCommandCreate]);
+export type CommandCreate = z.infer<typeof CommandCreate>;
+
+/**
+ * Where one computer's run stands. Before the agent: `pending` (being sent),
+ * `queued` (waiting at the relay for the agent to reconnect), `sent` (on the
+ * agent's connection). Then `running`, and one final state: the agent's result
+ * (`succeeded`, `failed`, `timed_out`, `cancelled`, `refused`, `error`), or
+ * `unreachable` (no relay holds the computer), `expired` (it waited in the
+ * queue past its TTL) or `lost` (delivered, but no result came back in time).
+ */
+export const RunStatus = z.enum([
+  'pending',
+  'queued',
+  'sent',
+  'running',
+  ...CommandStatus.options,
+  'unreachable',
+  'expired',
+  'lost',
+]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
+  ...CommandStatus.options,
+  'unreachable',
+  'expired',
+  'lost',
+];
+
+export const CommandRun = z.object({
+  computerId: ComputerId,
+  /** Hostname (or display name) when the command was issued. */
+  computerName: z.string(),
+  status: RunStatus,
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  /** Output was cut (by the agent's cap or the server's). */
+  truncated: z.boolean(),
+  /** Why it was refused, failed to start, expired, … */
+  message: z.string().nullable(),
+  startedAt: IsoDateTime.nullable(),
+  finishedAt: IsoDateTime.nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type CommandRun = z.infer<typeof CommandRun>;
+
+/** A command is `running` until every run is final, then `completed`. */
+export const JobStatus = z.enum(['running', 'completed']);
+
+export const CommandSummary = z.object({
+  id: z.uuid(),
+  kind: z.enum(['shell', 'exec']),
+  /** The script, or the argv joined for display. */
+  command: z.string(),
+  shell: z.string().nullable(),
+  argv: z.array(z.string()).nullable(),
+  runAs: z.string().nullable(),
+  timeoutSec: z.number().int(),
+  targets: CommandTargets,
+  status: JobStatus,
+  createdAt: IsoDateTime,
+  createdBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+  finishedAt: IsoDateTime.nullable(),
+  /** Runs per status, e.g. `{ "succeeded": 28, "failed": 2 }`. */
+  counts: z.record(z.string(), z.number().int()),
+  /** Copied from: a re-run names the command it repeats. */
+  rerunOf: z.uuid().nullable(),
+});
+export type CommandSummary = z.infer<typeof CommandSummary>;
+
+export const CommandDetail = CommandSummary.extend({ runs: z.array(CommandRun) });
+export type CommandDetail = z.infer<typeof CommandDetail>;
+
+export const CommandList = z.object({ items: z.array(CommandSummary), total: z.number().int() });
+export type CommandList = z.infer<typeof CommandList>;
+
+export const CommandListQuery = z.object({
+  status: JobStatus.optional(),
+  /** Commands that ran (or run) on this computer. */
+  computerId: ComputerId.optional(),
+  /** Commands created by this user id. */
+  createdBy: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type CommandListQuery = z.infer<typeof CommandListQuery>;
+
+export const CommandIdParams = z.object({ id: z.uuid() });
+
+/** Pushed to browsers when a run changes state (output goes separately). */
+export const LiveCommandRun = z.object({
+  type: z.literal('command.run'),
+  commandId: z.uuid(),
+  run: CommandRun.omit({ stdout: true, stderr: true }),
+});
+
+/** A chunk of a run's output, as it arrives. */
+export const LiveCommandOutput = z.object({
+  type: z.literal('command.output'),
+  commandId: z.uuid(),
+  computerId: ComputerId,
+  stream: z.enum(['stdout', 'stderr']),
+  data: z.string(),
+});

@@ -1,0 +1,277 @@
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CommandDetail, type CommandRequest, canonicalCommandBytes } from '@labmgr/protocol';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, eventually, type Proc, type System, startSystem, tempDir } from '../harness.js';
+
+/**
+ * Commands end to end with real processes: the backend signs one run per
+ * computer and sends them through the relay; three real agents run them and
+ * their output and results come back the data path into the job's record.
+ */
+describe('commands: backend → relay → agents → results (real processes)', () => {
+  let sys: System;
+  const agents: { computerId: string; stateDir: string; proc: Proc }[] = [];
+  let refusing: { computerId: string; proc: Proc };
+
+  const run = (body: Record<string, unknown>) =>
+    sys.api.json<CommandDetail>('POST', '/api/v1/commands', body);
+  const job = (id: string) => sys.api.json<CommandDetail>('GET', `/api/v1/commands/${id}`);
+  const finished = (id: string, timeoutMs = 20_000) =>
+    eventually(
+      async () => {
+        const j = await job(id);
+        return j.status === 'completed' ? j : undefined;
+      },
+      timeoutMs,
+      `command ${id} to complete`,
+    );
+  const online = (computerId: string) =>
+    eventually(
+      async () =>
+        (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
+        'online',
+      20_000,
+      `${computerId} online`,
+    );
+
+  beforeAll(async () => {
+    sys = await startSystem();
+    await sys.startRelay();
+    for (const name of ['cmd-a', 'cmd-b', 'cmd-c']) {
+      const { stateDir, computerId } = await sys.enrollAgent(name);
+      agents.push({ stateDir, computerId, proc: sys.startAgent(stateDir) });
+    }
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ shell: 'deny' }));
+    const r = await sys.enrollAgent('cmd-refusing');
+    refusing = {
+      computerId: r.computerId,
+      proc: sys.startAgent(r.stateDir, { LABMGR_AGENT_POLICY: policy }),
+    };
+    for (const a of [...agents, refusing]) await online(a.computerId);
+  }, 90_000);
+
+  afterAll(async () => {
+    await sys?.stop();
+  });
+
+  it('runs a shell command on three computers and keeps each one’s output and exit code', async () => {
+    const created = await run({
+      targets: { computerIds: agents.map((a) => a.computerId) },
+      kind: 'shell',
+      command: 'echo "out $((20+22))"; echo "err" >&2; exit 3',
+      timeoutSec: 30,
+    });
+    expect(created.runs).toHaveLength(3);
+    const done = await finished(created.id);
+    for (const r of done.runs) {
+      expect(r).toMatchObject({
+        status: 'failed',
+        exitCode: 3,
+        stdout: 'out 42\n',
+        stderr: 'err\n',
+        truncated: false,
+      });
+      expect(r.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(done.counts).toEqual({ failed: 3 });
+    const ok = await finished(
+      (await run({ targets: { computerIds: [agents[0]?.computerId] }, kind: 'shell', command: 'echo ok' }))
+        .id,
+    );
+    expect(ok.runs[0]).toMatchObject({ status: 'succeeded', exitCode: 0, stdout: 'ok\n' });
+  });
+
+  it('runs a program without a shell (exec)', async () => {
+    const done = await finished(
+      (
+        await run({
+          targets: { computerIds: [agents[1]?.computerId] },
+          kind: 'exec',
+          argv: ['/bin/echo', 'a b', '$HOME'],
+        })
+      ).id,
+    );
+    expect(done.runs[0]).toMatchObject({ status: 'succeeded', stdout: 'a b $HOME\n' });
+  });
+
+  it('kills a command at its timeout', async () => {
+    const done = await finished(
+      (
+        await run({
+          targets: { computerIds: [agents[0]?.computerId] },
+          kind: 'shell',
+          command: 'sleep 30',
+          timeoutSec: 1,
+        })
+      ).id,
+    );
+    expect(done.runs[0]?.status).toBe('timed_out');
+  });
+
+  it('cancels a running command', async () => {
+    const created = await run({
+      targets: { computerIds: [agents[2]?.computerId] },
+      kind: 'shell',
+      command: 'echo started; sleep 30',
+      timeoutSec: 60,
+    });
+    await eventually(async () => (await job(created.id)).runs[0]?.status === 'running', 10_000, 'running');
+    const res = await sys.api.request('POST', `/api/v1/commands/${created.id}/cancel`);
+    expect(res.status).toBe(200);
+    const done = await finished(created.id);
+    expect(done.runs[0]).toMatchObject({ status: 'cancelled', stdout: 'started\n' });
+  });
+
+  it('reports a refusal by the computer’s local policy', async () => {
+    const done = await finished(
+      (await run({ targets: { computerIds: [refusing.computerId] }, kind: 'shell', command: 'echo never' }))
+        .id,
+    );
+    expect(done.runs[0]?.status).toBe('refused');
+    expect(done.runs[0]?.message).toMatch(/policy/i);
+    expect(done.runs[0]?.stdout).toBe('');
+  });
+
+  it('lets a command for an offline computer expire in the relay’s queue, with a clear status', async () => {
+    const { stateDir, computerId } = await sys.enrollAgent('cmd-away');
+    const proc = sys.startAgent(stateDir);
+    await online(computerId);
+    await proc.stop();
+    await eventually(
+      async () =>
+        (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
+        'offline',
+      20_000,
+      'offline',
+    );
+    const created = await run({
+      targets: { computerIds: [computerId] },
+      kind: 'shell',
+      command: 'echo late',
+      queueTtlSec: 2,
+    });
+    expect(created.runs[0]?.status).toBe('queued');
+    const done = await finished(created.id, 20_000);
+    expect(done.runs[0]).toMatchObject({ status: 'expired', stdout: '' });
+    expect(done.runs[0]?.message).toMatch(/expired/);
+  });
+
+  it('refuses a command a hostile relay forged or altered, and runs the genuine one once', async () => {
+    const target = agents[0];
+    if (!target) throw new Error('no agent');
+    // A command the backend issued, waiting in the relay's queue while its agent is away.
+    await target.proc.stop();
+    const created = await run({
+      targets: { computerIds: [target.computerId] },
+      kind: 'shell',
+      command: 'echo genuine',
+      queueTtlSec: 120,
+    });
+    const db = new Database(join(sys.dataDir, 'labmgr.sqlite'), { readonly: true });
+    const runId = (
+      db.prepare('select id, expires_at from command_runs where command_id = ?').get(created.id) as {
+        id: string;
+        expires_at: number;
+      }
+    ).id;
+    db.close();
+    const relay = sys.relayControl(sys.relayName ?? '');
+    if (!relay) throw new Error('relay not registered');
+    const inject = (frame: unknown) =>
+      fetch(`${relay.controlUrl}/control/v1/agents/${target.computerId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${relay.controlToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messageId: randomUUID(), frame, ttlSec: 60, queueIfUnknown: true }),
+      });
+    const now = Date.now();
+    const base: CommandRequest = {
+      id: runId,
+      computerId: target.computerId,
+      timeoutSec: 10,
+      runAs: null,
+      issuedAt: now,
+      expiresAt: now + 60_000,
+      kind: 'shell',
+      shell: 'sh',
+      script: 'echo pwned',
+    };
+    // The relay tries, behind the genuine command it holds: a command signed with a key
+    // the agent never pinned, one altered after signing (a fresh id, so the genuine one's
+    // at-most-once record cannot be what stops it), and one with no valid signature at all.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const forged = sign(null, canonicalCommandBytes(base), privateKey).toString('base64');
+    const other = { ...base, id: randomUUID(), script: 'echo genuine' };
+    const genuineLooking = sign(null, canonicalCommandBytes(other), privateKey).toString('base64');
+    for (const frame of [
+      { type: 'command', command: base, signature: forged },
+      { type: 'command', command: { ...other, script: 'echo pwned' }, signature: genuineLooking },
+      { type: 'command', command: { ...base, id: randomUUID() }, signature: 'AAAA' },
+    ])
+      expect(((await (await inject(frame)).json()) as { status: string }).status).toBe('queued');
+    target.proc = sys.startAgent(target.stateDir);
+    const done = await finished(created.id, 30_000);
+    // The genuine command ran, once; nothing the relay made up did.
+    expect(done.runs[0]).toMatchObject({ status: 'succeeded', stdout: 'genuine\n' });
+    // The two with ids of their own are refused for their signature; the one that reuses
+    // the genuine id meets that command already running or done, and is not run again.
+    await eventually(
+      async () =>
+        (target.proc.output.match(/"reason":"invalid command signature/g) ?? []).length === 2 || undefined,
+      20_000,
+      'the made-up commands refused',
+    );
+    expect(target.proc.output).not.toContain('pwned\n');
+    expect(JSON.stringify(await job(created.id))).not.toContain('pwned');
+    await online(target.computerId);
+  });
+
+  it('does not let a viewer run anything, and audits every command', async () => {
+    await sys.api.json('POST', '/api/v1/users', {
+      username: 'watcher',
+      password: 'watcher password 1',
+      role: 'viewer',
+    });
+    const viewer = new ApiClient(sys.backendUrl);
+    await viewer.login('watcher', 'watcher password 1');
+    const res = await viewer.request('POST', '/api/v1/commands', {
+      targets: { computerIds: [agents[1]?.computerId] },
+      kind: 'shell',
+      command: 'echo no',
+    });
+    expect(res.status).toBe(403);
+    expect((await viewer.request('GET', '/api/v1/commands')).status).toBe(200);
+    const audit = await sys.api.json<{ items: { action: string }[] }>(
+      'GET',
+      '/api/v1/audit?action=command.create',
+    );
+    expect(audit.items.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('re-runs a past command and lists the job history with filters', async () => {
+    const first = await finished(
+      (await run({ targets: { computerIds: [agents[1]?.computerId] }, kind: 'shell', command: 'echo again' }))
+        .id,
+    );
+    const res = await sys.api.request('POST', `/api/v1/commands/${first.id}/rerun`);
+    expect(res.status).toBe(201);
+    const second = (await res.json()) as CommandDetail;
+    expect(second.rerunOf).toBe(first.id);
+    expect((await finished(second.id)).runs[0]).toMatchObject({ status: 'succeeded', stdout: 'again\n' });
+    const list = await sys.api.json<{ items: { id: string }[]; total: number }>(
+      'GET',
+      `/api/v1/commands?computerId=${agents[1]?.computerId}&status=completed`,
+    );
+    expect(list.items.map((i) => i.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+    const bad = await sys.api.request('POST', '/api/v1/commands', {
+      targets: {},
+      kind: 'shell',
+      command: 'x',
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/targets/);
+  });
+});
