@@ -1,0 +1,264 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDetail, CommandList } from '@labmgr/protocol';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnrollmentToken, createRelayToken } from '../src/cli/commands.js';
+import { loadConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/server.js';
+import { databases } from './databases.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+/**
+ * The commands API on each database: validation, targets, runs that cannot be
+ * delivered, and progress frames arriving through the relays' ingest route
+ * (the real agent path is in test/integration/commands.test.ts).
+ */
+describe.each(databases)('commands API on $name', (database) => {
+  let server: RunningServer;
+  let dataDir: string;
+  let drop: () => Promise<void>;
+  let cookie = '';
+  let relayToken = '';
+  const computers: string[] = [];
+
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { cookie },
+  ) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const ingest = (computerId: string, frames: unknown[]) =>
+    api(
+      'POST',
+      '/api/v1/internal/ingest',
+      { relayId: 'r', items: frames.map((frame) => ({ computerId, receivedAt: Date.now(), frame })) },
+      { authorization: `Bearer ${relayToken}` },
+    );
+  /** The id the agent would see for a computer's run (not part of the API). */
+  const runIdOf = async (commandId: string, computerId: string) =>
+    (
+      await server.ctx.db
+        .selectFrom('command_runs')
+        .select('id')
+        .where('command_id', '=', commandId)
+        .where('computer_id', '=', computerId)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-cmd-'));
+    const db = await database.create();
+    drop = db.drop;
+    const cfg = {
+      ...loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' }),
+      databaseUrl: db.url,
+      adminPassword: PASSWORD,
+      webDir: join(dataDir, 'no-web'),
+    };
+    server = await startServer(cfg, { logger: pino({ level: 'silent' }) });
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    relayToken = (await createRelayToken({ ...cfg }, 'cmd-relay')).token;
+    const { token } = await createEnrollmentToken({ ...cfg }, { uses: 3 });
+    for (const hostname of ['pc-1', 'pc-2', 'pc-3']) {
+      const res = await api('POST', '/api/v1/agents/enroll', { token, hostname }, {});
+      computers.push((res.body as { computerId: string }).computerId);
+    }
+    await server.ctx.db
+      .updateTable('computers')
+      .set({ tags: '["exam"]' })
+      .where('hostname', '=', 'pc-3')
+      .execute();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await drop?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses bad requests with the field and reason', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ targets: {}, kind: 'shell', command: 'x' }, /targets/],
+      [{ targets: { computerIds: [computers[0]] }, kind: 'shell', command: '' }, /command/],
+      [{ targets: { computerIds: [computers[0]] }, kind: 'launch', command: 'x' }, /kind/],
+      [
+        { targets: { computerIds: [computers[0]] }, kind: 'shell', command: 'x', timeoutSec: 0 },
+        /timeoutSec/,
+      ],
+      [{ targets: { computerIds: ['not-a-uuid'] }, kind: 'exec', argv: ['/bin/true'] }, /computerIds/],
+      [
+        {
+          targets: { computerIds: ['00000000-0000-4000-8000-000000000000'] },
+          kind: 'exec',
+          argv: ['/bin/true'],
+        },
+        /computerIds.*unknown/,
+      ],
+      [{ targets: { tag: 'nobody-has-this' }, kind: 'exec', argv: ['/bin/true'] }, /no computer matches/],
+    ];
+    for (const [body, why] of cases) {
+      const res = await api('POST', '/api/v1/commands', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(res.body), JSON.stringify(body)).toMatch(why);
+    }
+  });
+
+  it('marks a run unreachable at once when no relay holds its computer', async () => {
+    const res = await api('POST', '/api/v1/commands', {
+      targets: { tag: 'exam' },
+      kind: 'shell',
+      command: 'echo hi',
+    });
+    expect(res.status).toBe(201);
+    const job = res.body as CommandDetail;
+    expect(job.runs).toEqual([
+      expect.objectContaining({ computerId: computers[2], computerName: 'pc-3', status: 'unreachable' }),
+    ]);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toEqual({ unreachable: 1 });
+  });
+
+  it('follows a run through the progress frames its agent sends, once each', async () => {
+    const [a, b] = computers as [string, string];
+    const job = (
+      await api('POST', '/api/v1/commands', {
+        targets: { computerIds: [a, b] },
+        kind: 'shell',
+        command: 'ls',
+      })
+    ).body as CommandDetail;
+    const runA = await runIdOf(job.id, a);
+    // As if the relay had delivered them (no relay is running in this test).
+    await server.ctx.db
+      .updateTable('command_runs')
+      .set({ status: 'sent' })
+      .where('command_id', '=', job.id)
+      .execute();
+    await server.ctx.db.updateTable('commands').set({ finished_at: null }).where('id', '=', job.id).execute();
+    const started = Date.now();
+    const out = (seq: number, data: string, stream = 'stdout') => ({
+      type: 'command-output',
+      commandId: runA,
+      seq,
+      stream,
+      data,
+    });
+    expect(
+      (
+        await ingest(a, [
+          { type: 'command-started', commandId: runA, startedAt: started },
+          out(0, 'one\n'),
+          out(1, 'oops\n', 'stderr'),
+        ])
+      ).status,
+    ).toBe(200);
+    // A batch the relay sends again after a failed answer: chunks already applied are skipped.
+    await ingest(a, [out(1, 'oops\n', 'stderr'), out(2, 'two\n')]);
+    // Another computer cannot report on this run.
+    await ingest(b, [
+      {
+        type: 'command-result',
+        commandId: runA,
+        status: 'succeeded',
+        exitCode: 0,
+        signal: null,
+        startedAt: started,
+        finishedAt: started,
+        durationMs: 0,
+        truncated: false,
+        message: null,
+      },
+    ]);
+    let now = (await api('GET', `/api/v1/commands/${job.id}`)).body as CommandDetail;
+    expect(now.runs.find((r) => r.computerId === a)).toMatchObject({
+      status: 'running',
+      stdout: 'one\ntwo\n',
+      stderr: 'oops\n',
+    });
+    expect(now.status).toBe('running');
+
+    await ingest(a, [
+      {
+        type: 'command-result',
+        commandId: runA,
+        status: 'failed',
+        exitCode: 2,
+        signal: null,
+        startedAt: started,
+        finishedAt: started + 15,
+        durationMs: 15,
+        truncated: false,
+        message: null,
+      },
+    ]);
+    await ingest(b, [
+      {
+        type: 'command-result',
+        commandId: await runIdOf(job.id, b),
+        status: 'refused',
+        exitCode: null,
+        signal: null,
+        startedAt: null,
+        finishedAt: started,
+        durationMs: 0,
+        truncated: false,
+        message: 'refused by local policy: shell commands are not allowed',
+      },
+    ]);
+    now = (await api('GET', `/api/v1/commands/${job.id}`)).body as CommandDetail;
+    expect(now.runs.find((r) => r.computerId === a)).toMatchObject({
+      status: 'failed',
+      exitCode: 2,
+      durationMs: 15,
+    });
+    expect(now.runs.find((r) => r.computerId === b)).toMatchObject({
+      status: 'refused',
+      message: expect.stringMatching(/policy/),
+    });
+    expect(now).toMatchObject({ status: 'completed', counts: { failed: 1, refused: 1 } });
+    expect(now.finishedAt).not.toBeNull();
+
+    const list = (await api('GET', `/api/v1/commands?computerId=${a}&status=completed`)).body as CommandList;
+    expect(list.items.map((i) => i.id)).toContain(job.id);
+    expect(list.items.find((i) => i.id === job.id)?.counts).toEqual({ failed: 1, refused: 1 });
+    const running = (await api('GET', '/api/v1/commands?status=running')).body as CommandList;
+    expect(running.items.map((i) => i.id)).not.toContain(job.id);
+  });
+
+  it('closes runs whose result can no longer come', async () => {
+    const [a] = computers as [string];
+    const job = (
+      await api('POST', '/api/v1/commands', {
+        targets: { computerIds: [a] },
+        kind: 'exec',
+        argv: ['/bin/sleep', '1'],
+      })
+    ).body as CommandDetail;
+    await server.ctx.db
+      .updateTable('command_runs')
+      .set({ status: 'running', deadline_at: Date.now() - 1 })
+      .where('command_id', '=', job.id)
+      .execute();
+    await server.ctx.db.updateTable('commands').set({ finished_at: null }).where('id', '=', job.id).execute();
+    expect(await server.ctx.commandService.sweep()).toBeGreaterThanOrEqual(1);
+    const now = (await api('GET', `/api/v1/commands/${job.id}`)).body as CommandDetail;
+    expect(now.runs[0]).toMatchObject({ status: 'lost', message: expect.stringMatching(/no result/) });
+    expect(now.status).toBe('completed');
+  });
+});
