@@ -63,7 +63,7 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const relay = currentRelay(req);
         for (const item of req.body.items) {
-          req.log.debug({ relay: relay.name, ...item }, 'message status');
+          req.log.info({ relay: relay.name, ...item }, 'message status');
           ctx.live.publish({ type: 'message.status', relayId: relay.id, ...item });
         }
         // Commands find their runs by message id; other messages (live mode) match none.
