@@ -45,7 +45,7 @@ describe('commands: backend → relay → agents → results (real processes)', 
       agents.push({ stateDir, computerId, proc: sys.startAgent(stateDir) });
     }
     const policy = join(tempDir(), 'policy.json');
-    writeFileSync(policy, JSON.stringify({ shell: 'deny' }));
+    writeFileSync(policy, JSON.stringify({ shell: 'deny', power: 'deny' }));
     const r = await sys.enrollAgent('cmd-refusing');
     refusing = {
       computerId: r.computerId,
@@ -134,6 +134,40 @@ describe('commands: backend → relay → agents → results (real processes)', 
     expect(done.runs[0]?.status).toBe('refused');
     expect(done.runs[0]?.message).toMatch(/policy/i);
     expect(done.runs[0]?.stdout).toBe('');
+  });
+
+  it('shows a message to the people logged in (wall), allowed where shell and power are not', async () => {
+    const done = await finished(
+      (
+        await run({
+          targets: { computerIds: [refusing.computerId] },
+          kind: 'message',
+          title: 'Lab closing',
+          text: 'The lab closes in 10 minutes.',
+        })
+      ).id,
+    );
+    expect(done).toMatchObject({ kind: 'message', command: 'message: Lab closing' });
+    expect(done.runs[0]).toMatchObject({ status: 'succeeded', exitCode: 0 });
+  });
+
+  it('refuses a power action the computer’s policy denies, and never runs it', async () => {
+    const done = await finished(
+      (
+        await run({
+          targets: { computerIds: [refusing.computerId] },
+          kind: 'power',
+          action: 'reboot',
+          delaySec: 600,
+          message: 'Rebooting for updates',
+        })
+      ).id,
+    );
+    expect(done).toMatchObject({ kind: 'power', command: 'reboot in 600 s: Rebooting for updates' });
+    expect(done.runs[0]).toMatchObject({
+      status: 'refused',
+      message: 'refused by local policy: power actions (reboot) are denied',
+    });
   });
 
   it('lets a command for an offline computer expire in the relay’s queue, with a clear status', async () => {

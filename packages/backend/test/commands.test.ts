@@ -241,6 +241,45 @@ describe.each(databases)('commands API on $name', (database) => {
     expect(running.items.map((i) => i.id)).not.toContain(job.id);
   });
 
+  it('keeps a power action and a message as given, and re-runs them unchanged', async () => {
+    const [a] = computers as [string];
+    const power = (
+      await api('POST', '/api/v1/commands', {
+        targets: { computerIds: [a] },
+        kind: 'power',
+        action: 'shutdown',
+        delaySec: 300,
+        message: 'Closing time',
+      })
+    ).body as CommandDetail;
+    expect(power).toMatchObject({
+      kind: 'power',
+      command: 'shutdown in 300 s: Closing time',
+      power: { action: 'shutdown', delaySec: 300, message: 'Closing time' },
+      notice: null,
+    });
+    const again = await api('POST', `/api/v1/commands/${power.id}/rerun`);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ rerunOf: power.id, power: { action: 'shutdown', delaySec: 300 } });
+    const note = (
+      await api('POST', '/api/v1/commands', {
+        targets: { computerIds: [a] },
+        kind: 'message',
+        title: 'Hi',
+        text: 'There',
+      })
+    ).body as CommandDetail;
+    expect(note).toMatchObject({ kind: 'message', notice: { title: 'Hi', text: 'There' }, power: null });
+    for (const bad of [
+      { kind: 'power', action: 'explode' },
+      { kind: 'power', action: 'reboot', delaySec: -1 },
+      { kind: 'message', title: '', text: 'x' },
+    ]) {
+      const res = await api('POST', '/api/v1/commands', { targets: { computerIds: [a] }, ...bad });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
   it('closes runs whose result can no longer come', async () => {
     const [a] = computers as [string];
     const job = (

@@ -29,10 +29,42 @@ export const ExecCommand = z.object({
   argv: z.array(z.string().max(4096)).min(1).max(256),
 });
 
-export const CommandRequest = z.discriminatedUnion('kind', [ShellCommand, ExecCommand]);
+/** What a power or session action does to the computer. */
+export const PowerAction = z.enum(['reboot', 'shutdown', 'logoff', 'lock']);
+export type PowerAction = z.infer<typeof PowerAction>;
+
+/**
+ * Reboot, shut down, log the user off or lock the screen, after `delaySec`,
+ * showing `message` to whoever is logged in first. The agent picks the
+ * operating system's own tool (see the agent's README).
+ */
+export const PowerCommand = z.object({
+  ...CommandBase,
+  kind: z.literal('power'),
+  action: PowerAction,
+  delaySec: z.number().int().min(0).max(86_400),
+  message: z.string().min(1).max(1000).nullable(),
+});
+
+/** A notice shown to the people logged in ("the lab closes in 10 minutes"). */
+export const MessageCommand = z.object({
+  ...CommandBase,
+  kind: z.literal('message'),
+  title: z.string().min(1).max(120),
+  text: z.string().min(1).max(2000),
+});
+
+export const CommandRequest = z.discriminatedUnion('kind', [
+  ShellCommand,
+  ExecCommand,
+  PowerCommand,
+  MessageCommand,
+]);
 export type CommandRequest = z.infer<typeof CommandRequest>;
 export type ShellCommand = z.infer<typeof ShellCommand>;
 export type ExecCommand = z.infer<typeof ExecCommand>;
+export type PowerCommand = z.infer<typeof PowerCommand>;
+export type MessageCommand = z.infer<typeof MessageCommand>;
 
 export const CommandStatus = z.enum([
   /** Exit code 0. */

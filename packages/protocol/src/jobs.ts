@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandStatus } from './commands.js';
+import { CommandStatus, PowerAction } from './commands.js';
 import { ComputerId, IsoDateTime } from './common.js';
 import { LabId, Tag } from './labs.js';
 
@@ -53,7 +53,31 @@ export const ExecCommandCreate = z.object({
   runAs: z.string().min(1).max(64).nullable().default(null),
 });
 
-export const CommandCreate = z.discriminatedUnion('kind', [ShellCommandCreate, ExecCommandCreate]);
+/** `POST /api/v1/commands`: reboot, shut down, log off or lock, after a delay, with a notice first. */
+export const PowerCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('power'),
+  action: PowerAction,
+  /** Seconds before it happens (reboot/shutdown round up to whole minutes on Linux and macOS). @default 0 */
+  delaySec: z.number().int().min(0).max(86_400).default(0),
+  /** Shown to whoever is logged in before it happens. */
+  message: z.string().min(1).max(1000).nullable().default(null),
+});
+
+/** `POST /api/v1/commands`: a notice to the people logged in. */
+export const MessageCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('message'),
+  title: z.string().min(1).max(120),
+  text: z.string().min(1).max(2000),
+});
+
+export const CommandCreate = z.discriminatedUnion('kind', [
+  ShellCommandCreate,
+  ExecCommandCreate,
+  PowerCommandCreate,
+  MessageCommandCreate,
+]);
 export type CommandCreate = z.infer<typeof CommandCreate>;
 
 /**
@@ -107,12 +131,18 @@ export const JobStatus = z.enum(['running', 'completed']);
 
 export const CommandSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(['shell', 'exec']),
-  /** The script, or the argv joined for display. */
+  kind: z.enum(['shell', 'exec', 'power', 'message']),
+  /** For people: the script, the argv joined, the power action, or the message's title. */
   command: z.string(),
   shell: z.string().nullable(),
   argv: z.array(z.string()).nullable(),
   runAs: z.string().nullable(),
+  /** A power action's details. */
+  power: z
+    .object({ action: PowerAction, delaySec: z.number().int(), message: z.string().nullable() })
+    .nullable(),
+  /** A message's title and text. */
+  notice: z.object({ title: z.string(), text: z.string() }).nullable(),
   timeoutSec: z.number().int(),
   targets: CommandTargets,
   status: JobStatus,

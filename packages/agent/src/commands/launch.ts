@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { CommandRequest } from '@labmgr/protocol';
+import { messageProgram, powerProgram } from './actions.js';
 
 /** What to spawn for one command, fully decided before the process exists. */
 export interface LaunchSpec {
@@ -75,6 +76,10 @@ function programFor(command: CommandRequest): Program {
   if (command.kind === 'exec') {
     const [file = '', ...args] = command.argv;
     return { ok: true, file, args };
+  }
+  if (command.kind === 'power' || command.kind === 'message') {
+    const action = command.kind === 'power' ? powerProgram(command) : messageProgram(command);
+    return { ok: true, file: action.file, args: [...action.args] };
   }
   const { shell, script } = command;
   const powershellArgs = ['-NoProfile', '-NonInteractive', '-Command', script];

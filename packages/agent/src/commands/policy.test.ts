@@ -63,6 +63,26 @@ describe('policy file', () => {
 });
 
 describe('policyRefusal', () => {
+  it('allows "power actions only": power and messages, no shell or exec', () => {
+    const policy = parsePolicy({ shell: 'deny', exec: 'deny' }, 'test');
+    const power = {
+      ...shellCommand('x'),
+      kind: 'power',
+      action: 'reboot',
+      delaySec: 0,
+      message: null,
+    } as const;
+    const { shell: _s, script: _x, ...rest } = power;
+    expect(policyRefusal(policy, rest)).toBeNull();
+    expect(policyRefusal(policy, { ...rest, kind: 'message', title: 't', text: 'x' })).toBeNull();
+    expect(policyRefusal(policy, shellCommand('ls'))).toMatch(/shell commands are denied/);
+    const strict = parsePolicy({ power: 'deny', message: 'deny' }, 'test');
+    expect(policyRefusal(strict, rest)).toBe('refused by local policy: power actions (reboot) are denied');
+    expect(policyRefusal(strict, { ...rest, kind: 'message', title: 't', text: 'x' })).toBe(
+      'refused by local policy: messages to users are denied',
+    );
+  });
+
   it('allows everything by default', () => {
     expect(policyRefusal(ALLOW_ALL_POLICY, shellCommand('ls'))).toBeNull();
     expect(policyRefusal(ALLOW_ALL_POLICY, execCommand(['ls']))).toBeNull();

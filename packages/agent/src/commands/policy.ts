@@ -20,9 +20,9 @@ export interface CommandPolicy {
   readonly exec: Permission | { readonly allow: readonly string[] };
   /** Running as another local account (`runAs`). @default 'allow' */
   readonly runAs: Permission;
-  /** Reserved for power actions (reboot, shutdown); accepted and ignored until they exist. @default 'allow' */
+  /** Power and session actions: reboot, shut down, log off, lock. @default 'allow' */
   readonly power: Permission;
-  /** Reserved for on-screen messages; accepted and ignored until they exist. @default 'allow' */
+  /** Notices shown to the people logged in. @default 'allow' */
   readonly message: Permission;
   /** The file it was read from; null for the built-in default. */
   readonly source: string | null;
@@ -138,6 +138,10 @@ export function policyRefusal(policy: CommandPolicy, command: CommandRequest): s
   switch (command.kind) {
     case 'shell':
       return policy.shell === 'deny' ? `${prefix}: shell commands are denied` : null;
+    case 'power':
+      return policy.power === 'deny' ? `${prefix}: power actions (${command.action}) are denied` : null;
+    case 'message':
+      return policy.message === 'deny' ? `${prefix}: messages to users are denied` : null;
     case 'exec': {
       if (policy.exec === 'allow') return null;
       if (policy.exec === 'deny') return `${prefix}: exec commands are denied`;

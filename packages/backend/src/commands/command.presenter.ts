@@ -1,4 +1,11 @@
-import type { CommandDetail, CommandRun, CommandSummary, CommandTargets, RunStatus } from '@labmgr/protocol';
+import type {
+  CommandDetail,
+  CommandRun,
+  CommandSummary,
+  CommandTargets,
+  PowerAction,
+  RunStatus,
+} from '@labmgr/protocol';
 import type { CommandRow, RunRow } from './command.repository.js';
 
 /** What `commands.payload` holds. */
@@ -7,6 +14,18 @@ export interface CommandPayload {
   shell: 'sh' | 'bash' | 'powershell' | 'cmd' | null;
   argv: string[] | null;
   runAs: string | null;
+  power?: { action: PowerAction; delaySec: number; message: string | null } | null;
+  notice?: { title: string; text: string } | null;
+}
+
+/** The one line people read for a command in lists and the audit log. */
+export function describeCommand(p: CommandPayload): string {
+  if (p.power) {
+    const delay = p.power.delaySec > 0 ? ` in ${p.power.delaySec} s` : '';
+    return `${p.power.action}${delay}${p.power.message ? `: ${p.power.message}` : ''}`;
+  }
+  if (p.notice) return `message: ${p.notice.title}`;
+  return p.command ?? (p.argv ?? []).join(' ');
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -43,10 +62,12 @@ export function toSummary(
   return {
     id: row.id,
     kind: row.kind,
-    command: payload.command ?? (payload.argv ?? []).join(' '),
+    command: describeCommand(payload),
     shell: payload.shell,
     argv: payload.argv,
     runAs: payload.runAs,
+    power: payload.power ?? null,
+    notice: payload.notice ?? null,
     timeoutSec: row.timeout_sec,
     targets: JSON.parse(row.targets) as CommandTargets,
     status: row.finished_at === null ? 'running' : 'completed',

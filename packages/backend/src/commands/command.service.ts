@@ -19,7 +19,13 @@ import { ApiError, notFound } from '../http/errors.js';
 import type { CommandSigner } from '../keys/command-signing.js';
 import type { RelayClient, SendStatus } from '../relays/relay-client.js';
 import type { UserRepository } from '../users/user.repository.js';
-import { type CommandPayload, toDetail, toRunState, toSummary } from './command.presenter.js';
+import {
+  type CommandPayload,
+  describeCommand,
+  toDetail,
+  toRunState,
+  toSummary,
+} from './command.presenter.js';
 import { type CommandRepository, OPEN_RUN_STATUSES, type RunRow } from './command.repository.js';
 
 /** Output kept per run on the server (the agent caps its own, 1 MiB by default). */
@@ -76,34 +82,15 @@ export class CommandService {
     const now = this.#now();
     const id = randomUUID();
     const expiresAt = now + body.queueTtlSec * 1000;
-    const payload: CommandPayload =
-      body.kind === 'shell'
-        ? { command: body.command, shell: body.shell, argv: null, runAs: body.runAs }
-        : { command: null, shell: null, argv: body.argv, runAs: body.runAs };
+    const payload = payloadOf(body);
     const signed = computers.map((c) => {
-      const request: CommandRequest =
-        body.kind === 'shell'
-          ? {
-              id: randomUUID(),
-              computerId: c.id,
-              timeoutSec: body.timeoutSec,
-              runAs: body.runAs,
-              issuedAt: now,
-              expiresAt,
-              kind: 'shell',
-              shell: body.shell,
-              script: body.command,
-            }
-          : {
-              id: randomUUID(),
-              computerId: c.id,
-              timeoutSec: body.timeoutSec,
-              runAs: body.runAs,
-              issuedAt: now,
-              expiresAt,
-              kind: 'exec',
-              argv: body.argv,
-            };
+      const request = requestFor(body, {
+        id: randomUUID(),
+        computerId: c.id,
+        timeoutSec: body.timeoutSec,
+        issuedAt: now,
+        expiresAt,
+      });
       return { computer: c, request, signature: this.#d.signer.sign(request) };
     });
     await this.#d.commands.insert(
@@ -144,7 +131,7 @@ export class CommandService {
       ip: actor.ip,
       details: {
         kind: body.kind,
-        command: (payload.command ?? payload.argv?.join(' ') ?? '').slice(0, 1000),
+        command: describeCommand(payload).slice(0, 1000),
         targets: body.targets,
         computers: computers.length,
         ...(rerunOf ? { rerunOf } : {}),
@@ -262,12 +249,20 @@ export class CommandService {
       targets: JSON.parse(row.targets) as CommandCreate['targets'],
       timeoutSec: row.timeout_sec,
       queueTtlSec: row.queue_ttl_sec,
-      runAs: payload.runAs,
     };
-    const body: CommandCreate =
-      row.kind === 'shell'
-        ? { ...base, kind: 'shell', command: payload.command ?? '', shell: payload.shell ?? 'sh' }
-        : { ...base, kind: 'exec', argv: payload.argv ?? [] };
+    const body: CommandCreate = payload.power
+      ? { ...base, kind: 'power', ...payload.power }
+      : payload.notice
+        ? { ...base, kind: 'message', ...payload.notice }
+        : row.kind === 'shell'
+          ? {
+              ...base,
+              kind: 'shell',
+              command: payload.command ?? '',
+              shell: payload.shell ?? 'sh',
+              runAs: payload.runAs,
+            }
+          : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
     return this.create(body, actor, id);
   }
 
@@ -485,5 +480,55 @@ function unreachableMessage(status: SendStatus): string {
       return "the relay's queue for this computer is full";
     default:
       return `not delivered (${status})`;
+  }
+}
+
+/** What `commands.payload` keeps of a request: everything but targets and timings. */
+function payloadOf(body: CommandCreate): CommandPayload {
+  switch (body.kind) {
+    case 'shell':
+      return { command: body.command, shell: body.shell, argv: null, runAs: body.runAs };
+    case 'exec':
+      return { command: null, shell: null, argv: body.argv, runAs: body.runAs };
+    case 'power':
+      return {
+        command: null,
+        shell: null,
+        argv: null,
+        runAs: null,
+        power: { action: body.action, delaySec: body.delaySec, message: body.message },
+      };
+    case 'message':
+      return {
+        command: null,
+        shell: null,
+        argv: null,
+        runAs: null,
+        notice: { title: body.title, text: body.text },
+      };
+  }
+}
+
+/** The signed command one computer receives. */
+function requestFor(
+  body: CommandCreate,
+  base: { id: string; computerId: string; timeoutSec: number; issuedAt: number; expiresAt: number },
+): CommandRequest {
+  switch (body.kind) {
+    case 'shell':
+      return { ...base, runAs: body.runAs, kind: 'shell', shell: body.shell, script: body.command };
+    case 'exec':
+      return { ...base, runAs: body.runAs, kind: 'exec', argv: body.argv };
+    case 'power':
+      return {
+        ...base,
+        runAs: null,
+        kind: 'power',
+        action: body.action,
+        delaySec: body.delaySec,
+        message: body.message,
+      };
+    case 'message':
+      return { ...base, runAs: null, kind: 'message', title: body.title, text: body.text };
   }
 }

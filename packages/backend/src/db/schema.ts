@@ -203,7 +203,7 @@ export interface Database {
 /** Migration 0009: one command (job) as issued. */
 export interface CommandsTable {
   id: string;
-  kind: 'shell' | 'exec';
+  kind: 'shell' | 'exec' | 'power' | 'message';
   /** JSON: `{ command, shell, argv, runAs }` as given. */
   payload: string;
   /** JSON of the request's `targets`. */
