@@ -90,7 +90,7 @@ function stats(): GeneratorStats {
 
 function onFrame(c: Conn, data: WebSocket.RawData, welcomed: () => void): void {
   const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
-  let frame: { type?: unknown; seq?: unknown; ts?: unknown };
+  let frame: { type?: unknown; seq?: unknown; ts?: unknown; command?: unknown };
   try {
     frame = JSON.parse(text) as typeof frame;
   } catch {
@@ -127,6 +127,30 @@ function onFrame(c: Conn, data: WebSocket.RawData, welcomed: () => void): void {
     case 'live-mode':
       send({ type: 'live-mode', computerId: c.agent.computerId, at: preciseNow() });
       return;
+    case 'command': {
+      const at = preciseNow();
+      const commandId = (frame.command as { id?: unknown } | undefined)?.id;
+      if (typeof commandId !== 'string') return;
+      send({ type: 'command', computerId: c.agent.computerId, commandId, at });
+      // A real agent verifies the signature and spawns; this one reports at once.
+      const now = Date.now();
+      c.ws?.send(JSON.stringify({ type: 'command-started', commandId, startedAt: now }));
+      c.ws?.send(
+        JSON.stringify({
+          type: 'command-result',
+          commandId,
+          status: 'succeeded',
+          exitCode: 0,
+          signal: null,
+          startedAt: now,
+          finishedAt: now,
+          durationMs: 0,
+          truncated: false,
+          message: null,
+        }),
+      );
+      return;
+    }
     default:
       return;
   }

@@ -63,6 +63,8 @@ export type GeneratorReport =
   | { type: 'stats'; stats: GeneratorStats }
   /** A `live-mode` frame arrived; `at` is `performance.timeOrigin + performance.now()` at receipt. */
   | { type: 'live-mode'; computerId: string; at: number }
+  /** A signed `command` frame arrived (the simulated agent answers started and succeeded at once). */
+  | { type: 'command'; computerId: string; commandId: string; at: number }
   | { type: 'stopped' };
 
 export type BareCommand = { type: 'count' } | { type: 'stop' };

@@ -70,7 +70,13 @@ if (levels.length === 0 || !(seconds > 0) || !(warmupSec >= 0)) {
 // Every process holds one descriptor per connection (the relay also its backend sockets).
 ensureOpenFiles(maxAgents + 2048);
 
-const TARGET = { agents: 10_000, relayCpuPercent: 60, cpuRatioToBare: 2.5, commandP99Ms: 25 } as const;
+const TARGET = {
+  agents: 10_000,
+  relayCpuPercent: 60,
+  cpuRatioToBare: 2.5,
+  commandP99Ms: 25,
+  fanoutMs: 2000,
+} as const;
 const GENERATOR = join(ROOT, 'bench/relay-load-generator.ts');
 const BARE = join(ROOT, 'bench/relay-load-bare-server.ts');
 
@@ -132,6 +138,7 @@ interface PhaseResult {
   /** Largest relay queue seen (frames waiting for the backend, /healthz pendingFrames). */
   maxPendingFrames: number | null;
   command: CommandResult | null;
+  signed: SignedResult | null;
 }
 
 // ---- bounded in time -------------------------------------------------------
@@ -333,6 +340,16 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
 
     const command =
       server === 'relay' && commandCount > 0 ? await commandLatency(s, agents.slice(0, connected)) : null;
+    const signed =
+      server === 'relay' && commandCount > 0 ? await signedCommands(s, agents.slice(0, connected)) : null;
+    if (signed) {
+      const { single, fanout } = signed;
+      console.log(
+        `  signed commands: single p50/p99 ${fmt(single.p50Ms, 2)}/${fmt(single.p99Ms, 2)} ms (${single.received}/${single.calls}); ` +
+          `fan-out to ${fanout.agents}: ${fanout.received} received, the last ${fmt(fanout.allReceivedMs)} ms after the call ` +
+          `(API answered in ${fmt(fanout.apiMs)} ms; every run started per the API after ${fmt(fanout.allStartedMs)} ms)`,
+      );
+    }
 
     return {
       server,
@@ -362,6 +379,7 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
       maxBufferedBytes: Math.max(0, ...stats.map((st) => st.maxBuffered)),
       maxPendingFrames: maxPending,
       command,
+      signed,
     };
   } finally {
     for (const g of generators) g.send({ type: 'stop' });
@@ -383,13 +401,131 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
 // ---- command latency: backend API → simulated agent --------------------------
 
 const liveModeWaiters = new Map<string, (at: number) => void>();
+/** Signed commands seen by the simulated agents, by computer: when each arrived. */
+const commandArrivals = new Map<string, number>();
+let onCommandArrival: (() => void) | undefined;
 function onGeneratorReport(r: GeneratorReport): void {
+  if (r.type === 'command') {
+    commandArrivals.set(r.computerId, r.at);
+    onCommandArrival?.();
+    return;
+  }
   if (r.type !== 'live-mode') return;
   const waiter = liveModeWaiters.get(r.computerId);
   if (waiter) {
     liveModeWaiters.delete(r.computerId);
     waiter(r.at);
   }
+}
+
+/** Resolves once `done()` holds after an arrival, or false after `timeoutMs`. */
+function arrivals(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (done()) return resolve(true);
+    const timer = setTimeout(() => {
+      onCommandArrival = undefined;
+      resolve(false);
+    }, timeoutMs);
+    onCommandArrival = () => {
+      if (!done()) return;
+      clearTimeout(timer);
+      onCommandArrival = undefined;
+      resolve(true);
+    };
+  });
+}
+
+interface SignedResult {
+  /** Sequential one-computer commands: API call → the agent receiving the signed frame. */
+  single: {
+    calls: number;
+    received: number;
+    p50Ms: number | null;
+    p99Ms: number | null;
+    maxMs: number | null;
+  };
+  /** One command to every connected agent: API call → the last agent receiving it. */
+  fanout: {
+    agents: number;
+    received: number;
+    allReceivedMs: number | null;
+    apiMs: number | null;
+    allStartedMs: number | null;
+  };
+}
+
+/**
+ * Signed commands through the real path (POST /api/v1/commands: sign per
+ * computer, one control call per relay) to the simulated agents, which answer
+ * started/succeeded at once: the latency of single commands, then one command
+ * to every connected agent, timed to the last agent's receipt and to the
+ * backend showing every run started.
+ */
+async function signedCommands(s: System, agents: SimAgent[]): Promise<SignedResult> {
+  const body = (ids: string[]) => ({ targets: { computerIds: ids }, kind: 'exec', argv: ['/bin/true'] });
+  const post = (ids: string[]) =>
+    fetch(`${s.backendUrl}/api/v1/commands`, {
+      method: 'POST',
+      headers: { cookie: s.api.cookieHeader, 'content-type': 'application/json' },
+      body: JSON.stringify(body(ids)),
+      signal: AbortSignal.timeout(30_000),
+    });
+  console.log(
+    `  signed commands: ${commandCount} sequential one-computer commands, then one to all ${agents.length}…`,
+  );
+  const latencies: number[] = [];
+  let calls = 0;
+  for (let i = 0; i < commandCount; i++) {
+    const agent = agents[Math.floor(Math.random() * agents.length)] as SimAgent;
+    commandArrivals.delete(agent.computerId);
+    const t0 = preciseNow();
+    calls += 1;
+    const res = await post([agent.computerId]);
+    await res.arrayBuffer();
+    if (!res.ok) continue;
+    if (await arrivals(() => commandArrivals.has(agent.computerId), 2000))
+      latencies.push((commandArrivals.get(agent.computerId) ?? t0) - t0);
+  }
+  latencies.sort((a, b) => a - b);
+  await sleep(500);
+  commandArrivals.clear();
+  const ids = agents.map((a) => a.computerId);
+  const t0 = preciseNow();
+  const res = await post(ids);
+  const apiMs = preciseNow() - t0;
+  const job = res.ok ? ((await res.json()) as { id: string }) : null;
+  const all = await arrivals(() => ids.every((id) => commandArrivals.has(id)), 30_000);
+  const received = ids.filter((id) => commandArrivals.has(id)).length;
+  const last = Math.max(...ids.map((id) => commandArrivals.get(id) ?? 0));
+  let allStartedMs: number | null = null;
+  if (job) {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const j = (await s.api.json(`GET`, `/api/v1/commands/${job.id}`)) as { counts: Record<string, number> };
+      const open = (j.counts.pending ?? 0) + (j.counts.queued ?? 0) + (j.counts.sent ?? 0);
+      if (open === 0) {
+        allStartedMs = preciseNow() - t0;
+        break;
+      }
+      await sleep(50);
+    }
+  }
+  return {
+    single: {
+      calls,
+      received: latencies.length,
+      p50Ms: round(quantile(latencies, 0.5), 2),
+      p99Ms: round(quantile(latencies, 0.99), 2),
+      maxMs: round(latencies.at(-1) ?? null, 2),
+    },
+    fanout: {
+      agents: ids.length,
+      received,
+      allReceivedMs: all ? round(last - t0, 1) : null,
+      apiMs: round(apiMs, 1),
+      allStartedMs: round(allStartedMs, 1),
+    },
+  };
 }
 
 /** Whether the backend's source has the live-mode route at all (another change adds it). */
@@ -565,6 +701,17 @@ function printTargets(rows: Array<{ relay: PhaseResult; bare: PhaseResult | null
       `  command p99 <= ${TARGET.commandP99Ms} ms with 1000 agents: ${mark(thousand.p99Ms <= TARGET.commandP99Ms)} (${thousand.p99Ms} ms)`,
     );
   else console.log(`  command p99 with 1000 agents: ${thousand?.note ?? 'not run at that level'}`);
+  const signed = at(1000)?.relay.signed;
+  if (signed) {
+    const p99 = signed.single.p99Ms;
+    console.log(
+      `  signed command p99 <= ${TARGET.commandP99Ms} ms with 1000 agents (API → agent): ${mark(p99 !== null && p99 <= TARGET.commandP99Ms)} (${p99} ms)`,
+    );
+    const all = signed.fanout.allReceivedMs;
+    console.log(
+      `  one command to 1000 agents, every agent has it within ${TARGET.fanoutMs} ms: ${mark(all !== null && all <= TARGET.fanoutMs)} (${all} ms, ${signed.fanout.received}/${signed.fanout.agents})`,
+    );
+  } else console.log('  signed commands and fan-out with 1000 agents: not run at that level');
 }
 
 // ---- main ------------------------------------------------------------------
