@@ -52,6 +52,25 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
   let fingerprint = '';
   let backendUrl = '';
   const env = () => ({ LABMGR_DATA_DIR: dataDir, LABMGR_TLS: 'auto', LABMGR_RELAY_PORT: String(relayPort) });
+  /** `labmgr-agent enroll` over HTTPS with a fresh enrollment token, pinning `pin`. */
+  const enroll = async (pin: string) => {
+    const stateDir = tempDir('labmgr-agent-');
+    const token = (await runCli(BIN.server, ['enrollment-token', 'create'], env())).stdout.match(
+      /token: (\S+)/,
+    )?.[1];
+    const result = await runCli(BIN.agent, [
+      'enroll',
+      '--server',
+      backendUrl,
+      '--token',
+      token ?? '',
+      '--fingerprint',
+      pin,
+      '--state-dir',
+      stateDir,
+    ]);
+    return { ...result, stateDir };
+  };
 
   beforeAll(async () => {
     port = await freePort();
@@ -110,43 +129,16 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
   });
 
   it('refuses to enroll an agent that pins another certificate', async () => {
-    const stateDir = tempDir('labmgr-agent-');
-    const token = (await runCli(BIN.server, ['enrollment-token', 'create'], env())).stdout.match(
-      /token: (\S+)/,
-    )?.[1];
     const wrong = fingerprint.replace(/^../, fingerprint.startsWith('00') ? '11' : '00');
-    const r = await runCli(BIN.agent, [
-      'enroll',
-      '--server',
-      backendUrl,
-      '--token',
-      token ?? '',
-      '--fingerprint',
-      wrong,
-      '--state-dir',
-      stateDir,
-    ]);
+    const r = await enroll(wrong);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/does not match the pinned fingerprint/);
     expect(r.stderr).toContain(fingerprint);
   });
 
   it('enrolls with the pin, connects over wss and its samples are stored', async () => {
-    const stateDir = tempDir('labmgr-agent-');
-    const token = (await runCli(BIN.server, ['enrollment-token', 'create'], env())).stdout.match(
-      /token: (\S+)/,
-    )?.[1];
-    const enrolled = await runCli(BIN.agent, [
-      'enroll',
-      '--server',
-      backendUrl,
-      '--token',
-      token ?? '',
-      '--fingerprint',
-      fingerprint,
-      '--state-dir',
-      stateDir,
-    ]);
+    const enrolled = await enroll(fingerprint);
+    const { stateDir } = enrolled;
     expect(enrolled.stderr).toContain(`certificate pinned (${fingerprint})`);
     expect(enrolled.code).toBe(0);
     const computerId = enrolled.stdout.trim();
@@ -176,21 +168,8 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
   });
 
   it('an agent refuses a server that presents another certificate than the pinned one', async () => {
-    const stateDir = tempDir('labmgr-agent-');
-    const token = (await runCli(BIN.server, ['enrollment-token', 'create'], env())).stdout.match(
-      /token: (\S+)/,
-    )?.[1];
-    const enrolled = await runCli(BIN.agent, [
-      'enroll',
-      '--server',
-      backendUrl,
-      '--token',
-      token ?? '',
-      '--fingerprint',
-      fingerprint,
-      '--state-dir',
-      stateDir,
-    ]);
+    const enrolled = await enroll(fingerprint);
+    const { stateDir } = enrolled;
     expect(enrolled.code).toBe(0);
     // Another installation's relay: its own auto certificate, same backend otherwise.
     const otherDir = tempDir();

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CommandDetail, CommandList } from '@labmgr/protocol';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnrollmentToken, createRelayToken } from '../src/cli/commands.js';
-import { loadConfig } from '../src/config.js';
+import type { ServerConfig } from '../src/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { databases } from './databases.js';
-
-const PASSWORD = 'correct horse battery staple';
+import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
 
 /**
  * The commands API on each database: validation, targets, runs that cannot be
@@ -18,8 +13,7 @@ const PASSWORD = 'correct horse battery staple';
  */
 describe.each(databases)('commands API on $name', (database) => {
   let server: RunningServer;
-  let dataDir: string;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   let cookie = '';
   let relayToken = '';
   const computers: string[] = [];
@@ -57,16 +51,8 @@ describe.each(databases)('commands API on $name', (database) => {
     ).id;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-cmd-'));
-    const db = await database.create();
-    drop = db.drop;
-    const cfg = {
-      ...loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' }),
-      databaseUrl: db.url,
-      adminPassword: PASSWORD,
-      webDir: join(dataDir, 'no-web'),
-    };
-    server = await startServer(cfg, { logger: pino({ level: 'silent' }) });
+    let cfg: ServerConfig;
+    ({ server, config: cfg, close } = await startTestServer(database));
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -87,9 +73,7 @@ describe.each(databases)('commands API on $name', (database) => {
   });
 
   afterAll(async () => {
-    await server?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('refuses bad requests with the field and reason', async () => {

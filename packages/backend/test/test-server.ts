@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type ServerConfig } from '../src/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import type { databases } from './databases.js';
 
@@ -14,16 +14,20 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
  */
 export async function startTestServer(
   database: (typeof databases)[number],
-): Promise<{ server: RunningServer; close(): Promise<void> }> {
+): Promise<{ server: RunningServer; config: ServerConfig; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'labmgr-api-'));
   const db = await database.create();
   const cfg = loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' });
-  const server = await startServer(
-    { ...cfg, databaseUrl: db.url, adminPassword: ADMIN_PASSWORD, webDir: join(dataDir, 'no-web') },
-    { logger: pino({ level: 'silent' }) },
-  );
+  const config = {
+    ...cfg,
+    databaseUrl: db.url,
+    adminPassword: ADMIN_PASSWORD,
+    webDir: join(dataDir, 'no-web'),
+  };
+  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
   return {
     server,
+    config,
     async close() {
       await server.close();
       await db.drop();
