@@ -2,7 +2,7 @@ import type { CommandDetail, CommandList } from '@labmgr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnrollmentToken, createRelayToken } from '../src/cli/commands.js';
 import type { ServerConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
 import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
 
