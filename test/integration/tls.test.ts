@@ -165,6 +165,14 @@ describe('LABMGR_TLS=auto: HTTPS backend, WSS relay, agent pinned at enrollment'
       'the agent online with metrics over TLS',
     );
     expect(computer.status).toBe('online');
+    // Backend → relay over HTTPS too: the control call behind live mode reaches the agent.
+    const live = await call(`${backendUrl}/api/v1/computers/${computerId}/live-mode`, ca, {
+      method: 'POST',
+      body: {},
+      cookie: login.cookie,
+    });
+    expect(live).toMatchObject({ status: 200, body: { status: 'delivered' } });
+    await agent.waitForOutput(/live mode: sampling faster/, 10_000);
   });
 
   it('an agent refuses a server that presents another certificate than the pinned one', async () => {
