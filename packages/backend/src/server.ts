@@ -30,6 +30,7 @@ export async function startServer(
     ...config,
     backgroundCheckpoint: true,
     onCheckpointError: (message) => logger.error({ err: message }, 'SQLite WAL checkpoint failed'),
+    onPoolError: (err) => logger.warn({ err }, 'a PostgreSQL connection failed; the pool opens another'),
   });
   await migrateToLatest(handle.db);
   const tls = await loadServerTls(config.tls, config.dataDir);

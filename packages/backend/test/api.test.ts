@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtures, type IngestBatch } from '@labmgr/protocol';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -47,6 +48,26 @@ describe.each(databases)('backend API on $name', (database) => {
     await drop?.();
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it.runIf(database.name === 'postgres')(
+    'keeps serving when PostgreSQL closes its idle connections (regression: an unhandled pool error ended the process)',
+    async () => {
+      // Open a few pooled connections, let them go idle, then have the server end them.
+      await Promise.all([1, 2, 3].map(() => api('GET', '/api/v1/computers', undefined, { cookie })));
+      const url = new URL(cfg.databaseUrl ?? '');
+      const admin = new pg.Client({ connectionString: cfg.databaseUrl });
+      await admin.connect();
+      const killed = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [url.pathname.slice(1)],
+      );
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await api('GET', '/api/v1/computers', undefined, { cookie });
+      expect(res.status).toBe(200);
+    },
+  );
 
   it('answers health without auth', async () => {
     const res = await api('GET', '/api/v1/health');

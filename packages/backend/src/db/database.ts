@@ -47,6 +47,8 @@ export function openDatabase(opts: {
   /** SQLite: checkpoint the WAL from a worker thread (long-running servers; see Checkpointer). */
   backgroundCheckpoint?: boolean;
   onCheckpointError?: (message: string) => void;
+  /** PostgreSQL: an idle pooled connection failed (server restart, network); the pool replaces it. */
+  onPoolError?: (err: Error) => void;
 }): DatabaseHandle {
   if (opts.databaseUrl) {
     const url = new URL(opts.databaseUrl);
@@ -54,6 +56,9 @@ export function openDatabase(opts: {
       throw new Error(`DATABASE_URL must start with postgres:// (got ${url.protocol}//)`);
     }
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without a listener, an idle connection the server closes (a restart, a network cut,
+    // a database dropped in tests) is an uncaught error that ends the process.
+    pool.on('error', (err) => opts.onPoolError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     pgPools.set(db, pool);
     return { db, kind: 'postgres', location: `postgres://${url.host}${url.pathname}` };
