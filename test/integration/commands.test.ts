@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CommandDetail, type CommandRequest, canonicalCommandBytes } from '@labmgr/protocol';
@@ -167,6 +168,73 @@ describe('commands: backend → relay → agents → results (real processes)', 
     expect(done.runs[0]).toMatchObject({
       status: 'refused',
       message: 'refused by local policy: power actions (reboot) are denied',
+    });
+  });
+
+  it('wakes a sleeping computer: an online agent sends its magic packets (received on loopback)', async () => {
+    const { stateDir, computerId } = await sys.enrollAgent('cmd-sleeper');
+    const proc = sys.startAgent(stateDir);
+    const macs = await eventually(
+      async () => {
+        const c = await sys.api.json<{ inventory: { network: { mac: string | null }[] } | null }>(
+          'GET',
+          `/api/v1/computers/${computerId}`,
+        );
+        const found = (c.inventory?.network ?? []).flatMap((n) => (n.mac ? [n.mac.toLowerCase()] : []));
+        return found.length > 0 ? found : undefined;
+      },
+      20_000,
+      'the sleeper’s inventory with its MAC addresses',
+    );
+    await proc.stop();
+    const listener = createSocket('udp4');
+    const packets: Buffer[] = [];
+    listener.on('message', (m) => packets.push(m));
+    await new Promise<void>((r) => listener.bind(0, '127.0.0.1', r));
+    const port = listener.address().port;
+    const magic = (mac: string) =>
+      Buffer.concat([
+        Buffer.alloc(6, 0xff),
+        ...Array(16).fill(Buffer.from(mac.replace(/:/g, ''), 'hex')),
+      ]).toString('hex');
+    try {
+      const sender = agents[1]?.computerId;
+      const viaSender = await finished(
+        (
+          await run({
+            targets: { computerIds: [computerId] },
+            kind: 'wake',
+            via: sender,
+            broadcast: '127.0.0.1',
+            port,
+          })
+        ).id,
+      );
+      expect(viaSender.runs[0]).toMatchObject({ computerId, executorId: sender, status: 'succeeded' });
+      expect(viaSender.runs[0]?.stdout).toContain(`sent to 127.0.0.1:${port}`);
+      await eventually(async () => packets.length >= macs.length || undefined, 5000, 'the magic packets');
+      expect(new Set(packets.map((p) => p.toString('hex')))).toEqual(new Set(macs.map(magic)));
+
+      // Without `via`, a sender is picked among the online computers on the sleeper's subnet.
+      packets.length = 0;
+      const bySubnet = await finished(
+        (await run({ targets: { computerIds: [computerId] }, kind: 'wake', broadcast: '127.0.0.1', port }))
+          .id,
+      );
+      const online = [...agents.map((a) => a.computerId), refusing.computerId];
+      expect(online).toContain(bySubnet.runs[0]?.executorId);
+      expect(bySubnet.runs[0]?.status).toBe('succeeded');
+    } finally {
+      listener.close();
+    }
+    // A computer that never reported an inventory has no MAC to wake.
+    const { computerId: blank } = await sys.enrollAgent('cmd-blank');
+    const none = await finished(
+      (await run({ targets: { computerIds: [blank] }, kind: 'wake', broadcast: '127.0.0.1', port })).id,
+    );
+    expect(none.runs[0]).toMatchObject({
+      status: 'unreachable',
+      message: expect.stringMatching(/no MAC address/),
     });
   });
 

@@ -54,17 +54,36 @@ export const MessageCommand = z.object({
   text: z.string().min(1).max(2000),
 });
 
+/** A MAC address as `aa:bb:cc:dd:ee:ff` (either case). */
+export const MacAddress = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/);
+
+/**
+ * Wake-on-LAN, sent by an agent on the sleeping computers' network: a magic
+ * packet per MAC address to `broadcast`:`port` over UDP. `computerId` is the
+ * sender's; the backend records the result against the computer being woken.
+ */
+export const WakeCommand = z.object({
+  ...CommandBase,
+  kind: z.literal('wake'),
+  macs: z.array(MacAddress).min(1).max(64),
+  /** An IPv4 address: the subnet's directed broadcast, 255.255.255.255, or (tests) a host. */
+  broadcast: z.ipv4(),
+  port: z.number().int().min(1).max(65_535),
+});
+
 export const CommandRequest = z.discriminatedUnion('kind', [
   ShellCommand,
   ExecCommand,
   PowerCommand,
   MessageCommand,
+  WakeCommand,
 ]);
 export type CommandRequest = z.infer<typeof CommandRequest>;
 export type ShellCommand = z.infer<typeof ShellCommand>;
 export type ExecCommand = z.infer<typeof ExecCommand>;
 export type PowerCommand = z.infer<typeof PowerCommand>;
 export type MessageCommand = z.infer<typeof MessageCommand>;
+export type WakeCommand = z.infer<typeof WakeCommand>;
 
 export const CommandStatus = z.enum([
   /** Exit code 0. */

@@ -35,6 +35,8 @@ export const NetworkInterfaceInfo = z.object({
   name: z.string().max(64),
   mac: z.string().max(64).nullable(),
   ipv4: z.array(z.string().max(64)).max(64),
+  /** The IPv4 addresses with their prefix (`192.0.2.7/24`): which subnet each is on (wake-on-LAN senders). */
+  ipv4Cidr: z.array(z.string().max(64)).max(64).optional(),
   ipv6: z.array(z.string().max(64)).max(64),
   up: z.boolean(),
   speedMbps: NonNeg.nullable(),

@@ -72,11 +72,28 @@ export const MessageCommandCreate = z.object({
   text: z.string().min(1).max(2000),
 });
 
+/**
+ * `POST /api/v1/commands`: wake sleeping computers. For each target an online
+ * computer on its network (the same IPv4 subnet, by the inventories) sends the
+ * magic packets for the target's MAC addresses.
+ */
+export const WakeCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('wake'),
+  /** @default 9 (discard; 7 is the other usual one) */
+  port: z.number().int().min(1).max(65_535).default(9),
+  /** Send from this computer instead of one picked by subnet. */
+  via: ComputerId.optional(),
+  /** Send to this IPv4 address instead of the subnet's broadcast (a host, or 255.255.255.255). */
+  broadcast: z.ipv4().optional(),
+});
+
 export const CommandCreate = z.discriminatedUnion('kind', [
   ShellCommandCreate,
   ExecCommandCreate,
   PowerCommandCreate,
   MessageCommandCreate,
+  WakeCommandCreate,
 ]);
 export type CommandCreate = z.infer<typeof CommandCreate>;
 
@@ -109,6 +126,8 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
 
 export const CommandRun = z.object({
   computerId: ComputerId,
+  /** The computer that carried it out, when another one (the wake-on-LAN sender). */
+  executorId: ComputerId.nullable(),
   /** Hostname (or display name) when the command was issued. */
   computerName: z.string(),
   status: RunStatus,
@@ -131,7 +150,7 @@ export const JobStatus = z.enum(['running', 'completed']);
 
 export const CommandSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(['shell', 'exec', 'power', 'message']),
+  kind: z.enum(['shell', 'exec', 'power', 'message', 'wake']),
   /** For people: the script, the argv joined, the power action, or the message's title. */
   command: z.string(),
   shell: z.string().nullable(),
@@ -143,6 +162,10 @@ export const CommandSummary = z.object({
     .nullable(),
   /** A message's title and text. */
   notice: z.object({ title: z.string(), text: z.string() }).nullable(),
+  /** A wake-on-LAN's port and, when given, its sender and address. */
+  wake: z
+    .object({ port: z.number().int(), via: z.string().nullable(), broadcast: z.string().nullable() })
+    .nullable(),
   timeoutSec: z.number().int(),
   targets: CommandTargets,
   status: JobStatus,

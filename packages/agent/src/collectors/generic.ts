@@ -159,6 +159,10 @@ function interfaces(): NetworkInterfaceInfo[] {
           addrs.filter((a) => a.family === 'IPv4').map((a) => clip(a.address, 64)),
           64,
         ),
+        ipv4Cidr: capList(
+          addrs.filter((a) => a.family === 'IPv4' && a.cidr).map((a) => clip(a.cidr ?? '', 64)),
+          64,
+        ),
         ipv6: capList(
           addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64)),
           64,

@@ -34,12 +34,29 @@ describe('mergeInterfaces', () => {
         name: 'eth0',
         mac: '52:54:00:12:34:56',
         ipv4: ['10.0.0.21'],
+        ipv4Cidr: ['10.0.0.21/24'],
         ipv6: ['fe80::1'],
         up: true,
         speedMbps: 1000,
       },
-      { name: 'wg0', mac: null, ipv4: ['10.8.0.2'], ipv6: [], up: true, speedMbps: null },
-      { name: 'wlan0', mac: 'a4:5e:60:aa:bb:cc', ipv4: [], ipv6: [], up: false, speedMbps: null },
+      {
+        name: 'wg0',
+        mac: null,
+        ipv4: ['10.8.0.2'],
+        ipv4Cidr: ['10.8.0.2/24'],
+        ipv6: [],
+        up: true,
+        speedMbps: null,
+      },
+      {
+        name: 'wlan0',
+        mac: 'a4:5e:60:aa:bb:cc',
+        ipv4: [],
+        ipv4Cidr: [],
+        ipv6: [],
+        up: false,
+        speedMbps: null,
+      },
     ]);
   });
 });

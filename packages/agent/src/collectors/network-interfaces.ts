@@ -27,7 +27,9 @@ export function mergeInterfaces(
   return names.map((name) => {
     const attrs = sys.get(name);
     const addrs = os[name] ?? [];
-    const ipv4 = addrs.filter((a) => a.family === 'IPv4').map((a) => clip(a.address, 64));
+    const v4 = addrs.filter((a) => a.family === 'IPv4');
+    const ipv4 = v4.map((a) => clip(a.address, 64));
+    const ipv4Cidr = v4.flatMap((a) => (a.cidr ? [clip(a.cidr, 64)] : []));
     const ipv6 = addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64));
     const mac = attrs?.address ?? addrs.find((a) => a.mac !== ZERO_MAC)?.mac ?? null;
     const speed = toInt(attrs?.speed);
@@ -36,6 +38,7 @@ export function mergeInterfaces(
       name: clip(name, 64),
       mac: mac && mac !== ZERO_MAC ? clip(mac, 64) : null,
       ipv4: capList(ipv4, 64),
+      ipv4Cidr: capList(ipv4Cidr, 64),
       ipv6: capList(ipv6, 64),
       up: state === 'up' || ((state === 'unknown' || state === null) && addrs.length > 0),
       // The kernel reports -1 (or an error) when the speed is unknown or the link is down.

@@ -1,6 +1,6 @@
 import type { MessageCommand, PowerCommand } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
-import { messageProgram, powerProgram } from './actions.js';
+import { messageProgram, powerProgram, wakeProgram } from './actions.js';
 
 const base = {
   id: '7d1c3c55-6a2d-4c6e-9f51-2f7cbe1f0c11',
@@ -75,5 +75,33 @@ describe('messageProgram', () => {
       file: 'msg.exe',
       args: ['*', '/TIME:300', 'Lab closing\n\nin 10 minutes'],
     });
+  });
+});
+
+describe('wakeProgram', () => {
+  it('sends one magic packet per MAC to the address and port given (a real run on loopback)', async () => {
+    const { createSocket } = await import('node:dgram');
+    const { execFile } = await import('node:child_process');
+    const listener = createSocket('udp4');
+    const packets: Buffer[] = [];
+    listener.on('message', (msg) => packets.push(msg));
+    await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve));
+    const port = listener.address().port;
+    const macs = ['AA:bb:cc:00:11:22', '02:fc:00:00:00:01'];
+    const program = wakeProgram({ ...base, kind: 'wake', macs, broadcast: '127.0.0.1', port });
+    expect(program.file).toBe(process.execPath);
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(program.file, [...program.args], (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const deadline = Date.now() + 2000;
+    while (packets.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    listener.close();
+    expect(stdout).toContain('magic packet for AA:bb:cc:00:11:22 sent to 127.0.0.1');
+    const expected = (mac: string) =>
+      Buffer.concat([Buffer.alloc(6, 0xff), ...Array(16).fill(Buffer.from(mac.replace(/:/g, ''), 'hex'))]);
+    expect(packets.map((p) => p.toString('hex')).sort()).toEqual(
+      macs.map((m) => expected(m).toString('hex')).sort(),
+    );
+    expect(packets[0]).toHaveLength(102);
   });
 });

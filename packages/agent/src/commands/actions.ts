@@ -1,4 +1,4 @@
-import type { MessageCommand, PowerCommand } from '@labmgr/protocol';
+import type { MessageCommand, PowerCommand, WakeCommand } from '@labmgr/protocol';
 
 /** A program and its arguments, started without a shell unless the program is one. */
 export interface ActionProgram {
@@ -72,6 +72,35 @@ export function messageProgram(
   const text = `${command.title}\n\n${command.text}`;
   if (platform === 'win32') return { file: 'msg.exe', args: ['*', '/TIME:300', text] };
   return { file: 'wall', args: [text] };
+}
+
+/**
+ * The magic-packet sender, run as a short Node process of its own (the agent's
+ * command machinery — timeout, output, result — applies unchanged): for each
+ * MAC, 6 bytes of 0xFF and the MAC 16 times, one UDP datagram to
+ * `broadcast`:`port` with broadcasting allowed. Prints one line per packet.
+ */
+const WAKE_SCRIPT = `
+const [broadcast, port, ...macs] = process.argv.slice(1);
+const socket = require('node:dgram').createSocket('udp4');
+socket.bind(() => {
+  socket.setBroadcast(true);
+  let left = macs.length;
+  for (const mac of macs) {
+    const bytes = Buffer.from(mac.replace(/:/g, ''), 'hex');
+    const packet = Buffer.concat([Buffer.alloc(6, 0xff), ...Array(16).fill(bytes)]);
+    socket.send(packet, Number(port), broadcast, (err) => {
+      if (err) { console.error('cannot send to ' + mac + ': ' + err.message); process.exitCode = 1; }
+      else console.log('magic packet for ' + mac + ' sent to ' + broadcast + ':' + port);
+      if (--left === 0) socket.close();
+    });
+  }
+});
+`;
+
+/** Wake-on-LAN: this Node binary running the sender script (no shell; data as arguments). */
+export function wakeProgram(command: WakeCommand, node = process.execPath): ActionProgram {
+  return { file: node, args: ['-e', WAKE_SCRIPT, command.broadcast, String(command.port), ...command.macs] };
 }
 
 function afterDelayWindows(delaySec: number, argv: [string, ...string[]]): ActionProgram {

@@ -24,6 +24,8 @@ export interface CommandPolicy {
   readonly power: Permission;
   /** Notices shown to the people logged in. @default 'allow' */
   readonly message: Permission;
+  /** Sending wake-on-LAN packets for other computers of this network. @default 'allow' */
+  readonly wake: Permission;
   /** The file it was read from; null for the built-in default. */
   readonly source: string | null;
 }
@@ -35,6 +37,7 @@ export const ALLOW_ALL_POLICY: CommandPolicy = {
   runAs: 'allow',
   power: 'allow',
   message: 'allow',
+  wake: 'allow',
   source: null,
 };
 
@@ -79,7 +82,7 @@ export async function loadPolicy(file: string | undefined): Promise<CommandPolic
   return parsePolicy(json, path);
 }
 
-const KEYS = ['shell', 'exec', 'runAs', 'power', 'message'] as const;
+const KEYS = ['shell', 'exec', 'runAs', 'power', 'message', 'wake'] as const;
 
 /** Checks a parsed policy document field by field; unknown fields are errors (typos must not pass). */
 export function parsePolicy(json: unknown, source: string): CommandPolicy {
@@ -105,6 +108,7 @@ export function parsePolicy(json: unknown, source: string): CommandPolicy {
     exec: parseExec(doc.exec, fail),
     runAs: permission('runAs'),
     power: permission('power'),
+    wake: permission('wake'),
     message: permission('message'),
     source,
   };
@@ -142,6 +146,8 @@ export function policyRefusal(policy: CommandPolicy, command: CommandRequest): s
       return policy.power === 'deny' ? `${prefix}: power actions (${command.action}) are denied` : null;
     case 'message':
       return policy.message === 'deny' ? `${prefix}: messages to users are denied` : null;
+    case 'wake':
+      return policy.wake === 'deny' ? `${prefix}: sending wake-on-LAN packets is denied` : null;
     case 'exec': {
       if (policy.exec === 'allow') return null;
       if (policy.exec === 'deny') return `${prefix}: exec commands are denied`;

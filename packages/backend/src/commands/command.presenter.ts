@@ -16,6 +16,7 @@ export interface CommandPayload {
   runAs: string | null;
   power?: { action: PowerAction; delaySec: number; message: string | null } | null;
   notice?: { title: string; text: string } | null;
+  wake?: { port: number; via: string | null; broadcast: string | null } | null;
 }
 
 /** The one line people read for a command in lists and the audit log. */
@@ -25,6 +26,7 @@ export function describeCommand(p: CommandPayload): string {
     return `${p.power.action}${delay}${p.power.message ? `: ${p.power.message}` : ''}`;
   }
   if (p.notice) return `message: ${p.notice.title}`;
+  if (p.wake) return 'wake-on-LAN';
   return p.command ?? (p.argv ?? []).join(' ');
 }
 
@@ -33,6 +35,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).to
 export function toRun(row: RunRow): CommandRun {
   return {
     computerId: row.computer_id,
+    executorId: row.executor_id,
     computerName: row.computer_name,
     status: row.status as RunStatus,
     exitCode: row.exit_code,
@@ -68,6 +71,7 @@ export function toSummary(
     runAs: payload.runAs,
     power: payload.power ?? null,
     notice: payload.notice ?? null,
+    wake: payload.wake ?? null,
     timeoutSec: row.timeout_sec,
     targets: JSON.parse(row.targets) as CommandTargets,
     status: row.finished_at === null ? 'running' : 'completed',

@@ -27,6 +27,7 @@ import {
   toSummary,
 } from './command.presenter.js';
 import { type CommandRepository, OPEN_RUN_STATUSES, type RunRow } from './command.repository.js';
+import { planWake, type RunPlan, type WakePlan } from './wake-plan.js';
 
 /** Output kept per run on the server (the agent caps its own, 1 MiB by default). */
 export const MAX_RUN_OUTPUT_BYTES = 2 * 1024 * 1024;
@@ -83,15 +84,24 @@ export class CommandService {
     const id = randomUUID();
     const expiresAt = now + body.queueTtlSec * 1000;
     const payload = payloadOf(body);
-    const signed = computers.map((c) => {
-      const request = requestFor(body, {
-        id: randomUUID(),
-        computerId: c.id,
-        timeoutSec: body.timeoutSec,
-        issuedAt: now,
-        expiresAt,
-      });
-      return { computer: c, request, signature: this.#d.signer.sign(request) };
+    const plans: RunPlan[] =
+      body.kind === 'wake'
+        ? await planWake(computers, body, this.#d.computers)
+        : computers.map((target) => ({ target, executor: target, wake: null, why: null }));
+    const runs = plans.map((plan) => {
+      if (!plan.executor) return { plan, request: null, signature: null };
+      const request = requestFor(
+        body,
+        {
+          id: randomUUID(),
+          computerId: plan.executor.id,
+          timeoutSec: body.timeoutSec,
+          issuedAt: now,
+          expiresAt,
+        },
+        plan.wake,
+      );
+      return { plan, request, signature: this.#d.signer.sign(request) };
     });
     await this.#d.commands.insert(
       {
@@ -106,12 +116,15 @@ export class CommandService {
         finished_at: null,
         rerun_of: rerunOf,
       },
-      signed.map(({ computer, request }) => ({
-        id: request.id,
+      runs.map(({ plan, request }) => ({
+        id: request?.id ?? randomUUID(),
         command_id: id,
-        computer_id: computer.id,
-        computer_name: computer.display_name ?? computer.hostname,
-        status: 'pending',
+        computer_id: plan.target.id,
+        executor_id: plan.executor && plan.executor.id !== plan.target.id ? plan.executor.id : null,
+        computer_name: plan.target.display_name ?? plan.target.hostname,
+        status: request ? 'pending' : 'unreachable',
+        message: request ? null : plan.why,
+        finished_at: request ? null : now,
         stdout: '',
         stderr: '',
         output_bytes: 0,
@@ -138,15 +151,21 @@ export class CommandService {
       },
     });
 
-    // One control call per relay; the relay queues for agents that are reconnecting.
+    // One control call per relay (to the run's executor); the relay queues for agents that are reconnecting.
     const results = await this.#d.relayClient.sendMany(
-      signed.map(({ computer, request, signature }) => ({
-        computerId: computer.id,
-        messageId: request.id,
-        frame: { type: 'command', command: request, signature },
-        ttlSec: body.queueTtlSec,
-        queueIfUnknown: true,
-      })),
+      runs.flatMap(({ plan, request, signature }) =>
+        request && signature && plan.executor
+          ? [
+              {
+                computerId: plan.executor.id,
+                messageId: request.id,
+                frame: { type: 'command' as const, command: request, signature },
+                ttlSec: body.queueTtlSec,
+                queueIfUnknown: true,
+              },
+            ]
+          : [],
+      ),
     );
     for (const r of results) {
       const next = DELIVERY[r.status];
@@ -204,7 +223,7 @@ export class CommandService {
     const toAgents: RunRow[] = [];
     for (const run of runs) {
       if (run.status === 'queued' || run.status === 'pending') {
-        const out = await this.#d.relayClient.cancelQueued(run.computer_id, run.id);
+        const out = await this.#d.relayClient.cancelQueued(run.executor_id ?? run.computer_id, run.id);
         if (out === 'cancelled' || run.status === 'pending') {
           const row = await this.#d.commands.transition(run.id, ['queued', 'pending'], {
             status: 'cancelled',
@@ -221,7 +240,7 @@ export class CommandService {
     if (toAgents.length > 0) {
       await this.#d.relayClient.sendMany(
         toAgents.map((r) => ({
-          computerId: r.computer_id,
+          computerId: r.executor_id ?? r.computer_id,
           frame: { type: 'cancel', commandId: r.id },
           ttlSec: 60,
         })),
@@ -250,19 +269,27 @@ export class CommandService {
       timeoutSec: row.timeout_sec,
       queueTtlSec: row.queue_ttl_sec,
     };
-    const body: CommandCreate = payload.power
-      ? { ...base, kind: 'power', ...payload.power }
-      : payload.notice
-        ? { ...base, kind: 'message', ...payload.notice }
-        : row.kind === 'shell'
-          ? {
-              ...base,
-              kind: 'shell',
-              command: payload.command ?? '',
-              shell: payload.shell ?? 'sh',
-              runAs: payload.runAs,
-            }
-          : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
+    const body: CommandCreate = payload.wake
+      ? {
+          ...base,
+          kind: 'wake',
+          port: payload.wake.port,
+          ...(payload.wake.via ? { via: payload.wake.via } : {}),
+          ...(payload.wake.broadcast ? { broadcast: payload.wake.broadcast } : {}),
+        }
+      : payload.power
+        ? { ...base, kind: 'power', ...payload.power }
+        : payload.notice
+          ? { ...base, kind: 'message', ...payload.notice }
+          : row.kind === 'shell'
+            ? {
+                ...base,
+                kind: 'shell',
+                command: payload.command ?? '',
+                shell: payload.shell ?? 'sh',
+                runAs: payload.runAs,
+              }
+            : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
     return this.create(body, actor, id);
   }
 
@@ -282,7 +309,7 @@ export class CommandService {
     const touched = new Set<string>();
     for (const { computerId, frame } of items) {
       const run = runs.get(frame.commandId);
-      if (!run || run.computer_id !== computerId) continue;
+      if (!run || (run.executor_id ?? run.computer_id) !== computerId) continue;
       const row = await this.#apply(run, frame);
       if (row) {
         runs.set(row.id, row);
@@ -308,7 +335,7 @@ export class CommandService {
               finished_at: item.at,
               updated_at: this.#now(),
             });
-      if (row && row.computer_id === item.computerId) {
+      if (row && (row.executor_id ?? row.computer_id) === item.computerId) {
         this.#publishRun(row);
         touched.add(row.command_id);
       }
@@ -506,6 +533,14 @@ function payloadOf(body: CommandCreate): CommandPayload {
         runAs: null,
         notice: { title: body.title, text: body.text },
       };
+    case 'wake':
+      return {
+        command: null,
+        shell: null,
+        argv: null,
+        runAs: null,
+        wake: { port: body.port, via: body.via ?? null, broadcast: body.broadcast ?? null },
+      };
   }
 }
 
@@ -513,6 +548,7 @@ function payloadOf(body: CommandCreate): CommandPayload {
 function requestFor(
   body: CommandCreate,
   base: { id: string; computerId: string; timeoutSec: number; issuedAt: number; expiresAt: number },
+  wake: WakePlan | null,
 ): CommandRequest {
   switch (body.kind) {
     case 'shell':
@@ -530,5 +566,14 @@ function requestFor(
       };
     case 'message':
       return { ...base, runAs: null, kind: 'message', title: body.title, text: body.text };
+    case 'wake':
+      return {
+        ...base,
+        runAs: null,
+        kind: 'wake',
+        macs: wake?.macs ?? [],
+        broadcast: wake?.broadcast ?? '255.255.255.255',
+        port: body.port,
+      };
   }
 }

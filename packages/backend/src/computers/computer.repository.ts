@@ -34,6 +34,20 @@ export class ComputerRepository {
     return row?.inventory ?? null;
   }
 
+  /** Inventories (JSON) of many computers, by id; those without one are absent. */
+  async findInventories(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('computer_inventories')
+        .select(['computer_id', 'inventory'])
+        .where('computer_id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.computer_id, r.inventory);
+    }
+    return out;
+  }
+
   findById(id: string): Promise<ComputerRow | undefined> {
     return this.db.selectFrom('computers').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006_inventory_table.js';
 import * as m0007 from './migrations/0007_revocations.js';
 import * as m0008 from './migrations/0008_raw_samples_figures_only.js';
 import * as m0009 from './migrations/0009_commands.js';
+import * as m0010 from './migrations/0010_run_executor.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_revocations': m0007,
   '0008_raw_samples_figures_only': m0008,
   '0009_commands': m0009,
+  '0010_run_executor': m0010,
 };
 
 /** Migrates up (or down) to the named migration: tests of a migration's data step start from the one before. */

@@ -203,7 +203,7 @@ export interface Database {
 /** Migration 0009: one command (job) as issued. */
 export interface CommandsTable {
   id: string;
-  kind: 'shell' | 'exec' | 'power' | 'message';
+  kind: 'shell' | 'exec' | 'power' | 'message' | 'wake';
   /** JSON: `{ command, shell, argv, runAs }` as given. */
   payload: string;
   /** JSON of the request's `targets`. */
@@ -241,4 +241,6 @@ export interface CommandRunsTable {
   /** A run delivered but still without a result at this time is `lost`. */
   deadline_at: number;
   updated_at: number;
+  /** Migration 0010: the computer that carries the run out when not `computer_id` itself (wake-on-LAN). */
+  executor_id: string | null;
 }
