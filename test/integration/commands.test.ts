@@ -86,6 +86,27 @@ describe('commands: backend → relay → agents → results (real processes)', 
     expect(ok.runs[0]).toMatchObject({ status: 'succeeded', exitCode: 0, stdout: 'ok\n' });
   });
 
+  it('runs a library script with its parameters as data, not code', async () => {
+    const script = await sys.api.json<{ id: string }>('POST', '/api/v1/scripts', {
+      name: 'Greet',
+      body: 'printf "hello %s" "$WHO"',
+      parameters: [{ name: 'WHO', required: true }],
+    });
+    const who = `$(echo pwned) 'quoted' "double" \`id\``;
+    const done = await finished(
+      (
+        await run({
+          targets: { computerIds: [agents[2]?.computerId] },
+          kind: 'script',
+          scriptId: script.id,
+          params: { WHO: who },
+        })
+      ).id,
+    );
+    expect(done).toMatchObject({ kind: 'script', command: 'script: Greet v1' });
+    expect(done.runs[0]).toMatchObject({ status: 'succeeded', stdout: `hello ${who}` });
+  });
+
   it('runs a program without a shell (exec)', async () => {
     const done = await finished(
       (

@@ -23,6 +23,7 @@ import { internalRoutes } from './ingest/internal.routes.js';
 import { labRoutes } from './labs/labs.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { relayRoutes } from './relays/relays.routes.js';
+import { scriptRoutes } from './scripts/scripts.routes.js';
 import { apiTokenRoutes } from './tokens/api-tokens.routes.js';
 import { userRoutes } from './users/users.routes.js';
 
@@ -69,6 +70,7 @@ export async function buildApp(
   await app.register(auditRoutes(ctx));
   await app.register(labRoutes(ctx));
   await app.register(commandRoutes(ctx));
+  await app.register(scriptRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

@@ -22,6 +22,8 @@ import { MetricHistory } from './metrics/metric-history.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
 import { RelayClient } from './relays/relay-client.js';
+import { ScriptRepository } from './scripts/script.repository.js';
+import { ScriptService } from './scripts/script.service.js';
 import type { ServerTls } from './tls/server-tls.js';
 import { ApiTokenRepository } from './tokens/api-token.repository.js';
 import { ApiTokenService } from './tokens/api-token.service.js';
@@ -58,6 +60,8 @@ export interface AppContext {
   signer: CommandSigner;
   commands: CommandRepository;
   commandService: CommandService;
+  scripts: ScriptRepository;
+  scriptService: ScriptService;
   /** The certificate the server and its relays present, when serving HTTPS. */
   tls: ServerTls | null;
 }
@@ -86,6 +90,7 @@ export function createContext(
     ...(tls ? { trustedCert: tls.trustAnchor } : {}),
   });
   const commands = new CommandRepository(db);
+  const scripts = new ScriptRepository(db);
   const commandService = new CommandService({
     commands,
     computers,
@@ -93,6 +98,7 @@ export function createContext(
     audit,
     relayClient,
     signer,
+    scripts,
     publish,
   });
   return {
@@ -137,6 +143,8 @@ export function createContext(
     signer,
     commands,
     commandService,
+    scripts,
+    scriptService: new ScriptService(scripts, audit),
     tls,
   };
 }

@@ -80,6 +80,13 @@ const POLICY: Record<string, Access> = {
   'GET /api/v1/commands/:id': ANY_USER,
   'POST /api/v1/commands/:id/cancel': OPERATOR,
   'POST /api/v1/commands/:id/rerun': OPERATOR,
+  // The script library is code that runs on the fleet: operators keep it, everyone reads it.
+  'GET /api/v1/scripts': ANY_USER,
+  'POST /api/v1/scripts': OPERATOR,
+  'GET /api/v1/scripts/:id': ANY_USER,
+  'PATCH /api/v1/scripts/:id': OPERATOR,
+  'DELETE /api/v1/scripts/:id': OPERATOR,
+  'GET /api/v1/scripts/:id/versions': ANY_USER,
 };
 
 /** Whole subtrees with one access: Swagger UI's page, assets and its copy of the document. */

@@ -264,6 +264,101 @@ describe.each(databases)('commands API on $name', (database) => {
     }
   });
 
+  it('keeps a script library: versions on edit, unique names, runs a version with its parameters', async () => {
+    const create = await api('POST', '/api/v1/scripts', {
+      name: 'Clean temp',
+      description: 'Empties a folder',
+      body: 'rm -rf "$DIR"/*',
+      parameters: [{ name: 'DIR', required: true }],
+      targetOs: 'linux',
+    });
+    expect(create.status).toBe(201);
+    const script = create.body as { id: string; version: number };
+    expect(script).toMatchObject({ name: 'Clean temp', version: 1, shell: 'sh', targetOs: 'linux' });
+    expect((await api('POST', '/api/v1/scripts', { name: 'clean TEMP', body: 'x' })).status).toBe(409);
+    expect(
+      (
+        await api('POST', '/api/v1/scripts', {
+          name: 'Dup',
+          body: 'x',
+          parameters: [{ name: 'A' }, { name: 'A' }],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api('POST', '/api/v1/scripts', {
+          name: 'Win',
+          shell: 'cmd',
+          body: 'dir',
+          parameters: [{ name: 'A' }],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await api('POST', '/api/v1/scripts', { name: 'Bad', body: 'x', parameters: [{ name: 'no-dash' }] }))
+        .status,
+    ).toBe(400);
+
+    // A description change keeps the version; a body change makes version 2.
+    expect(
+      (await api('PATCH', `/api/v1/scripts/${script.id}`, { description: 'Empties a folder now' })).body,
+    ).toMatchObject({
+      version: 1,
+    });
+    expect(
+      (await api('PATCH', `/api/v1/scripts/${script.id}`, { body: 'rm -rf -- "$DIR"/*' })).body,
+    ).toMatchObject({ version: 2, body: 'rm -rf -- "$DIR"/*' });
+    const versions = (await api('GET', `/api/v1/scripts/${script.id}/versions`)).body as {
+      items: { version: number }[];
+    };
+    expect(versions.items.map((v) => v.version)).toEqual([2, 1]);
+
+    const [a] = computers as [string];
+    const job = await api('POST', '/api/v1/commands', {
+      targets: { computerIds: [a] },
+      kind: 'script',
+      scriptId: script.id,
+      version: 1,
+      params: { DIR: "/tmp/it's here" },
+    });
+    expect(job.status).toBe(201);
+    expect(job.body).toMatchObject({
+      kind: 'script',
+      command: 'script: Clean temp v1',
+      script: { id: script.id, name: 'Clean temp', version: 1, params: { DIR: "/tmp/it's here" } },
+    });
+    for (const [body, why] of [
+      [{ scriptId: script.id, params: {} }, /params\.DIR: required/],
+      [{ scriptId: script.id, params: { DIR: 'x', OTHER: 'y' } }, /params\.OTHER/],
+      [{ scriptId: script.id, version: 9, params: { DIR: 'x' } }, /version/],
+      [{ scriptId: 'nope', params: {} }, /scriptId/],
+    ] as const) {
+      const res = await api('POST', '/api/v1/commands', {
+        targets: { computerIds: [a] },
+        kind: 'script',
+        ...body,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(why);
+    }
+    // Re-run repeats the same version with the same values, whatever the library holds now.
+    const again = await api('POST', `/api/v1/commands/${(job.body as { id: string }).id}/rerun`);
+    expect(again.body).toMatchObject({ script: { version: 1, params: { DIR: "/tmp/it's here" } } });
+
+    expect((await api('DELETE', `/api/v1/scripts/${script.id}`)).status).toBe(204);
+    expect((await api('GET', `/api/v1/scripts/${script.id}`)).status).toBe(404);
+    const audit = (await api('GET', '/api/v1/audit?target=' + script.id)).body as {
+      items: { action: string }[];
+    };
+    expect(audit.items.map((i) => i.action).sort()).toEqual([
+      'script.create',
+      'script.delete',
+      'script.update',
+      'script.update',
+    ]);
+  });
+
   it('closes runs whose result can no longer come', async () => {
     const [a] = computers as [string];
     const job = (

@@ -11,5 +11,6 @@ export * from './live.js';
 export * from './metrics.js';
 export * from './parse.js';
 export * from './relay-backend.js';
+export * from './scripts.js';
 export * from './users.js';
 export * from './version.js';

@@ -88,12 +88,27 @@ export const WakeCommandCreate = z.object({
   broadcast: z.ipv4().optional(),
 });
 
+/**
+ * `POST /api/v1/commands`: a script of the library, at its current version (or
+ * `version`), with `params` for its parameters (each set as a shell variable
+ * of its name before the body; values are quoted, never spliced).
+ */
+export const ScriptCommandCreate = z.object({
+  ...CreateBase,
+  kind: z.literal('script'),
+  scriptId: z.string().min(1).max(64),
+  version: z.number().int().min(1).optional(),
+  params: z.record(z.string().max(64), z.string().max(4096)).default({}),
+  runAs: z.string().min(1).max(64).nullable().default(null),
+});
+
 export const CommandCreate = z.discriminatedUnion('kind', [
   ShellCommandCreate,
   ExecCommandCreate,
   PowerCommandCreate,
   MessageCommandCreate,
   WakeCommandCreate,
+  ScriptCommandCreate,
 ]);
 export type CommandCreate = z.infer<typeof CommandCreate>;
 
@@ -150,7 +165,7 @@ export const JobStatus = z.enum(['running', 'completed']);
 
 export const CommandSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(['shell', 'exec', 'power', 'message', 'wake']),
+  kind: z.enum(['shell', 'exec', 'power', 'message', 'wake', 'script']),
   /** For people: the script, the argv joined, the power action, or the message's title. */
   command: z.string(),
   shell: z.string().nullable(),
@@ -162,6 +177,15 @@ export const CommandSummary = z.object({
     .nullable(),
   /** A message's title and text. */
   notice: z.object({ title: z.string(), text: z.string() }).nullable(),
+  /** The library script a command ran: which, at which version, with which values. */
+  script: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      version: z.number().int(),
+      params: z.record(z.string(), z.string()),
+    })
+    .nullable(),
   /** A wake-on-LAN's port and, when given, its sender and address. */
   wake: z
     .object({ port: z.number().int(), via: z.string().nullable(), broadcast: z.string().nullable() })

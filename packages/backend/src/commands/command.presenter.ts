@@ -17,6 +17,7 @@ export interface CommandPayload {
   power?: { action: PowerAction; delaySec: number; message: string | null } | null;
   notice?: { title: string; text: string } | null;
   wake?: { port: number; via: string | null; broadcast: string | null } | null;
+  script?: { id: string; name: string; version: number; params: Record<string, string> } | null;
 }
 
 /** The one line people read for a command in lists and the audit log. */
@@ -27,6 +28,7 @@ export function describeCommand(p: CommandPayload): string {
   }
   if (p.notice) return `message: ${p.notice.title}`;
   if (p.wake) return 'wake-on-LAN';
+  if (p.script) return `script: ${p.script.name} v${p.script.version}`;
   return p.command ?? (p.argv ?? []).join(' ');
 }
 
@@ -72,6 +74,7 @@ export function toSummary(
     power: payload.power ?? null,
     notice: payload.notice ?? null,
     wake: payload.wake ?? null,
+    script: payload.script ?? null,
     timeoutSec: row.timeout_sec,
     targets: JSON.parse(row.targets) as CommandTargets,
     status: row.finished_at === null ? 'running' : 'completed',

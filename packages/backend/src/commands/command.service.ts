@@ -11,6 +11,7 @@ import type {
   LiveEvent,
   MessageStatusItem,
   RunStatus,
+  ScriptParameter,
 } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { UserActor } from '../auth/access.js';
@@ -18,6 +19,8 @@ import type { ComputerRepository, ComputerRow } from '../computers/computer.repo
 import { ApiError, notFound } from '../http/errors.js';
 import type { CommandSigner } from '../keys/command-signing.js';
 import type { RelayClient, SendStatus } from '../relays/relay-client.js';
+import type { ScriptRepository } from '../scripts/script.repository.js';
+import { resolveParams, scriptText } from '../scripts/script-text.js';
 import type { UserRepository } from '../users/user.repository.js';
 import {
   type CommandPayload,
@@ -36,6 +39,9 @@ const LOST_GRACE_MS = 60_000;
 /** The most computers one command may target. */
 export const MAX_TARGETS = 10_000;
 
+/** A command as it goes out: a library script is resolved to the shell command it runs. */
+type ResolvedCreate = Exclude<CommandCreate, { kind: 'script' }>;
+
 /** A progress frame an agent sent about one of its runs. */
 export type CommandProgress = CommandStartedFrame | CommandOutputFrame | CommandResultFrame;
 
@@ -46,6 +52,7 @@ interface Deps {
   audit: AuditRepository;
   relayClient: RelayClient;
   signer: CommandSigner;
+  scripts: ScriptRepository;
   publish: (event: LiveEvent) => void;
   now?: () => number;
 }
@@ -78,12 +85,19 @@ export class CommandService {
     return (this.#d.now ?? Date.now)();
   }
 
-  async create(body: CommandCreate, actor: UserActor, rerunOf: string | null = null): Promise<CommandDetail> {
+  async create(
+    request: CommandCreate,
+    actor: UserActor,
+    rerunOf: string | null = null,
+  ): Promise<CommandDetail> {
+    // A library script runs as the shell command it resolves to; the job remembers which script it was.
+    const script = request.kind === 'script' ? await this.#resolveScript(request) : null;
+    const body: ResolvedCreate = script ? script.command : (request as ResolvedCreate);
     const computers = await this.#resolveTargets(body.targets);
     const now = this.#now();
     const id = randomUUID();
     const expiresAt = now + body.queueTtlSec * 1000;
-    const payload = payloadOf(body);
+    const payload = { ...payloadOf(body), ...(script ? { script: script.record } : {}) };
     const plans: RunPlan[] =
       body.kind === 'wake'
         ? await planWake(computers, body, this.#d.computers)
@@ -106,7 +120,7 @@ export class CommandService {
     await this.#d.commands.insert(
       {
         id,
-        kind: body.kind,
+        kind: request.kind,
         payload: JSON.stringify(payload),
         targets: JSON.stringify(body.targets),
         timeout_sec: body.timeoutSec,
@@ -143,7 +157,7 @@ export class CommandService {
       target_id: id,
       ip: actor.ip,
       details: {
-        kind: body.kind,
+        kind: request.kind,
         command: describeCommand(payload).slice(0, 1000),
         targets: body.targets,
         computers: computers.length,
@@ -269,27 +283,36 @@ export class CommandService {
       timeoutSec: row.timeout_sec,
       queueTtlSec: row.queue_ttl_sec,
     };
-    const body: CommandCreate = payload.wake
+    const body: CommandCreate = payload.script
       ? {
           ...base,
-          kind: 'wake',
-          port: payload.wake.port,
-          ...(payload.wake.via ? { via: payload.wake.via } : {}),
-          ...(payload.wake.broadcast ? { broadcast: payload.wake.broadcast } : {}),
+          kind: 'script',
+          scriptId: payload.script.id,
+          version: payload.script.version,
+          params: payload.script.params,
+          runAs: payload.runAs,
         }
-      : payload.power
-        ? { ...base, kind: 'power', ...payload.power }
-        : payload.notice
-          ? { ...base, kind: 'message', ...payload.notice }
-          : row.kind === 'shell'
-            ? {
-                ...base,
-                kind: 'shell',
-                command: payload.command ?? '',
-                shell: payload.shell ?? 'sh',
-                runAs: payload.runAs,
-              }
-            : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
+      : payload.wake
+        ? {
+            ...base,
+            kind: 'wake',
+            port: payload.wake.port,
+            ...(payload.wake.via ? { via: payload.wake.via } : {}),
+            ...(payload.wake.broadcast ? { broadcast: payload.wake.broadcast } : {}),
+          }
+        : payload.power
+          ? { ...base, kind: 'power', ...payload.power }
+          : payload.notice
+            ? { ...base, kind: 'message', ...payload.notice }
+            : row.kind === 'shell'
+              ? {
+                  ...base,
+                  kind: 'shell',
+                  command: payload.command ?? '',
+                  shell: payload.shell ?? 'sh',
+                  runAs: payload.runAs,
+                }
+              : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
     return this.create(body, actor, id);
   }
 
@@ -437,6 +460,49 @@ export class CommandService {
     }
   }
 
+  async #resolveScript(body: Extract<CommandCreate, { kind: 'script' }>): Promise<{
+    command: Extract<CommandCreate, { kind: 'shell' }>;
+    record: NonNullable<CommandPayload['script']>;
+  }> {
+    const script = await this.#d.scripts.find(body.scriptId);
+    if (!script) {
+      throw new ApiError(400, 'validation_failed', 'body.scriptId: no such script', {
+        field: 'body.scriptId',
+      });
+    }
+    const version = body.version ?? script.current_version;
+    const row = await this.#d.scripts.findVersion(script.id, version);
+    if (!row) {
+      throw new ApiError(400, 'validation_failed', `body.version: the script has no version ${version}`, {
+        field: 'body.version',
+      });
+    }
+    const params = resolveParams(JSON.parse(row.parameters) as ScriptParameter[], body.params);
+    if (!params.ok) {
+      throw new ApiError(400, 'validation_failed', `body.${params.field}: ${params.reason}`, {
+        field: `body.${params.field}`,
+      });
+    }
+    const { targets, timeoutSec, queueTtlSec, runAs } = body;
+    return {
+      command: {
+        targets,
+        timeoutSec,
+        queueTtlSec,
+        runAs,
+        kind: 'shell',
+        shell: row.shell,
+        command: scriptText(row.shell, row.body, params.values),
+      },
+      record: {
+        id: script.id,
+        name: script.name,
+        version,
+        params: Object.fromEntries(params.values.map((p) => [p.name, p.value])),
+      },
+    };
+  }
+
   async #resolveTargets(targets: CommandCreate['targets']): Promise<ComputerRow[]> {
     const { computers } = this.#d;
     const found = new Map<string, ComputerRow>();
@@ -511,7 +577,7 @@ function unreachableMessage(status: SendStatus): string {
 }
 
 /** What `commands.payload` keeps of a request: everything but targets and timings. */
-function payloadOf(body: CommandCreate): CommandPayload {
+function payloadOf(body: ResolvedCreate): CommandPayload {
   switch (body.kind) {
     case 'shell':
       return { command: body.command, shell: body.shell, argv: null, runAs: body.runAs };
@@ -546,7 +612,7 @@ function payloadOf(body: CommandCreate): CommandPayload {
 
 /** The signed command one computer receives. */
 function requestFor(
-  body: CommandCreate,
+  body: ResolvedCreate,
   base: { id: string; computerId: string; timeoutSec: number; issuedAt: number; expiresAt: number },
   wake: WakePlan | null,
 ): CommandRequest {

@@ -198,12 +198,41 @@ export interface Database {
   audit_log: AuditLogTable;
   commands: CommandsTable;
   command_runs: CommandRunsTable;
+  scripts: ScriptsTable;
+  script_versions: ScriptVersionsTable;
+}
+
+/** Migration 0011: a script of the library. */
+export interface ScriptsTable {
+  id: string;
+  name: string;
+  /** Lower-case name: unique among scripts not deleted (checked by the service). */
+  name_key: string;
+  description: string;
+  target_os: 'any' | 'linux' | 'macos' | 'windows';
+  current_version: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+/** Migration 0011: one version of a script; never changed once written. */
+export interface ScriptVersionsTable {
+  script_id: string;
+  version: number;
+  shell: 'sh' | 'bash' | 'powershell' | 'cmd';
+  body: string;
+  /** JSON array of ScriptParameter. */
+  parameters: string;
+  created_by: string | null;
+  created_at: number;
 }
 
 /** Migration 0009: one command (job) as issued. */
 export interface CommandsTable {
   id: string;
-  kind: 'shell' | 'exec' | 'power' | 'message' | 'wake';
+  kind: 'shell' | 'exec' | 'power' | 'message' | 'wake' | 'script';
   /** JSON: `{ command, shell, argv, runAs }` as given. */
   payload: string;
   /** JSON of the request's `targets`. */
