@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type CommandDetail, type CommandRequest, canonicalCommandBytes } from '@labmgr/protocol';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ApiClient, eventually, type Proc, type System, startSystem, tempDir } from '../harness.js';
 
 /**
@@ -105,6 +106,45 @@ describe('commands: backend → relay → agents → results (real processes)', 
     );
     expect(done).toMatchObject({ kind: 'script', command: 'script: Greet v1' });
     expect(done.runs[0]).toMatchObject({ status: 'succeeded', stdout: `hello ${who}` });
+  });
+
+  it('streams each run’s state and output to a signed-in browser as it happens', async () => {
+    const ws = new WebSocket(`${sys.backendUrl.replace('http', 'ws')}/api/v1/live`, {
+      headers: { cookie: sys.api.cookieHeader, origin: sys.backendUrl },
+    });
+    const events: { type: string; commandId?: string; data?: string; run?: { status: string } }[] = [];
+    ws.on('message', (m) => events.push(JSON.parse(m.toString())));
+    await new Promise((r) => ws.once('open', r));
+    try {
+      const created = await run({
+        targets: { computerIds: [agents[1]?.computerId] },
+        kind: 'shell',
+        command: 'echo first; sleep 0.5; echo second',
+      });
+      await eventually(
+        async () =>
+          events.some(
+            (e) => e.type === 'command.run' && e.commandId === created.id && e.run?.status === 'succeeded',
+          ) || undefined,
+        10_000,
+        'the run’s final state pushed',
+      );
+      const mine = events.filter((e) => e.commandId === created.id);
+      const output = mine
+        .filter((e) => e.type === 'command.output')
+        .map((e) => e.data)
+        .join('');
+      expect(output).toBe('first\nsecond\n');
+      // The first line arrived while the command was still running.
+      const firstOut = mine.findIndex((e) => e.type === 'command.output');
+      const done = mine.findIndex((e) => e.type === 'command.run' && e.run?.status === 'succeeded');
+      expect(firstOut).toBeLessThan(done);
+      expect(mine.filter((e) => e.type === 'command.run').map((e) => e.run?.status)).toEqual(
+        expect.arrayContaining(['running', 'succeeded']),
+      );
+    } finally {
+      ws.close();
+    }
   });
 
   it('runs a program without a shell (exec)', async () => {
