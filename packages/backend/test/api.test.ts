@@ -49,9 +49,9 @@ describe.each(databases)('backend API on $name', (database) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it.runIf(database.name === 'postgres')(
-    'keeps serving when PostgreSQL closes its idle connections (regression: an unhandled pool error ended the process)',
-    async () => {
+  // PostgreSQL only (registered, not skipped, so the totals stay plain).
+  if (database.name === 'postgres')
+    it('keeps serving when PostgreSQL closes its idle connections (regression: an unhandled pool error ended the process)', async () => {
       // Open a few pooled connections, let them go idle, then have the server end them.
       await Promise.all([1, 2, 3].map(() => api('GET', '/api/v1/computers', undefined, { cookie })));
       const url = new URL(cfg.databaseUrl ?? '');
@@ -66,8 +66,7 @@ describe.each(databases)('backend API on $name', (database) => {
       await new Promise((r) => setTimeout(r, 200));
       const res = await api('GET', '/api/v1/computers', undefined, { cookie });
       expect(res.status).toBe(200);
-    },
-  );
+    });
 
   it('answers health without auth', async () => {
     const res = await api('GET', '/api/v1/health');
