@@ -18,6 +18,7 @@ import { CommandSigner } from './keys/command-signing.js';
 import { LabRepository } from './labs/lab.repository.js';
 import { LabService } from './labs/lab.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { WatchedSamples } from './live/watched-samples.js';
 import { MetricHistory } from './metrics/metric-history.js';
 import { RelayRepository } from './relays/relay.repository.js';
 import { RelayService } from './relays/relay.service.js';
@@ -62,6 +63,8 @@ export interface AppContext {
   commandService: CommandService;
   scripts: ScriptRepository;
   scriptService: ScriptService;
+  /** Latest full samples of the computers someone watches live. */
+  watched: WatchedSamples;
   /** The certificate the server and its relays present, when serving HTTPS. */
   tls: ServerTls | null;
 }
@@ -73,6 +76,7 @@ export function createContext(
   tls: ServerTls | null = null,
 ): AppContext {
   const live = new LiveHub();
+  const watched = new WatchedSamples();
   const publish = live.publish.bind(live);
   const users = new UserRepository(db);
   const computers = new ComputerRepository(db);
@@ -139,12 +143,14 @@ export function createContext(
       publish,
       onStored: (oldest) => metricHistory.noteStored(oldest),
       onCommandProgress: (items) => commandService.onAgentFrames(items),
+      offerSample: (computerId, sample) => watched.offer(computerId, sample),
     }),
     signer,
     commands,
     commandService,
     scripts,
     scriptService: new ScriptService(scripts, audit),
+    watched,
     tls,
   };
 }

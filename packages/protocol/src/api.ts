@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ComputerId, Hostname, IsoDateTime, NonNeg } from './common.js';
 import { Inventory } from './inventory.js';
 import { LabId, Seat, Tag } from './labs.js';
+import { MetricSample } from './metrics.js';
 
 /** Every error response of the HTTP API. */
 export const ErrorBody = z.object({
@@ -91,6 +92,12 @@ export const ComputerDetail = ComputerSummary.extend({
   notes: z.string().nullable(),
   inventory: Inventory.nullable(),
   inventoryUpdatedAt: IsoDateTime.nullable(),
+  /**
+   * The latest full sample (per core, disks, interfaces, filesystems, top
+   * processes) while someone watches the computer live (`POST …/live-mode`) and
+   * for 10 minutes after; null otherwise. History keeps the charted figures only.
+   */
+  latestSample: MetricSample.nullable(),
 });
 export type ComputerDetail = z.infer<typeof ComputerDetail>;
 

@@ -3,6 +3,7 @@ import { ComputerSummary, LatestMetrics } from './api.js';
 import { ComputerId, EpochMs } from './common.js';
 import { LiveMessageStatus } from './control.js';
 import { LiveCommandOutput, LiveCommandRun } from './jobs.js';
+import { MetricSample } from './metrics.js';
 
 /** Events the backend pushes to browsers on `/api/v1/live`. */
 export const LiveHello = z.object({
@@ -24,10 +25,18 @@ export const LiveComputerMetrics = z.object({
   metrics: LatestMetrics,
 });
 
+/** The full sample of a computer someone watches live (see `POST …/live-mode`), every time one arrives. */
+export const LiveComputerSample = z.object({
+  type: z.literal('computer.sample'),
+  computerId: ComputerId,
+  sample: MetricSample,
+});
+
 export const LiveEvent = z.discriminatedUnion('type', [
   LiveHello,
   LiveComputerUpsert,
   LiveComputerMetrics,
+  LiveComputerSample,
   LiveMessageStatus,
   LiveCommandRun,
   LiveCommandOutput,

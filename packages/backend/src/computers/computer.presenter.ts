@@ -4,6 +4,7 @@ import {
   Inventory,
   LatestMetrics,
   type MetricPoint,
+  type MetricSample,
   type Seat,
 } from '@labmgr/protocol';
 import type { ComputerRow } from './computer.repository.js';
@@ -62,13 +63,18 @@ export function loggedInUserNames(inventory: { users: readonly { user: string }[
 }
 
 /** @param inventory the computer's `computer_inventories` text, if any. */
-export function toDetail(row: ComputerRow, inventory: string | null): ComputerDetail {
+export function toDetail(
+  row: ComputerRow,
+  inventory: string | null,
+  latestSample: MetricSample | null = null,
+): ComputerDetail {
   return {
     ...toSummary(row),
     createdAt: new Date(row.created_at).toISOString(),
     notes: row.notes,
     inventory: parseJson(Inventory, inventory),
     inventoryUpdatedAt: iso(row.inventory_updated_at),
+    latestSample,
   };
 }
 

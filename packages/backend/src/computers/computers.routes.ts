@@ -42,7 +42,7 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const row = await ctx.computers.findById(req.params.id);
         if (!row || row.retired) throw notFound('computer');
-        return toDetail(row, await ctx.computers.findInventory(row.id));
+        return toDetail(row, await ctx.computers.findInventory(row.id), ctx.watched.latest(row.id));
       },
     );
 
@@ -54,7 +54,7 @@ export function computerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req) => {
         const row = await ctx.computerService.update(req.params.id, req.body, userActor(req));
-        return toDetail(row, await ctx.computers.findInventory(row.id));
+        return toDetail(row, await ctx.computers.findInventory(row.id), ctx.watched.latest(row.id));
       },
     );
 

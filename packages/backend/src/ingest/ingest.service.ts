@@ -1,4 +1,11 @@
-import type { IngestBatch, IngestResult, Inventory, LiveEvent, PresenceBody } from '@labmgr/protocol';
+import type {
+  IngestBatch,
+  IngestResult,
+  Inventory,
+  LiveEvent,
+  MetricSample,
+  PresenceBody,
+} from '@labmgr/protocol';
 import type { CommandProgress } from '../commands/command.service.js';
 import { loggedInUserNames, toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
@@ -12,6 +19,8 @@ interface Deps {
   publish: (event: LiveEvent) => void;
   /** Told, after each commit, the oldest sample time stored per computer (the rollup job re-folds late data). */
   onStored?: (oldestAtByComputer: ReadonlyMap<string, number>) => void;
+  /** Keeps the full sample of watched computers; true when it did (the sample is then pushed live). */
+  offerSample?: (computerId: string, sample: MetricSample) => boolean;
   /** Given the batch's command progress frames, in order, after the samples are stored. */
   onCommandProgress?: (items: { computerId: string; frame: CommandProgress }[]) => Promise<void>;
 }
@@ -46,6 +55,7 @@ export class IngestService {
     >();
     const inventories = new Map<string, InventoryUpdate>();
     const progress: { computerId: string; frame: CommandProgress }[] = [];
+    const watchedSamples: LiveEvent[] = [];
 
     for (const item of batch.items) {
       if (!known.has(item.computerId)) continue;
@@ -68,6 +78,8 @@ export class IngestService {
         continue;
       }
       const s = frame.sample;
+      if (this.deps.offerSample?.(item.computerId, s))
+        watchedSamples.push({ type: 'computer.sample', computerId: item.computerId, sample: s });
       const summary = summarizeSample(s);
       samples.push({
         computerId: item.computerId,
@@ -99,6 +111,7 @@ export class IngestService {
     });
     if (oldest.size > 0) this.deps.onStored?.(oldest);
     await this.deps.onCommandProgress?.(progress);
+    for (const event of watchedSamples) publish(event);
 
     // A new inventory, or a computer back online, goes out as its whole summary, read after
     // the write so it holds what this batch stored; the other computers' live event is

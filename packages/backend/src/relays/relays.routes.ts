@@ -170,6 +170,8 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           throw new ApiError(409, 'offline', 'the computer is not connected to any registered relay');
         if (result.status === 'relay-unreachable')
           throw new ApiError(502, 'relay_unreachable', 'the relay holding this computer did not answer');
+        // Its full samples are kept and pushed to browsers for as long as the agent samples fast.
+        ctx.watched.watch(computer.id, ttlSec);
         return { computerId: result.computerId, messageId: result.messageId, status: result.status };
       },
     );
