@@ -23,6 +23,9 @@ export const CommandTargets = z
   });
 export type CommandTargets = z.infer<typeof CommandTargets>;
 
+/** Local account to run as where the agent supports it; null: the agent's own. */
+const RunAs = z.string().min(1).max(64).nullable().default(null);
+
 const CreateBase = {
   targets: CommandTargets,
   /** The agent kills the whole process tree after this long. @default 60 */
@@ -42,7 +45,7 @@ export const ShellCommandCreate = z.object({
   /** @default 'sh' (PowerShell or cmd for Windows computers) */
   shell: z.enum(['sh', 'bash', 'powershell', 'cmd']).default('sh'),
   /** Local account to run as where the agent supports it; null: the agent's own. */
-  runAs: z.string().min(1).max(64).nullable().default(null),
+  runAs: RunAs,
 });
 
 /** `POST /api/v1/commands`: a program started with its arguments, no shell. */
@@ -50,7 +53,7 @@ export const ExecCommandCreate = z.object({
   ...CreateBase,
   kind: z.literal('exec'),
   argv: z.array(z.string().max(4096)).min(1).max(256),
-  runAs: z.string().min(1).max(64).nullable().default(null),
+  runAs: RunAs,
 });
 
 /** `POST /api/v1/commands`: reboot, shut down, log off or lock, after a delay, with a notice first. */
@@ -99,7 +102,7 @@ export const ScriptCommandCreate = z.object({
   scriptId: z.string().min(1).max(64),
   version: z.number().int().min(1).optional(),
   params: z.record(z.string().max(64), z.string().max(4096)).default({}),
-  runAs: z.string().min(1).max(64).nullable().default(null),
+  runAs: RunAs,
 });
 
 export const CommandCreate = z.discriminatedUnion('kind', [

@@ -103,6 +103,18 @@ export function wakeProgram(command: WakeCommand, node = process.execPath): Acti
   return { file: node, args: ['-e', WAKE_SCRIPT, command.broadcast, String(command.port), ...command.macs] };
 }
 
+/** The program for any of the built-in actions. */
+export function actionProgram(command: PowerCommand | MessageCommand | WakeCommand): ActionProgram {
+  switch (command.kind) {
+    case 'power':
+      return powerProgram(command);
+    case 'message':
+      return messageProgram(command);
+    case 'wake':
+      return wakeProgram(command);
+  }
+}
+
 function afterDelayWindows(delaySec: number, argv: [string, ...string[]]): ActionProgram {
   if (delaySec === 0) return { file: argv[0], args: argv.slice(1) };
   return {

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { CommandRequest } from '@labmgr/protocol';
-import { messageProgram, powerProgram, wakeProgram } from './actions.js';
+import { actionProgram } from './actions.js';
 
 /** What to spawn for one command, fully decided before the process exists. */
 export interface LaunchSpec {
@@ -78,12 +78,7 @@ function programFor(command: CommandRequest): Program {
     return { ok: true, file, args };
   }
   if (command.kind === 'power' || command.kind === 'message' || command.kind === 'wake') {
-    const action =
-      command.kind === 'power'
-        ? powerProgram(command)
-        : command.kind === 'message'
-          ? messageProgram(command)
-          : wakeProgram(command);
+    const action = actionProgram(command);
     return { ok: true, file: action.file, args: [...action.args] };
   }
   const { shell, script } = command;

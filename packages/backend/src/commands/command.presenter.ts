@@ -1,35 +1,44 @@
 import type {
+  CommandCreate,
   CommandDetail,
   CommandRun,
   CommandSummary,
   CommandTargets,
-  PowerAction,
   RunStatus,
 } from '@labmgr/protocol';
 import type { CommandRow, RunRow } from './command.repository.js';
 
-/** What `commands.payload` holds. */
+/**
+ * What `commands.payload` holds: the request as it went out, without targets
+ * and timings (they have columns), and for a library script which one it was.
+ */
 export interface CommandPayload {
-  command: string | null;
-  shell: 'sh' | 'bash' | 'powershell' | 'cmd' | null;
-  argv: string[] | null;
-  runAs: string | null;
-  power?: { action: PowerAction; delaySec: number; message: string | null } | null;
-  notice?: { title: string; text: string } | null;
-  wake?: { port: number; via: string | null; broadcast: string | null } | null;
-  script?: { id: string; name: string; version: number; params: Record<string, string> } | null;
+  spec: CommandSpec;
+  script?: { id: string; name: string; version: number; params: Record<string, string> };
 }
 
+/** A command request less its targets and timings; a library script appears as the shell command it became. */
+export type CommandSpec = DistributiveOmit<
+  Exclude<CommandCreate, { kind: 'script' }>,
+  'targets' | 'timeoutSec' | 'queueTtlSec'
+>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** The one line people read for a command in lists and the audit log. */
-export function describeCommand(p: CommandPayload): string {
-  if (p.power) {
-    const delay = p.power.delaySec > 0 ? ` in ${p.power.delaySec} s` : '';
-    return `${p.power.action}${delay}${p.power.message ? `: ${p.power.message}` : ''}`;
+export function describeCommand({ spec, script }: CommandPayload): string {
+  if (script) return `script: ${script.name} v${script.version}`;
+  switch (spec.kind) {
+    case 'shell':
+      return spec.command;
+    case 'exec':
+      return spec.argv.join(' ');
+    case 'power':
+      return `${spec.action}${spec.delaySec > 0 ? ` in ${spec.delaySec} s` : ''}${spec.message ? `: ${spec.message}` : ''}`;
+    case 'message':
+      return `message: ${spec.title}`;
+    case 'wake':
+      return 'wake-on-LAN';
   }
-  if (p.notice) return `message: ${p.notice.title}`;
-  if (p.wake) return 'wake-on-LAN';
-  if (p.script) return `script: ${p.script.name} v${p.script.version}`;
-  return p.command ?? (p.argv ?? []).join(' ');
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -64,16 +73,21 @@ export function toSummary(
   creator: { id: string; username: string } | null,
 ): CommandSummary {
   const payload = JSON.parse(row.payload) as CommandPayload;
+  const { spec } = payload;
   return {
     id: row.id,
     kind: row.kind,
     command: describeCommand(payload),
-    shell: payload.shell,
-    argv: payload.argv,
-    runAs: payload.runAs,
-    power: payload.power ?? null,
-    notice: payload.notice ?? null,
-    wake: payload.wake ?? null,
+    shell: spec.kind === 'shell' ? spec.shell : null,
+    argv: spec.kind === 'exec' ? spec.argv : null,
+    runAs: spec.kind === 'shell' || spec.kind === 'exec' ? spec.runAs : null,
+    power:
+      spec.kind === 'power' ? { action: spec.action, delaySec: spec.delaySec, message: spec.message } : null,
+    notice: spec.kind === 'message' ? { title: spec.title, text: spec.text } : null,
+    wake:
+      spec.kind === 'wake'
+        ? { port: spec.port, via: spec.via ?? null, broadcast: spec.broadcast ?? null }
+        : null,
     script: payload.script ?? null,
     timeoutSec: row.timeout_sec,
     targets: JSON.parse(row.targets) as CommandTargets,

@@ -102,14 +102,28 @@ export class CommandRepository {
    * Returns the updated row, or undefined when nothing changed.
    */
   async transition(id: string, from: readonly RunStatus[], patch: RunPatch): Promise<RunRow | undefined> {
-    const res = await this.db
-      .updateTable('command_runs')
-      .set(patch)
-      .where('id', '=', id)
-      .where('status', 'in', from)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return undefined;
-    return this.findRun(id);
+    return (await this.transitionMany([id], from, patch))[0];
+  }
+
+  /** `transition` for many runs at once (one statement per 1,000): the rows it changed. */
+  async transitionMany(
+    ids: readonly string[],
+    from: readonly RunStatus[],
+    patch: RunPatch,
+  ): Promise<RunRow[]> {
+    const changed: RunRow[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      changed.push(
+        ...(await this.db
+          .updateTable('command_runs')
+          .set(patch)
+          .where('id', 'in', ids.slice(i, i + 1000))
+          .where('status', 'in', from)
+          .returningAll()
+          .execute()),
+      );
+    }
+    return changed;
   }
 
   /** Appends an output chunk unless chunk `seq` (or a later one) was applied already. */

@@ -97,7 +97,8 @@ export class CommandService {
     const now = this.#now();
     const id = randomUUID();
     const expiresAt = now + body.queueTtlSec * 1000;
-    const payload = { ...payloadOf(body), ...(script ? { script: script.record } : {}) };
+    const { targets: _t, timeoutSec: _ts, queueTtlSec: _q, ...spec } = body;
+    const payload: CommandPayload = { spec, ...(script ? { script: script.record } : {}) };
     const plans: RunPlan[] =
       body.kind === 'wake'
         ? await planWake(computers, body, this.#d.computers)
@@ -181,20 +182,29 @@ export class CommandService {
           : [],
       ),
     );
+    // Recorded in one statement per outcome; an agent's own news may have come first and wins.
+    const sentAt = this.#now();
+    const byStatus = new Map<SendStatus, string[]>();
     for (const r of results) {
-      const next = DELIVERY[r.status];
-      const row = next
-        ? await this.#d.commands.transition(r.messageId, ['pending'], {
-            status: next,
-            updated_at: this.#now(),
-          })
-        : await this.#d.commands.transition(r.messageId, ['pending'], {
-            status: 'unreachable',
-            message: unreachableMessage(r.status),
-            finished_at: this.#now(),
-            updated_at: this.#now(),
-          });
-      if (row) this.#publishRun(row);
+      const ids = byStatus.get(r.status) ?? [];
+      ids.push(r.messageId);
+      byStatus.set(r.status, ids);
+    }
+    for (const [status, ids] of byStatus) {
+      const next = DELIVERY[status];
+      const rows = await this.#d.commands.transitionMany(
+        ids,
+        ['pending'],
+        next
+          ? { status: next, updated_at: sentAt }
+          : {
+              status: 'unreachable',
+              message: unreachableMessage(status),
+              finished_at: sentAt,
+              updated_at: sentAt,
+            },
+      );
+      for (const row of rows) this.#publishRun(row);
     }
     await this.#finishIfDone(id);
     return this.get(id);
@@ -234,23 +244,27 @@ export class CommandService {
     const runs = (await this.#d.commands.runsOf(id)).filter((r) =>
       OPEN_RUN_STATUSES.includes(r.status as RunStatus),
     );
-    const toAgents: RunRow[] = [];
-    for (const run of runs) {
-      if (run.status === 'queued' || run.status === 'pending') {
-        const out = await this.#d.relayClient.cancelQueued(run.executor_id ?? run.computer_id, run.id);
-        if (out === 'cancelled' || run.status === 'pending') {
-          const row = await this.#d.commands.transition(run.id, ['queued', 'pending'], {
-            status: 'cancelled',
-            message: 'cancelled before it reached the computer',
-            finished_at: this.#now(),
-            updated_at: this.#now(),
-          });
-          if (row) this.#publishRun(row);
-          continue;
-        }
-      }
-      toAgents.push(run);
-    }
+    // Runs still waiting at their relay are taken out of its queue (the calls in parallel);
+    // the others are told to stop by their agent.
+    const waiting = runs.filter((r) => r.status === 'queued' || r.status === 'pending');
+    const taken = await Promise.all(
+      waiting.map(async (run) =>
+        run.status === 'pending' ||
+        (await this.#d.relayClient.cancelQueued(run.executor_id ?? run.computer_id, run.id)) === 'cancelled'
+          ? run.id
+          : null,
+      ),
+    );
+    const dropped = new Set(taken.filter((id): id is string => id !== null));
+    const now = this.#now();
+    for (const row of await this.#d.commands.transitionMany([...dropped], ['queued', 'pending'], {
+      status: 'cancelled',
+      message: 'cancelled before it reached the computer',
+      finished_at: now,
+      updated_at: now,
+    }))
+      this.#publishRun(row);
+    const toAgents = runs.filter((r) => !dropped.has(r.id));
     if (toAgents.length > 0) {
       await this.#d.relayClient.sendMany(
         toAgents.map((r) => ({
@@ -277,42 +291,23 @@ export class CommandService {
   async rerun(id: string, actor: UserActor): Promise<CommandDetail> {
     const row = await this.#d.commands.findById(id);
     if (!row) throw notFound('command');
-    const payload = JSON.parse(row.payload) as CommandPayload;
+    const { spec, script } = JSON.parse(row.payload) as CommandPayload;
     const base = {
       targets: JSON.parse(row.targets) as CommandCreate['targets'],
       timeoutSec: row.timeout_sec,
       queueTtlSec: row.queue_ttl_sec,
     };
-    const body: CommandCreate = payload.script
+    // A library script runs again at the same version with the same values, whatever the library holds now.
+    const body: CommandCreate = script
       ? {
           ...base,
           kind: 'script',
-          scriptId: payload.script.id,
-          version: payload.script.version,
-          params: payload.script.params,
-          runAs: payload.runAs,
+          scriptId: script.id,
+          version: script.version,
+          params: script.params,
+          runAs: spec.kind === 'shell' ? spec.runAs : null,
         }
-      : payload.wake
-        ? {
-            ...base,
-            kind: 'wake',
-            port: payload.wake.port,
-            ...(payload.wake.via ? { via: payload.wake.via } : {}),
-            ...(payload.wake.broadcast ? { broadcast: payload.wake.broadcast } : {}),
-          }
-        : payload.power
-          ? { ...base, kind: 'power', ...payload.power }
-          : payload.notice
-            ? { ...base, kind: 'message', ...payload.notice }
-            : row.kind === 'shell'
-              ? {
-                  ...base,
-                  kind: 'shell',
-                  command: payload.command ?? '',
-                  shell: payload.shell ?? 'sh',
-                  runAs: payload.runAs,
-                }
-              : { ...base, kind: 'exec', argv: payload.argv ?? [], runAs: payload.runAs };
+      : { ...base, ...spec };
     return this.create(body, actor, id);
   }
 
@@ -342,28 +337,36 @@ export class CommandService {
     for (const commandId of touched) await this.#finishIfDone(commandId);
   }
 
-  /** A relay's report on a message it had queued: delivered after all, or expired unsent. */
+  /**
+   * A relay's report on messages it had queued: delivered after all, or
+   * expired unsent. Only reports that name the run's own computer count.
+   */
   async onMessageStatus(items: readonly MessageStatusItem[]): Promise<void> {
-    const touched = new Set<string>();
-    for (const item of items) {
-      const row =
-        item.status === 'delivered'
-          ? await this.#d.commands.transition(item.messageId, ['queued', 'pending'], {
-              status: 'sent',
-              updated_at: this.#now(),
-            })
-          : await this.#d.commands.transition(item.messageId, ['queued', 'pending'], {
-              status: 'expired',
-              message: 'the computer did not come back before the command expired',
-              finished_at: item.at,
-              updated_at: this.#now(),
-            });
-      if (row && (row.executor_id ?? row.computer_id) === item.computerId) {
-        this.#publishRun(row);
-        touched.add(row.command_id);
-      }
+    const runs = new Map(
+      (await this.#d.commands.findRuns(items.map((i) => i.messageId))).map((r) => [r.id, r]),
+    );
+    const mine = items.filter((i) => {
+      const run = runs.get(i.messageId);
+      return run !== undefined && (run.executor_id ?? run.computer_id) === i.computerId;
+    });
+    const now = this.#now();
+    const delivered = mine.filter((i) => i.status === 'delivered').map((i) => i.messageId);
+    const changed = await this.#d.commands.transitionMany(delivered, ['queued', 'pending'], {
+      status: 'sent',
+      updated_at: now,
+    });
+    // Expiries are rare: each keeps the time the relay gave it up.
+    for (const item of mine.filter((i) => i.status === 'expired')) {
+      const row = await this.#d.commands.transition(item.messageId, ['queued', 'pending'], {
+        status: 'expired',
+        message: 'the computer did not come back before the command expired',
+        finished_at: item.at,
+        updated_at: now,
+      });
+      if (row) changed.push(row);
     }
-    for (const commandId of touched) await this.#finishIfDone(commandId);
+    for (const row of changed) this.#publishRun(row);
+    for (const commandId of new Set(changed.map((r) => r.command_id))) await this.#finishIfDone(commandId);
   }
 
   /** Closes runs past their deadline: never delivered → `expired`, delivered without a result → `lost`. */
@@ -417,21 +420,24 @@ export class CommandService {
         if (running) this.#publishRun(running);
         const bytes = Buffer.byteLength(frame.data);
         const room = MAX_RUN_OUTPUT_BYTES - run.output_bytes;
-        if (room <= 0) {
-          await commands.appendOutput(run.id, frame.seq, frame.stream, '', 0, true, now);
-          return commands.findRun(run.id);
-        }
-        const data = bytes <= room ? frame.data : Buffer.from(frame.data).subarray(0, room).toString('utf8');
+        const data =
+          room <= 0
+            ? ''
+            : bytes <= room
+              ? frame.data
+              : Buffer.from(frame.data).subarray(0, room).toString('utf8');
+        const dataBytes = Buffer.byteLength(data);
         const applied = await commands.appendOutput(
           run.id,
           frame.seq,
           frame.stream,
           data,
-          Buffer.byteLength(data),
+          dataBytes,
           data.length < frame.data.length,
           now,
         );
-        if (applied) {
+        if (!applied) return running ?? run;
+        if (data) {
           this.#d.publish({
             type: 'command.output',
             commandId: run.command_id,
@@ -440,7 +446,8 @@ export class CommandService {
             data,
           });
         }
-        return commands.findRun(run.id);
+        // What the next chunk of this batch needs to know, without reading the row back.
+        return { ...(running ?? run), output_bytes: run.output_bytes + dataBytes, output_seq: frame.seq };
       }
       case 'command-result': {
         const row = await commands.transition(run.id, BEFORE_RESULT, {
@@ -573,40 +580,6 @@ function unreachableMessage(status: SendStatus): string {
       return "the relay's queue for this computer is full";
     default:
       return `not delivered (${status})`;
-  }
-}
-
-/** What `commands.payload` keeps of a request: everything but targets and timings. */
-function payloadOf(body: ResolvedCreate): CommandPayload {
-  switch (body.kind) {
-    case 'shell':
-      return { command: body.command, shell: body.shell, argv: null, runAs: body.runAs };
-    case 'exec':
-      return { command: null, shell: null, argv: body.argv, runAs: body.runAs };
-    case 'power':
-      return {
-        command: null,
-        shell: null,
-        argv: null,
-        runAs: null,
-        power: { action: body.action, delaySec: body.delaySec, message: body.message },
-      };
-    case 'message':
-      return {
-        command: null,
-        shell: null,
-        argv: null,
-        runAs: null,
-        notice: { title: body.title, text: body.text },
-      };
-    case 'wake':
-      return {
-        command: null,
-        shell: null,
-        argv: null,
-        runAs: null,
-        wake: { port: body.port, via: body.via ?? null, broadcast: body.broadcast ?? null },
-      };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CommandCreate, Inventory } from '@labmgr/protocol';
+import { type CommandCreate, type Inventory, MacAddress } from '@labmgr/protocol';
 import type { ComputerRepository, ComputerRow } from '../computers/computer.repository.js';
 
 /** What one wake-on-LAN run sends: the target's MAC addresses, to this address. */
@@ -31,11 +31,15 @@ export async function planWake(
   body: WakeBody,
   computers: ComputerRepository,
 ): Promise<RunPlan[]> {
-  const online = (
-    await computers.list({ status: 'online', sort: 'hostname', order: 'asc', limit: 100_000, offset: 0 })
-  ).rows;
+  // With `via` there is nothing to pick: the online fleet and its inventories are not needed.
+  const online = body.via
+    ? []
+    : (await computers.list({ status: 'online', sort: 'hostname', order: 'asc', limit: 100_000, offset: 0 }))
+        .rows;
   const via = body.via ? await computers.findById(body.via) : undefined;
-  const inventories = await computers.findInventories([...new Set([...targets, ...online].map((c) => c.id))]);
+  const inventories = await computers.findInventories([
+    ...new Set([...targets, ...online, ...(via ? [via] : [])].map((c) => c.id)),
+  ]);
   const netsOf = (id: string) => networksOf(parseInventory(inventories.get(id)));
   const candidates = online.map((c) => ({ computer: c, nets: netsOf(c.id), used: 0 }));
 
@@ -54,7 +58,8 @@ export async function planWake(
     if (body.via) {
       if (!via || via.retired)
         return { target, executor: null, wake: null, why: `sender ${body.via} is not a known computer` };
-      const shared = targetNets.find((n) => netsOf(via.id).some((m) => sameNet(n, m)));
+      const viaNets = netsOf(via.id);
+      const shared = targetNets.find((n) => viaNets.some((m) => sameNet(n, m)));
       const broadcast = body.broadcast ?? (shared ? broadcastOf(shared) : '255.255.255.255');
       return { target, executor: via, wake: { macs, broadcast }, why: null };
     }
@@ -94,7 +99,7 @@ function parseInventory(json: string | undefined): Inventory | null {
 export function macsOf(inventory: Inventory | null): string[] {
   const macs = (inventory?.network ?? [])
     .map((n) => n.mac?.toLowerCase() ?? '')
-    .filter((m) => /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(m) && m !== '00:00:00:00:00:00');
+    .filter((m) => MacAddress.safeParse(m).success && m !== '00:00:00:00:00:00');
   return [...new Set(macs)].slice(0, 64);
 }
 

@@ -43,7 +43,6 @@ export class ControlHttp {
             'content-length': Buffer.byteLength(payload),
             accept: 'application/json',
           },
-          timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -67,7 +66,6 @@ export class ControlHttp {
         () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on('error', (err) => {
         clearTimeout(deadline);
         reject(err);

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TlsSetting } from '../config.js';
 
 /** The certificate and key the server (and relays sharing them) present. */
@@ -45,10 +45,9 @@ export async function loadServerTls(setting: TlsSetting, dataDir: string): Promi
     case 'files':
       return readPair(setting.certFile, setting.keyFile, null, false);
     case 'auto': {
-      const dir = join(dataDir, 'tls');
       const files = autoFiles(dataDir);
       const generated = !(existsSync(files.cert) && existsSync(files.key) && existsSync(files.caCert));
-      if (generated) await generate(dir, files, setting.hosts);
+      if (generated) await generate(files, setting.hosts);
       return readPair(files.cert, files.key, files.caCert, generated);
     }
   }
@@ -103,11 +102,7 @@ export function autoCertificateHosts(extra: readonly string[]): string[] {
   return [...new Set([name, 'localhost', '127.0.0.1', '::1', ...extra].filter(Boolean))];
 }
 
-async function generate(
-  dir: string,
-  files: ReturnType<typeof autoFiles>,
-  extra: readonly string[],
-): Promise<void> {
+async function generate(files: ReturnType<typeof autoFiles>, extra: readonly string[]): Promise<void> {
   // Loaded only here: it is needed once per installation, and it installs a
   // Reflect metadata polyfill the rest of the server has no use for.
   const { default: selfsigned } = await import('selfsigned');
@@ -140,7 +135,7 @@ async function generate(
       },
     ],
   });
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(files.cert), { recursive: true, mode: 0o700 });
   for (const [file, pem] of [
     [files.caKey, ca.private],
     [files.key, server.private],
