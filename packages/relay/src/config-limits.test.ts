@@ -100,6 +100,18 @@ describe('TLS settings', () => {
     expect(config([]).tlsCert).toBeUndefined();
   });
 
+  it('reads the backend CA to trust from a PEM file, and names a bad one', () => {
+    expect(config(['--backend-ca', cert.certFile]).backendCa).toContain('BEGIN CERTIFICATE');
+    expect(config([], { ...token, LABMGR_RELAY_BACKEND_CA: cert.certFile }).backendCa).toContain(
+      'BEGIN CERTIFICATE',
+    );
+    expect(config([]).backendCa).toBeUndefined();
+    expect(error(['--backend-ca', cert.keyFile])).toMatch(
+      /Invalid --backend-ca .*expected a readable PEM certificate/,
+    );
+    expect(error(['--backend-ca', '/nonexistent/ca.crt'])).toMatch(/Invalid --backend-ca/);
+  });
+
   it('refuses a certificate without a key, and the other way round', () => {
     expect(error(['--tls-cert', cert.certFile])).toMatch(
       /both a certificate and a key.*--tls-key.*LABMGR_RELAY_TLS_KEY/,

@@ -207,7 +207,7 @@ const SETTINGS = {
     flag: 'backend-ca',
     env: 'LABMGR_RELAY_BACKEND_CA',
     placeholder: '<file>',
-    help: "PEM certificate to trust for an https backend besides the system CAs\n      (with LABMGR_TLS=auto: the backend data dir's tls/server.crt)",
+    help: "PEM certificate to trust for an https backend besides the system CAs\n      (with LABMGR_TLS=auto: the backend data dir's tls/ca.crt)",
     fallback: () => undefined,
     defaultText: '(system CAs only)',
   },
