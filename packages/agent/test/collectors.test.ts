@@ -159,11 +159,31 @@ describe.runIf(process.platform === 'linux')('LinuxCollector against the kernel 
     expect(sample.cpu.percent).toBeGreaterThan(100 / cores / 2);
   });
 
-  it('finds the busy process at the top, with its owner and resident memory', () => {
+  it('finds the busy process at the top, with its owner and resident memory', async () => {
     const pid = busy.pid ?? -1;
-    const entry = sample.topProcesses.byCpu.find((p) => p.pid === pid);
+    const ticks = () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return Number(fields[11]) + Number(fields[12]); // utime + stime
+    };
+    // On a loaded CI machine other test processes may outrun the loop for a
+    // while: sample again (each walk covers the second since the last) until it
+    // ranks, and compare its figure with what the kernel counted meanwhile.
+    let entry = sample.topProcesses.byCpu.find((p) => p.pid === pid);
+    for (let i = 0; i < 8 && !entry; i++) {
+      const before = ticks();
+      await sleep(1000);
+      const next = await collector.sample();
+      const counted = ticks() - before; // centiseconds over about one second
+      entry = next.topProcesses.byCpu.find((p) => p.pid === pid);
+      if (entry) expect(Math.abs(entry.cpuPercent - counted)).toBeLessThan(25);
+      else {
+        // Missing from the list is right only when ten others used more CPU.
+        expect(next.topProcesses.byCpu).toHaveLength(10);
+        expect(next.topProcesses.byCpu.at(-1)?.cpuPercent ?? 0).toBeGreaterThanOrEqual(counted * 0.5);
+      }
+    }
     expect(entry, 'the busy loop is in the CPU list').toBeDefined();
-    expect(entry?.cpuPercent).toBeGreaterThan(50);
+    expect(entry?.cpuPercent).toBeGreaterThan(10);
     expect(entry?.name).toBe('node');
     expect(entry?.user).toBe(userInfo().username);
     const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
