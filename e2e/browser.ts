@@ -1,4 +1,7 @@
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ROOT } from '../test/harness.js';
 
 /** Debian's Chromium, driven headless; Playwright's own browser downloads are not available here. */
 export function launchBrowser(): Promise<Browser> {
@@ -14,4 +17,26 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Where e2e tests leave their screenshots (look at them: judge the page as a user would). */
+export const SHOTS_DIR = join(ROOT, 'test-results');
+
+/** Signs in through the login page at `baseUrl` (then the app shows the page the URL names). */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  password: string,
+  username = 'admin',
+): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Saves a full-page screenshot as test-results/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
 }

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, ROOT, type System, startSystem } from '../test/harness.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, signIn } from './browser.js';
 
 const shots = join(ROOT, 'test-results');
 
@@ -15,13 +15,6 @@ function burnCpu(ms: number): Promise<void> {
     const child = spawn(process.execPath, ['-e', `const t = Date.now() + ${ms}; while (Date.now() < t);`]);
     child.on('exit', () => resolve());
   });
-}
-
-async function signIn(page: Page, baseUrl: string, password: string): Promise<void> {
-  await page.goto(baseUrl);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 describe('dashboard in a real browser', () => {

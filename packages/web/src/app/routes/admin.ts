@@ -1,0 +1,4 @@
+import type { PageRoute } from './route.js';
+
+/** The admin area's pages. */
+export const adminRoutes: PageRoute[] = [];
