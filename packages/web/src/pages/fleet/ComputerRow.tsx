@@ -1,5 +1,8 @@
 import type { ComputerSummary } from '@labmgr/protocol';
+import { Anchor } from '@mantine/core';
 import { memo } from 'react';
+import { Link } from 'wouter';
+import { paths } from '../../app/paths.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { UsageBar } from '../../components/UsageBar.js';
@@ -62,14 +65,17 @@ export const ComputerRow = memo(function ComputerRow({
         </span>
       </td>
       <td>
-        <span
+        <Anchor
+          component={Link}
+          href={paths.computer(computer.id)}
+          underline="hover"
           className={classes.hostname}
           data-tooltip={[computer.hostname, computer.agentVersion ? `agent ${computer.agentVersion}` : null]
             .filter(Boolean)
             .join(' · ')}
         >
           {shownName(computer)}
-        </span>
+        </Anchor>
         {computer.osName && (
           <span className={`${classes.truncate} ${classes.osInline}`} data-tooltip={computer.osName}>
             {computer.osName}
