@@ -1,6 +1,15 @@
 import type { ComputerSummary, LatestMetrics } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SORT, filterComputers, nextSort, sortComputers, summarize } from './fleet-model.js';
+import {
+  conditionOf,
+  DEFAULT_SORT,
+  filterChoices,
+  filterComputers,
+  NO_LAB,
+  nextSort,
+  sortComputers,
+  summarize,
+} from './fleet-model.js';
 
 const GIB = 1024 ** 3;
 
@@ -131,11 +140,63 @@ describe('summarize', () => {
       computer('c', { metrics: null }),
       computer('d', { status: 'offline', metrics: metrics({ cpuPercent: 100 }) }),
     ]);
-    expect(s).toEqual({ total: 4, online: 3, offline: 1, averageCpuOnline: 30 });
+    expect(s).toEqual({ total: 4, online: 3, offline: 1, busy: 0, alerting: 0, averageCpuOnline: 30 });
   });
 
   it('has no average when nothing online has reported', () => {
     expect(summarize([computer('a', { status: 'offline' })]).averageCpuOnline).toBeNull();
-    expect(summarize([])).toEqual({ total: 0, online: 0, offline: 0, averageCpuOnline: null });
+    expect(summarize([])).toEqual({
+      total: 0,
+      online: 0,
+      offline: 0,
+      busy: 0,
+      alerting: 0,
+      averageCpuOnline: null,
+    });
+  });
+
+  it('counts busy and alerting online computers, an alert taking precedence', () => {
+    const s = summarize([
+      computer('busy', { metrics: metrics({ cpuPercent: 97 }) }),
+      computer('full', { metrics: metrics({ cpuPercent: 99, diskUsedBytes: 390 * GIB }) }),
+      computer('off', { status: 'offline', metrics: metrics({ cpuPercent: 100 }) }),
+    ]);
+    expect([s.busy, s.alerting]).toEqual([1, 1]);
+  });
+});
+
+describe('conditionOf', () => {
+  it('is alerting for nearly full memory or disk, busy for high CPU, none offline', () => {
+    expect(conditionOf(computer('a', { metrics: metrics({ memUsedBytes: 15.5 * GIB }) }))).toBe('alerting');
+    expect(conditionOf(computer('b', { metrics: metrics({ cpuPercent: 85 }) }))).toBe('busy');
+    expect(conditionOf(computer('c', { metrics: metrics({ cpuPercent: 84.9 }) }))).toBe('ok');
+    expect(conditionOf(computer('d', { metrics: null }))).toBe('ok');
+    expect(conditionOf(computer('e', { status: 'offline' }))).toBeNull();
+  });
+});
+
+describe('filter by lab, tag, OS and user', () => {
+  const LAB = '11111111-1111-4111-8111-111111111111';
+  const fleet = [
+    computer('a', { labId: LAB, tags: ['exam'], loggedInUsers: ['alice'] }),
+    computer('b', { labId: null, tags: ['exam', 'gpu'], osName: 'Windows 11 Pro' }),
+    computer('c', { labId: LAB, status: 'offline' }),
+  ];
+  const only = (f: Parameters<typeof filterComputers>[1]) => hostnames(filterComputers(fleet, f));
+
+  it('narrows by each and by all together', () => {
+    expect(only({ search: '', status: 'all', lab: LAB })).toEqual(['a', 'c']);
+    expect(only({ search: '', status: 'all', lab: NO_LAB })).toEqual(['b']);
+    expect(only({ search: '', status: 'all', tag: 'exam' })).toEqual(['a', 'b']);
+    expect(only({ search: '', status: 'all', os: 'Windows 11 Pro' })).toEqual(['b']);
+    expect(only({ search: 'ALI', status: 'all' })).toEqual(['a']);
+    expect(only({ search: '', status: 'online', lab: LAB, tag: 'exam' })).toEqual(['a']);
+  });
+
+  it('offers the tags and OS names present, sorted', () => {
+    expect(filterChoices(fleet)).toEqual({
+      tags: ['exam', 'gpu'],
+      os: ['Debian GNU/Linux 12', 'Windows 11 Pro'],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { ComputerStatus, ComputerSummary } from '@labmgr/protocol';
-import { usagePercent } from '../../format/percent.js';
+import { CRITICAL_PERCENT, usagePercent } from '../../format/percent.js';
 
 /** Columns the fleet table can be sorted by. */
 export type SortKey =
@@ -22,12 +22,21 @@ export interface SortState {
   direction: SortDirection;
 }
 
-export type StatusFilter = 'all' | ComputerStatus;
+/** `busy` and `alerting` are online computers in those conditions (see {@link conditionOf}). */
+export type StatusFilter = 'all' | ComputerStatus | 'busy' | 'alerting';
+
+/** `NO_LAB` selects computers not placed in any lab. */
+export const NO_LAB = 'none';
 
 export interface FleetFilter {
-  /** Case-insensitive substring of the hostname or display name; blank matches all. */
+  /** Case-insensitive substring of the hostname, display name or a logged-in user; blank matches all. */
   search: string;
   status: StatusFilter;
+  /** A lab id, {@link NO_LAB}, or null for every lab. */
+  lab?: string | null;
+  tag?: string | null;
+  /** An OS name as the computers report it. */
+  os?: string | null;
 }
 
 /** Figures for the summary cards. */
@@ -35,9 +44,35 @@ export interface FleetSummary {
   total: number;
   online: number;
   offline: number;
+  busy: number;
+  alerting: number;
   /** Mean CPU of online computers that have reported a sample; null when none has. */
   averageCpuOnline: number | null;
 }
+
+/** CPU at or above this is "busy": someone is compiling, rendering, or something runs away. */
+export const BUSY_CPU_PERCENT = 85;
+
+/**
+ * What needs a look on an online computer: `alerting` when memory or the
+ * fullest disk is critically full (at or above {@link CRITICAL_PERCENT}),
+ * else `busy` when its CPU is at or above {@link BUSY_CPU_PERCENT}, else `ok`.
+ * Offline computers have no condition (their status says it).
+ */
+export function conditionOf(c: ComputerSummary): 'ok' | 'busy' | 'alerting' | null {
+  if (c.status !== 'online') return null;
+  const m = c.metrics;
+  if (!m) return 'ok';
+  if (
+    usagePercent(m.memUsedBytes, m.memTotalBytes) >= CRITICAL_PERCENT ||
+    usagePercent(m.diskUsedBytes, m.diskTotalBytes) >= CRITICAL_PERCENT
+  ) {
+    return 'alerting';
+  }
+  return m.cpuPercent >= BUSY_CPU_PERCENT ? 'busy' : 'ok';
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 export const DEFAULT_SORT: SortState = { key: 'hostname', direction: 'asc' };
 
@@ -64,18 +99,44 @@ export function shownName(c: Pick<ComputerSummary, 'hostname' | 'displayName'>):
   return c.displayName ?? c.hostname;
 }
 
-export function filterComputers(items: readonly ComputerSummary[], filter: FleetFilter): ComputerSummary[] {
-  const needle = filter.search.trim().toLowerCase();
-  return items.filter(
-    (c) =>
-      (filter.status === 'all' || c.status === filter.status) &&
-      (needle === '' ||
-        c.hostname.toLowerCase().includes(needle) ||
-        (c.displayName?.toLowerCase().includes(needle) ?? false)),
+function matchesStatus(c: ComputerSummary, status: StatusFilter): boolean {
+  if (status === 'all') return true;
+  if (status === 'online' || status === 'offline') return c.status === status;
+  return conditionOf(c) === status;
+}
+
+function matchesSearch(c: ComputerSummary, needle: string): boolean {
+  return (
+    needle === '' ||
+    c.hostname.toLowerCase().includes(needle) ||
+    (c.displayName?.toLowerCase().includes(needle) ?? false) ||
+    c.loggedInUsers.some((u) => u.toLowerCase().includes(needle))
   );
 }
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+export function filterComputers(items: readonly ComputerSummary[], filter: FleetFilter): ComputerSummary[] {
+  const needle = filter.search.trim().toLowerCase();
+  const { lab, tag, os } = filter;
+  return items.filter(
+    (c) =>
+      matchesStatus(c, filter.status) &&
+      (lab == null || (lab === NO_LAB ? c.labId === null : c.labId === lab)) &&
+      (tag == null || c.tags.includes(tag)) &&
+      (os == null || c.osName === os) &&
+      matchesSearch(c, needle),
+  );
+}
+
+/** The tags and OS names present in the fleet, sorted, for the filter menus. */
+export function filterChoices(items: readonly ComputerSummary[]): { tags: string[]; os: string[] } {
+  const tags = new Set<string>();
+  const os = new Set<string>();
+  for (const c of items) {
+    for (const t of c.tags) tags.add(t);
+    if (c.osName) os.add(c.osName);
+  }
+  return { tags: [...tags].sort(collator.compare), os: [...os].sort(collator.compare) };
+}
 
 type SortValue = number | string | null;
 
@@ -136,11 +197,16 @@ export function sortComputers(items: readonly ComputerSummary[], sort: SortState
 
 export function summarize(items: readonly ComputerSummary[]): FleetSummary {
   let online = 0;
+  let busy = 0;
+  let alerting = 0;
   let cpuSum = 0;
   let cpuCount = 0;
   for (const c of items) {
     if (c.status !== 'online') continue;
     online++;
+    const condition = conditionOf(c);
+    if (condition === 'busy') busy++;
+    else if (condition === 'alerting') alerting++;
     if (c.metrics && Number.isFinite(c.metrics.cpuPercent)) {
       cpuSum += c.metrics.cpuPercent;
       cpuCount++;
@@ -150,6 +216,8 @@ export function summarize(items: readonly ComputerSummary[]): FleetSummary {
     total: items.length,
     online,
     offline: items.length - online,
+    busy,
+    alerting,
     averageCpuOnline: cpuCount > 0 ? cpuSum / cpuCount : null,
   };
 }
