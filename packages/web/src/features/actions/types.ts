@@ -1,0 +1,31 @@
+import type { PowerAction } from '@labmgr/protocol';
+
+/** What an action does: the command kinds a person starts from the UI. */
+export type ActionKind = 'shell' | 'script' | 'power' | 'message' | 'wake';
+
+/** A computer as a target: its id, and its name for people (display name or hostname). */
+export interface TargetComputer {
+  id: string;
+  name: string;
+}
+
+/** Which computers an action runs on. */
+export type ActionTarget =
+  | { type: 'computers'; computers: readonly TargetComputer[] }
+  | { type: 'lab'; labId: string; name: string }
+  | { type: 'tag'; tag: string }
+  | { type: 'allOnline' };
+
+/** What to open the action dialog with. */
+export interface ActionRequest {
+  /** The action preselected. @default 'shell' */
+  kind?: ActionKind;
+  /** Omitted: the dialog asks for a target first (computers, a lab, a tag or all online). */
+  target?: ActionTarget;
+  /** For `power`: the action preselected. @default 'reboot' */
+  power?: PowerAction;
+  /** For `script`: the library script preselected. */
+  scriptId?: string;
+}
+
+export type Shell = 'sh' | 'bash' | 'powershell' | 'cmd';
