@@ -359,6 +359,30 @@ describe.each(databases)('commands API on $name', (database) => {
     ]);
   });
 
+  it('filters the history by kind and by text in what was sent', async () => {
+    const [a] = computers as [string];
+    const send = async (body: Record<string, unknown>) =>
+      (
+        (await api('POST', '/api/v1/commands', { targets: { computerIds: [a] }, ...body }))
+          .body as CommandDetail
+      ).id;
+    const odd = await send({ kind: 'shell', command: 'echo "Quoted_100%" done' });
+    const notice = await send({ kind: 'message', title: 'Lab Closing', text: 'Save your work' });
+    const list = async (query: string) =>
+      ((await api('GET', `/api/v1/commands?${query}`)).body as CommandList).items.map((i) => i.id);
+
+    expect(await list('q=lab%20closing')).toEqual([notice]);
+    expect(await list(`q=${encodeURIComponent('"quoted_100%"')}`)).toEqual([odd]);
+    // LIKE's wildcards are matched literally.
+    expect(await list('q=quoted%5F100')).toEqual([odd]);
+    expect(await list('q=quoted_1000')).toEqual([]);
+    const messages = await list('kind=message');
+    expect(messages).toContain(notice);
+    expect(messages).not.toContain(odd);
+    expect(await list('kind=shell&q=save%20your')).toEqual([]);
+    expect((await api('GET', '/api/v1/commands?kind=launch')).status).toBe(400);
+  });
+
   it('closes runs whose result can no longer come', async () => {
     const [a] = computers as [string];
     const job = (

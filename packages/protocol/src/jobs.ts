@@ -166,9 +166,12 @@ export type CommandRun = z.infer<typeof CommandRun>;
 /** A command is `running` until every run is final, then `completed`. */
 export const JobStatus = z.enum(['running', 'completed']);
 
+export const CommandKind = z.enum(['shell', 'exec', 'power', 'message', 'wake', 'script']);
+export type CommandKind = z.infer<typeof CommandKind>;
+
 export const CommandSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(['shell', 'exec', 'power', 'message', 'wake', 'script']),
+  kind: CommandKind,
   /** For people: the script, the argv joined, the power action, or the message's title. */
   command: z.string(),
   shell: z.string().nullable(),
@@ -218,6 +221,9 @@ export const CommandListQuery = z.object({
   computerId: ComputerId.optional(),
   /** Commands created by this user id. */
   createdBy: z.string().max(64).optional(),
+  kind: CommandKind.optional(),
+  /** Case-insensitive text in what was sent: the command, script name and values, power notice, message. */
+  q: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

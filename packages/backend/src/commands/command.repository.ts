@@ -1,5 +1,5 @@
 import { type CommandListQuery, FINAL_RUN_STATUSES, type RunStatus } from '@labmgr/protocol';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { CommandRunsTable, CommandsTable, Database } from '../db/schema.js';
 
 export type CommandRow = Selectable<CommandsTable>;
@@ -8,6 +8,16 @@ export type RunPatch = Updateable<Omit<CommandRunsTable, 'id' | 'command_id' | '
 
 /** Statuses a run can still leave. */
 export const OPEN_RUN_STATUSES: readonly RunStatus[] = ['pending', 'queued', 'sent', 'running'];
+
+/**
+ * A LIKE pattern for text inside the stored payload (JSON): the text is
+ * encoded as JSON would store it (quotes, backslashes, control characters),
+ * and LIKE's own wildcards are escaped with `!`.
+ */
+export function payloadPattern(text: string): string {
+  const encoded = JSON.stringify(text.toLowerCase()).slice(1, -1);
+  return `%${encoded.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
 
 /** Commands and their runs: the only SQL of the commands feature. */
 export class CommandRepository {
@@ -55,6 +65,8 @@ export class CommandRepository {
     if (q.status === 'running') base = base.where('finished_at', 'is', null);
     if (q.status === 'completed') base = base.where('finished_at', 'is not', null);
     if (q.createdBy) base = base.where('created_by', '=', q.createdBy);
+    if (q.kind) base = base.where('kind', '=', q.kind);
+    if (q.q) base = base.where(sql<boolean>`lower(payload) like ${payloadPattern(q.q)} escape '!'`);
     if (q.computerId) {
       const computerId = q.computerId;
       base = base.where((eb) =>
