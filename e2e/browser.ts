@@ -40,3 +40,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Picks an option of a Mantine SegmentedControl by its accessible name: its
+ * radio inputs are visually hidden, so the click goes to the input's label,
+ * as a person's would.
+ */
+export async function chooseSegment(page: Page, name: string | RegExp): Promise<void> {
+  const id = await page.getByRole('radio', { name }).first().getAttribute('id');
+  await page.locator(`label[for="${id}"]`).click();
+}

@@ -1,5 +1,6 @@
 import {
   ComputerList,
+  LabList,
   type LoginRequest,
   LoginResponse,
   type MeResponse as Me,
@@ -13,7 +14,17 @@ import type { LiveState } from './live.js';
 export const queryKeys = {
   me: ['auth', 'me'] as const,
   computers: ['computers', 'list'] as const,
+  labs: ['labs', 'list'] as const,
 };
+
+/** Every lab (rooms are few; the list is small). Shared by the fleet filters and the labs pages. */
+export function useLabList() {
+  return useQuery({
+    queryKey: queryKeys.labs,
+    queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
+    staleTime: 30_000,
+  });
+}
 
 /** Largest page the list endpoint serves; the fleet view keeps the whole fleet in memory. */
 const FLEET_LIMIT = 10_000;

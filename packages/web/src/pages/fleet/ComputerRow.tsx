@@ -43,10 +43,15 @@ function Users({ users }: { users: readonly string[] }) {
 export const ComputerRow = memo(function ComputerRow({
   computer,
   rowIndex,
+  selected,
+  onToggle,
 }: {
   computer: ComputerSummary;
   /** 1-based position in the whole table (header row = 1), for assistive tech when rows are windowed. */
   rowIndex: number;
+  selected: boolean;
+  /** `extend`: shift was held, select the range from the last toggled row. */
+  onToggle: (id: string, extend: boolean) => void;
 }) {
   const m = computer.metrics;
   const online = computer.status === 'online';
@@ -56,8 +61,19 @@ export const ComputerRow = memo(function ComputerRow({
       data-hostname={computer.hostname}
       data-status={computer.status}
       aria-rowindex={rowIndex}
+      aria-selected={selected}
       className={online ? undefined : classes.offline}
+      data-selected={selected || undefined}
     >
+      <td className={classes.select}>
+        <input
+          type="checkbox"
+          className={classes.check}
+          checked={selected}
+          aria-label={`Select ${shownName(computer)}`}
+          onChange={(e) => onToggle(computer.id, (e.nativeEvent as MouseEvent).shiftKey === true)}
+        />
+      </td>
       <td>
         <span className={classes.status}>
           <StatusDot color={STATUS_COLOR[computer.status]} />

@@ -23,7 +23,7 @@ const WINDOWING_THRESHOLD = 100;
  * A spacer cell spans the columns shown at every width (the OS column hides on
  * narrow screens): spanning more columns than are displayed would add a phantom one.
  */
-const SPACER_SPAN = COLUMNS.filter((column) => !column.className).length;
+const SPACER_SPAN = COLUMNS.filter((column) => !column.className).length + 1;
 
 function Spacer({ height }: { height: number }) {
   if (height <= 0) return null;
@@ -40,10 +40,22 @@ export interface ComputerTableProps {
   computers: readonly ComputerSummary[];
   sort: SortState;
   onSort: (key: SortKey) => void;
+  selected: ReadonlySet<string>;
+  onToggle: (id: string, extend: boolean) => void;
+  /** Selects every computer shown, or clears the selection when all are selected. */
+  onToggleAll: () => void;
 }
 
-/** The dense fleet table: one row per computer, every column sortable. */
-export function ComputerTable({ computers, sort, onSort }: ComputerTableProps) {
+/** The dense fleet table: one row per computer, every column sortable, rows selectable. */
+export function ComputerTable({
+  computers,
+  sort,
+  onSort,
+  selected,
+  onToggle,
+  onToggleAll,
+}: ComputerTableProps) {
+  const selectedShown = selected.size === 0 ? 0 : computers.filter((c) => selected.has(c.id)).length;
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const windowed = computers.length > WINDOWING_THRESHOLD;
   const { start, end, rowHeight } = useRowWindow(bodyRef, computers.length, windowed);
@@ -61,6 +73,18 @@ export function ComputerTable({ computers, sort, onSort }: ComputerTableProps) {
         >
           <Table.Thead>
             <Table.Tr aria-rowindex={1}>
+              <Table.Th className={classes.select}>
+                <input
+                  type="checkbox"
+                  className={classes.check}
+                  aria-label="Select every computer shown"
+                  checked={selectedShown > 0 && selectedShown === computers.length}
+                  ref={(el) => {
+                    if (el) el.indeterminate = selectedShown > 0 && selectedShown < computers.length;
+                  }}
+                  onChange={onToggleAll}
+                />
+              </Table.Th>
               {COLUMNS.map((column) => (
                 <SortableHeader key={column.key} column={column} sort={sort} onSort={onSort} />
               ))}
@@ -72,8 +96,14 @@ export function ComputerTable({ computers, sort, onSort }: ComputerTableProps) {
               // Keyed by slot, not id: re-sorting (live figures re-sort every second when
               // sorted by CPU) and scrolling then patch rows in place instead of moving
               // or remounting <tr> nodes, which costs browsers far more. Rows hold no state.
-              // biome-ignore lint/suspicious/noArrayIndexKey: deliberate, see above
-              <ComputerRow key={slot} computer={computer} rowIndex={start + slot + 2} />
+              <ComputerRow
+                // biome-ignore lint/suspicious/noArrayIndexKey: deliberate, see above
+                key={slot}
+                computer={computer}
+                rowIndex={start + slot + 2}
+                selected={selected.has(computer.id)}
+                onToggle={onToggle}
+              />
             ))}
             <Spacer height={(computers.length - end) * rowHeight} />
           </Table.Tbody>

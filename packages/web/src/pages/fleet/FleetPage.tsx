@@ -1,21 +1,26 @@
 import { Stack, Text, Title } from '@mantine/core';
-import { type ReactNode, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useLocalStorage } from '@mantine/hooks';
+import { type ReactNode, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveState } from '../../api/LiveProvider.js';
-import { useComputers } from '../../api/queries.js';
+import { useComputers, useLabList } from '../../api/queries.js';
 import { ComputerTable } from './ComputerTable.js';
 import { FleetEmpty, FleetError, FleetNoMatch, FleetSkeleton } from './FleetStates.js';
-import { FleetToolbar } from './FleetToolbar.js';
+import { FleetTiles } from './FleetTiles.js';
+import { FleetToolbar, type FleetView } from './FleetToolbar.js';
+import type { FleetFilter } from './fleet-model.js';
 import {
   DEFAULT_SORT,
+  filterChoices,
   filterComputers,
   nextSort,
   type SortKey,
   type SortState,
-  type StatusFilter,
   sortComputers,
   summarize,
 } from './fleet-model.js';
+import { SelectionBar } from './SelectionBar.js';
 import { SummaryCards } from './SummaryCards.js';
+import { EMPTY_SELECTION, prune, type Selection, toggle, toggleAll } from './selection.js';
 
 function PageTitle() {
   return (
@@ -24,29 +29,54 @@ function PageTitle() {
         Fleet
       </Title>
       <Text c="dimmed" size="sm">
-        Every enrolled computer, updated live.
+        Every enrolled computer, updated live. Select computers to act on them together.
       </Text>
     </div>
   );
 }
 
-/** The fleet dashboard: summary cards, filters and the live computer table. */
+const NO_FILTER: Required<FleetFilter> = { search: '', status: 'all', lab: null, tag: null, os: null };
+
+/** The fleet dashboard: summary cards, filters, the live computer table or tiles, bulk actions. */
 export function FleetPage() {
   const live = useLiveState();
   const computers = useComputers(live);
-  const [search, setSearch] = useState('');
-  const [status, setStatus] = useState<StatusFilter>('all');
+  const labs = useLabList();
+  const [filter, setFilter] = useState<Required<FleetFilter>>(NO_FILTER);
   const [sort, setSort] = useState<SortState>(DEFAULT_SORT);
+  const [view, setView] = useLocalStorage<FleetView>({ key: 'labmgr.fleet.view', defaultValue: 'table' });
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   // Typing stays responsive on a big fleet: the table catches up a moment later.
-  const deferredSearch = useDeferredValue(search);
+  const deferredFilter = useDeferredValue(filter);
 
   const items = computers.data?.items;
   const summary = useMemo(() => summarize(items ?? []), [items]);
+  const choices = useMemo(() => filterChoices(items ?? []), [items]);
   const rows = useMemo(
-    () => sortComputers(filterComputers(items ?? [], { search: deferredSearch, status }), sort),
-    [items, deferredSearch, status, sort],
+    () => sortComputers(filterComputers(items ?? [], deferredFilter), sort),
+    [items, deferredFilter, sort],
   );
   const onSort = useCallback((key: SortKey) => setSort((current) => nextSort(current, key)), []);
+  const onFilterChange = useCallback(
+    (change: Partial<FleetFilter>) => setFilter((current) => ({ ...current, ...change })),
+    [],
+  );
+
+  // The toggles are stable for memoised rows; they read the order shown through a ref.
+  const shownIds = useRef<string[]>([]);
+  shownIds.current = rows.map((c) => c.id);
+  const onToggle = useCallback(
+    (id: string, extend: boolean) => setSelection((s) => toggle(s, id, extend, shownIds.current)),
+    [],
+  );
+  const onToggleAll = useCallback(() => setSelection((s) => toggleAll(s, shownIds.current)), []);
+  useEffect(() => {
+    if (items) setSelection((s) => prune(s, new Set(items.map((c) => c.id))));
+  }, [items]);
+  const selectedComputers = useMemo(
+    () => (selection.ids.size === 0 ? [] : (items ?? []).filter((c) => selection.ids.has(c.id))),
+    [items, selection],
+  );
 
   let body: ReactNode;
   if (computers.isPending) {
@@ -62,31 +92,49 @@ export function FleetPage() {
   } else if (computers.data.items.length === 0) {
     body = (
       <Stack gap="lg">
-        <SummaryCards summary={summary} />
+        <SummaryCards
+          summary={summary}
+          status={filter.status}
+          onStatusChange={(status) => onFilterChange({ status })}
+        />
         <FleetEmpty />
       </Stack>
     );
   } else {
     body = (
       <Stack gap="lg">
-        <SummaryCards summary={summary} />
+        <SummaryCards
+          summary={summary}
+          status={filter.status}
+          onStatusChange={(status) => onFilterChange({ status })}
+        />
         <Stack gap="sm">
           <FleetToolbar
-            search={search}
-            onSearchChange={setSearch}
-            status={status}
-            onStatusChange={setStatus}
+            filter={filter}
+            onFilterChange={onFilterChange}
+            labs={labs.data?.items ?? []}
+            tags={choices.tags}
+            osNames={choices.os}
+            view={view}
+            onViewChange={setView}
             summary={summary}
             shown={rows.length}
           />
-          {rows.length > 0 ? (
-            <ComputerTable computers={rows} sort={sort} onSort={onSort} />
+          {selectedComputers.length > 0 && (
+            <SelectionBar computers={selectedComputers} onClear={() => setSelection(EMPTY_SELECTION)} />
+          )}
+          {rows.length === 0 ? (
+            <FleetNoMatch onClear={() => setFilter(NO_FILTER)} />
+          ) : view === 'tiles' ? (
+            <FleetTiles computers={rows} selected={selection.ids} onToggle={onToggle} />
           ) : (
-            <FleetNoMatch
-              onClear={() => {
-                setSearch('');
-                setStatus('all');
-              }}
+            <ComputerTable
+              computers={rows}
+              sort={sort}
+              onSort={onSort}
+              selected={selection.ids}
+              onToggle={onToggle}
+              onToggleAll={onToggleAll}
             />
           )}
         </Stack>

@@ -1,68 +1,147 @@
-import { CloseButton, Group, SegmentedControl, Text, TextInput } from '@mantine/core';
-import { IconSearch } from '@tabler/icons-react';
-import type { FleetSummary, StatusFilter } from './fleet-model.js';
+import type { Lab } from '@labmgr/protocol';
+import { CloseButton, Group, SegmentedControl, Select, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconLayoutGrid, IconSearch, IconTable } from '@tabler/icons-react';
+import { type FleetFilter, type FleetSummary, NO_LAB, type StatusFilter } from './fleet-model.js';
+
+export type FleetView = 'table' | 'tiles';
 
 export interface FleetToolbarProps {
-  search: string;
-  onSearchChange: (value: string) => void;
-  status: StatusFilter;
-  onStatusChange: (value: StatusFilter) => void;
+  filter: Required<FleetFilter>;
+  onFilterChange: (change: Partial<FleetFilter>) => void;
+  labs: readonly Lab[];
+  tags: readonly string[];
+  osNames: readonly string[];
+  view: FleetView;
+  onViewChange: (view: FleetView) => void;
   summary: FleetSummary;
-  /** Rows shown after filtering. */
+  /** Computers shown after filtering. */
   shown: number;
 }
 
+const STATUSES: readonly StatusFilter[] = ['all', 'online', 'offline', 'busy', 'alerting'];
 const isStatusFilter = (value: string): value is StatusFilter =>
-  value === 'all' || value === 'online' || value === 'offline';
+  (STATUSES as readonly string[]).includes(value);
 
-/** Hostname search, status filter and how many rows are shown. */
+/** Search, the status, lab, tag and OS filters, the table/tile switch and how many are shown. */
 export function FleetToolbar({
-  search,
-  onSearchChange,
-  status,
-  onStatusChange,
+  filter,
+  onFilterChange,
+  labs,
+  tags,
+  osNames,
+  view,
+  onViewChange,
   summary,
   shown,
 }: FleetToolbarProps) {
+  const { search } = filter;
+  const labData = [
+    { value: NO_LAB, label: 'No lab' },
+    ...labs.map((lab) => ({ value: lab.id, label: lab.name })),
+  ];
   return (
-    <Group justify="space-between" gap="sm">
-      <Group gap="sm" wrap="wrap">
+    <Group justify="space-between" gap="sm" align="flex-end">
+      <Group gap="sm" wrap="wrap" align="flex-end">
         <TextInput
-          aria-label="Search by name"
-          placeholder="Search name or hostname…"
+          aria-label="Search by name or user"
+          placeholder="Search name or user…"
           leftSection={<IconSearch size={16} stroke={1.8} />}
           value={search}
-          onChange={(e) => onSearchChange(e.currentTarget.value)}
+          onChange={(e) => onFilterChange({ search: e.currentTarget.value })}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') onSearchChange('');
+            if (e.key === 'Escape') onFilterChange({ search: '' });
           }}
           rightSection={
             search ? (
-              <CloseButton size="sm" aria-label="Clear search" onClick={() => onSearchChange('')} />
+              <CloseButton
+                size="sm"
+                aria-label="Clear search"
+                onClick={() => onFilterChange({ search: '' })}
+              />
             ) : null
           }
-          w={{ base: '100%', xs: 280 }}
+          w={{ base: '100%', xs: 260 }}
           spellCheck={false}
           autoComplete="off"
         />
         <SegmentedControl
           aria-label="Filter by status"
-          value={status}
+          value={filter.status}
           onChange={(value) => {
-            if (isStatusFilter(value)) onStatusChange(value);
+            if (isStatusFilter(value)) onFilterChange({ status: value });
           }}
           data={[
             { value: 'all', label: `All ${summary.total}` },
             { value: 'online', label: `Online ${summary.online}` },
             { value: 'offline', label: `Offline ${summary.offline}` },
+            { value: 'busy', label: `Busy ${summary.busy}` },
+            { value: 'alerting', label: `Alerting ${summary.alerting}` },
+          ]}
+        />
+        <Select
+          aria-label="Filter by lab"
+          placeholder="Every lab"
+          data={labData}
+          value={filter.lab}
+          onChange={(lab) => onFilterChange({ lab })}
+          clearable
+          searchable
+          w={160}
+        />
+        {tags.length > 0 && (
+          <Select
+            aria-label="Filter by tag"
+            placeholder="Any tag"
+            data={[...tags]}
+            value={filter.tag}
+            onChange={(tag) => onFilterChange({ tag })}
+            clearable
+            searchable
+            w={140}
+          />
+        )}
+        {osNames.length > 1 && (
+          <Select
+            aria-label="Filter by operating system"
+            placeholder="Any OS"
+            data={[...osNames]}
+            value={filter.os}
+            onChange={(os) => onFilterChange({ os })}
+            clearable
+            w={180}
+          />
+        )}
+      </Group>
+      <Group gap="sm" wrap="nowrap">
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {shown === summary.total
+            ? `${shown} ${shown === 1 ? 'computer' : 'computers'}`
+            : `${shown} of ${summary.total} computers`}
+        </Text>
+        <SegmentedControl
+          aria-label="Show as"
+          value={view}
+          onChange={(value) => onViewChange(value === 'tiles' ? 'tiles' : 'table')}
+          data={[
+            {
+              value: 'table',
+              label: (
+                <Tooltip label="Table">
+                  <IconTable size={16} stroke={1.8} aria-label="Table" />
+                </Tooltip>
+              ),
+            },
+            {
+              value: 'tiles',
+              label: (
+                <Tooltip label="Tiles">
+                  <IconLayoutGrid size={16} stroke={1.8} aria-label="Tiles" />
+                </Tooltip>
+              ),
+            },
           ]}
         />
       </Group>
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {shown === summary.total
-          ? `${shown} ${shown === 1 ? 'computer' : 'computers'}`
-          : `${shown} of ${summary.total} computers`}
-      </Text>
     </Group>
   );
 }

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, type System, startSystem } from '../test/harness.js';
+import { chooseSegment, launchBrowser, screenshot, signIn } from './browser.js';
+
+/** The fleet dashboard's filters, tile view and selection, against a real backend and agent. */
+describe('fleet dashboard', () => {
+  let sys: System;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    sys = await startSystem();
+    await sys.startRelay();
+    const { stateDir } = await sys.enrollAgent();
+    sys.startAgent(stateDir);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, sys.backendUrl, ADMIN_PASSWORD);
+    await page
+      .locator(`tr[data-hostname="${hostname()}"][data-status="online"]`)
+      .waitFor({ timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  it('filters by search, status and lab, and says when nothing matches', async () => {
+    const row = page.locator(`tr[data-hostname="${hostname()}"]`);
+    await page.getByLabel('Search by name or user').fill('no-such-computer-here');
+    await expect.poll(() => page.getByText(/no computers match/i).count()).toBeGreaterThan(0);
+    await page.getByLabel('Clear search').click();
+    await expect.poll(() => row.count()).toBe(1);
+
+    await chooseSegment(page, /^Offline/);
+    await expect.poll(() => row.count()).toBe(0);
+    await chooseSegment(page, /^All/);
+    await expect.poll(() => row.count()).toBe(1);
+
+    // An unplaced computer is under "No lab".
+    await page.getByPlaceholder('Every lab').click();
+    await page.getByRole('option', { name: 'No lab' }).click();
+    await expect.poll(() => row.count()).toBe(1);
+    await screenshot(page, 'fleet-table');
+  });
+
+  it('selects computers for a bulk action and shows them as tiles', async () => {
+    await page.getByLabel(`Select every computer shown`).check();
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toMatch(/^1 selected/);
+    await chooseSegment(page, 'Tiles');
+    const tile = page.locator(`li[data-hostname="${hostname()}"]`);
+    await tile.waitFor();
+    expect(await tile.getAttribute('data-selected')).toBe('true');
+    expect(['ok', 'busy', 'alerting']).toContain(await tile.getAttribute('data-state'));
+    await screenshot(page, 'fleet-tiles');
+    await tile.getByRole('checkbox').uncheck();
+    await expect.poll(() => page.getByTestId('selection-count').count()).toBe(0);
+    // The choice of view is remembered.
+    await page.reload();
+    await page.locator(`li[data-hostname="${hostname()}"]`).waitFor({ timeout: 30_000 });
+  });
+});
