@@ -1,0 +1,66 @@
+import {
+  type EnrollmentTokenCreate,
+  EnrollmentTokenCreated,
+  EnrollmentTokenList,
+  LabList,
+  UserList,
+} from '@labmgr/protocol';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from './client.js';
+
+/** Query keys of the enrollment page (prefixed with its area). */
+export const enrollmentKeys = {
+  all: ['enrollment'] as const,
+  tokens: ['enrollment', 'tokens'] as const,
+  labs: ['enrollment', 'labs'] as const,
+  creators: ['enrollment', 'creators'] as const,
+};
+
+/** Tokens the page lists at most; older ones are rarely of interest (newest first). */
+const TOKEN_LIMIT = 500;
+
+export function useEnrollmentTokens() {
+  return useQuery({
+    queryKey: enrollmentKeys.tokens,
+    queryFn: ({ signal }) =>
+      apiRequest('/enrollment-tokens', EnrollmentTokenList, { signal, query: { limit: TOKEN_LIMIT } }),
+    // States move on by themselves (expiry), so refresh now and then.
+    refetchInterval: 60_000,
+  });
+}
+
+/** Labs a new token can place computers into. */
+export function useEnrollmentLabs() {
+  return useQuery({
+    queryKey: enrollmentKeys.labs,
+    queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** Every user, to name a token's creator (tokens carry only the creator's id). */
+export function useTokenCreators() {
+  return useQuery({
+    queryKey: enrollmentKeys.creators,
+    queryFn: ({ signal }) => apiRequest('/users', UserList, { signal, query: { limit: 1000 } }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useCreateEnrollmentToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EnrollmentTokenCreate) =>
+      apiRequest('/enrollment-tokens', EnrollmentTokenCreated, { method: 'POST', body }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: enrollmentKeys.tokens }),
+  });
+}
+
+export function useRevokeEnrollmentToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiRequest(`/enrollment-tokens/${encodeURIComponent(id)}`, null, { method: 'DELETE' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: enrollmentKeys.tokens }),
+  });
+}

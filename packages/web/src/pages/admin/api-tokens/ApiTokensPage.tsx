@@ -1,0 +1,89 @@
+import type { ApiToken } from '@labmgr/protocol';
+import { Button, EmptyState, Paper, Stack } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { type ReactNode, useState } from 'react';
+import { useApiTokens, useRevokeApiToken } from '../../../api/admin.js';
+import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { LoadError } from '../shared/LoadError.js';
+import { PageHeader } from '../shared/PageHeader.js';
+import { TableSkeleton } from '../shared/TableSkeleton.js';
+import { ApiTokenTable } from './ApiTokenTable.js';
+import { CreateApiTokenModal } from './CreateApiTokenModal.js';
+
+/** The signed-in user's API tokens (every role has its own). */
+export function ApiTokensPage() {
+  const tokens = useApiTokens();
+  const revoke = useRevokeApiToken();
+  const [createOpened, createModal] = useDisclosure(false);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+
+  const confirmRevoke = () => {
+    if (!revoking) return;
+    revoke.mutate(revoking.id, {
+      onSuccess: () => {
+        notifySuccess(`API token “${revoking.name}” revoked.`);
+        setRevoking(null);
+      },
+      onError: (error) => notifyError(error, 'Could not revoke the token'),
+    });
+  };
+
+  const createButton = (
+    <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+      Create token
+    </Button>
+  );
+
+  let body: ReactNode;
+  if (tokens.isPending) {
+    body = <TableSkeleton rows={4} label="Loading API tokens" />;
+  } else if (!tokens.data) {
+    body = (
+      <LoadError
+        title="Could not load your API tokens"
+        error={tokens.error}
+        retrying={tokens.isFetching}
+        onRetry={() => void tokens.refetch()}
+      />
+    );
+  } else if (tokens.data.items.length === 0) {
+    body = (
+      <Paper withBorder py={56} px="lg">
+        <EmptyState
+          variant="light"
+          icon={<IconKey size={26} stroke={1.7} />}
+          title="No API tokens yet"
+          description="A token lets a script or another tool call the Lab Manager API as you, without your password."
+        >
+          <EmptyState.Actions>{createButton}</EmptyState.Actions>
+        </EmptyState>
+      </Paper>
+    );
+  } else {
+    body = <ApiTokenTable tokens={tokens.data.items} onRevoke={setRevoking} />;
+  }
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title="API tokens"
+        description="Your personal tokens for scripts and tools that call the API as you."
+        action={createButton}
+      />
+      {body}
+      <CreateApiTokenModal opened={createOpened} onClose={createModal.close} />
+      <ConfirmModal
+        opened={revoking !== null}
+        title="Revoke API token?"
+        confirmLabel="Revoke token"
+        loading={revoke.isPending}
+        onConfirm={confirmRevoke}
+        onClose={() => setRevoking(null)}
+      >
+        Anything still using “{revoking?.name}” is refused from now on. This cannot be undone.
+      </ConfirmModal>
+    </Stack>
+  );
+}

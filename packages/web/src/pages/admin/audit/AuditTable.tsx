@@ -1,0 +1,161 @@
+import type { AuditEntry } from '@labmgr/protocol';
+import { ActionIcon, Anchor, Badge, Code, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
+import { Fragment, useState } from 'react';
+import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
+import { formatDateTime } from '../../../format/time.js';
+import classes from './AuditTable.module.css';
+import { actorLabel, detailsSummary, hasDetails, targetLabel } from './audit-model.js';
+
+const COLUMNS = 6;
+
+function actionColor(action: string): string {
+  if (action.endsWith('_failed') || action.endsWith('_refused')) return 'red';
+  if (action.endsWith('.delete') || action.endsWith('.revoke')) return 'orange';
+  if (action.endsWith('.create') || action === 'agent.enroll') return 'teal';
+  return 'gray';
+}
+
+export interface AuditTableProps {
+  entries: readonly AuditEntry[];
+  /** Narrows the log to one actor or target (clicking its name). */
+  onFilterActor: (actor: string) => void;
+  onFilterTarget: (target: string) => void;
+}
+
+/** Audit entries, newest first; each row expands to its full details. */
+export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTableProps) {
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (id: number) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  return (
+    <Paper withBorder>
+      <DelegatedTooltip>
+        <Table.ScrollContainer minWidth={860}>
+          <Table layout="fixed">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={40}>
+                  <VisuallyHidden>Details</VisuallyHidden>
+                </Table.Th>
+                <Table.Th w={200}>Time</Table.Th>
+                <Table.Th w={150}>Actor</Table.Th>
+                <Table.Th w={210}>Action</Table.Th>
+                <Table.Th>Target and details</Table.Th>
+                <Table.Th w={120}>IP address</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {entries.map((entry) => {
+                const expanded = open.has(entry.id);
+                const expandable = hasDetails(entry.details);
+                const target = targetLabel(entry);
+                const summary = detailsSummary(entry.details);
+                const actorKey = entry.actorName ?? entry.actorId;
+                return (
+                  <Fragment key={entry.id}>
+                    <Table.Tr data-action={entry.action}>
+                      <Table.Td>
+                        {expandable && (
+                          <ActionIcon
+                            size="sm"
+                            variant="subtle"
+                            aria-label={expanded ? 'Hide details' : 'Show details'}
+                            aria-expanded={expanded}
+                            onClick={() => toggle(entry.id)}
+                          >
+                            {expanded ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
+                          </ActionIcon>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <time dateTime={entry.at} className={classes.time}>
+                          {formatDateTime(entry.at)}
+                        </time>
+                      </Table.Td>
+                      <Table.Td>
+                        {actorKey ? (
+                          <Anchor
+                            component="button"
+                            type="button"
+                            size="sm"
+                            className={classes.cell}
+                            data-tooltip={`Only entries by ${actorLabel(entry)}`}
+                            onClick={() => onFilterActor(actorKey)}
+                          >
+                            {actorLabel(entry)}
+                          </Anchor>
+                        ) : (
+                          <Text size="sm">{actorLabel(entry)}</Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge
+                          variant="light"
+                          color={actionColor(entry.action)}
+                          tt="none"
+                          className={classes.badge}
+                        >
+                          {entry.action}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <div className={classes.cell}>
+                          {target && entry.targetId && (
+                            <Anchor
+                              component="button"
+                              type="button"
+                              size="sm"
+                              data-tooltip={`Only entries about ${entry.targetId}`}
+                              onClick={() => entry.targetId && onFilterTarget(entry.targetId)}
+                            >
+                              {target}
+                            </Anchor>
+                          )}
+                          {target && summary && ' · '}
+                          {summary && (
+                            <Text span size="sm" c="dimmed">
+                              {summary}
+                            </Text>
+                          )}
+                        </div>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace" className={classes.cell}>
+                          {entry.ip ?? '–'}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                    {expanded && (
+                      <Table.Tr className={classes.detailsRow}>
+                        <Table.Td />
+                        <Table.Td colSpan={COLUMNS - 1}>
+                          <Code block className={classes.details}>
+                            {JSON.stringify(
+                              {
+                                actor: { type: entry.actorType, id: entry.actorId },
+                                target: { type: entry.targetType, id: entry.targetId },
+                                details: entry.details,
+                              },
+                              null,
+                              2,
+                            )}
+                          </Code>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </DelegatedTooltip>
+    </Paper>
+  );
+}

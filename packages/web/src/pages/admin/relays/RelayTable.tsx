@@ -1,0 +1,112 @@
+import type { RelaySummary } from '@labmgr/protocol';
+import { ActionIcon, Group, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
+import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
+import { RelativeTime } from '../../../components/RelativeTime.js';
+import { StatusDot } from '../../../components/StatusDot.js';
+import { useNow } from '../../../components/useNow.js';
+import { RELAY_STATUS_META, relayStatus, sortRelays } from './relay-model.js';
+
+function Missing() {
+  return (
+    <Text span size="sm" c="dimmed">
+      –
+    </Text>
+  );
+}
+
+/** Every relay with its status, agents and last report. */
+export function RelayTable({
+  relays,
+  onDelete,
+}: {
+  relays: readonly RelaySummary[];
+  onDelete: (relay: RelaySummary) => void;
+}) {
+  const now = useNow();
+  const rows = sortRelays(relays, now);
+  return (
+    <Paper withBorder>
+      <DelegatedTooltip>
+        <Table.ScrollContainer minWidth={820}>
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Relay</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th ta="right">Agents</Table.Th>
+                <Table.Th ta="right">Online computers</Table.Th>
+                <Table.Th>Last seen</Table.Th>
+                <Table.Th>Control URL</Table.Th>
+                <Table.Th>Version</Table.Th>
+                <Table.Th w={56}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((relay) => {
+                const status = relayStatus(relay, now);
+                const meta = RELAY_STATUS_META[status];
+                const live = status === 'online';
+                return (
+                  <Table.Tr key={relay.id} data-relay-name={relay.name} data-status={status}>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {relay.name}
+                      </Text>
+                      {relay.relayId && relay.relayId !== relay.name && (
+                        <Text size="xs" c="dimmed" data-tooltip="The id the relay announces (--relay-id)">
+                          {relay.relayId}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <StatusDot color={`var(--mantine-color-${meta.color}-6)`} pulse={live} />
+                        <Text size="sm">{meta.label}</Text>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right" data-testid="relay-agents">
+                      {/* An offline relay's last report is stale: its agents have moved or gone. */}
+                      {live ? relay.connectedAgents.toLocaleString() : <Missing />}
+                    </Table.Td>
+                    <Table.Td ta="right">{relay.onlineComputers.toLocaleString()}</Table.Td>
+                    <Table.Td>
+                      {relay.lastSeenAt ? <RelativeTime value={relay.lastSeenAt} /> : <Missing />}
+                    </Table.Td>
+                    <Table.Td>
+                      {relay.controlUrl ? (
+                        <Text size="sm" ff="monospace" truncate="end" maw={220}>
+                          {relay.controlUrl}
+                        </Text>
+                      ) : (
+                        <Missing />
+                      )}
+                    </Table.Td>
+                    <Table.Td>{relay.version ?? <Missing />}</Table.Td>
+                    <Table.Td>
+                      {status !== 'revoked' && (
+                        <Tooltip label="Delete relay">
+                          <ActionIcon
+                            size="md"
+                            color="red"
+                            variant="subtle"
+                            aria-label={`Delete relay ${relay.name}`}
+                            onClick={() => onDelete(relay)}
+                          >
+                            <IconTrash size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </DelegatedTooltip>
+    </Paper>
+  );
+}

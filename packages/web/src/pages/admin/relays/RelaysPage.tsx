@@ -1,0 +1,137 @@
+import type { RelaySummary } from '@labmgr/protocol';
+import { Button, EmptyState, Group, Paper, Stack, Switch, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPlus, IconServer2 } from '@tabler/icons-react';
+import { type ReactNode, useState } from 'react';
+import { useDeleteRelay, useRelays } from '../../../api/admin.js';
+import { Forbidden } from '../../../app/Forbidden.js';
+import { isAdmin, useRole } from '../../../app/use-role.js';
+import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { LoadError } from '../shared/LoadError.js';
+import { PageHeader } from '../shared/PageHeader.js';
+import { TableSkeleton } from '../shared/TableSkeleton.js';
+import { RegisterRelayModal } from './RegisterRelayModal.js';
+import { RelayTable } from './RelayTable.js';
+
+const TITLE = 'Relays';
+const DESCRIPTION = 'The relays that carry agents’ connections to this server, one per building or network.';
+
+/** Relays (admins): status, agents, register and delete. */
+export function RelaysPage() {
+  const role = useRole();
+  if (!isAdmin(role)) {
+    return (
+      <Stack gap="lg">
+        <PageHeader title={TITLE} description={DESCRIPTION} />
+        <Forbidden what="Managing relays" />
+      </Stack>
+    );
+  }
+  return <RelaysAdmin />;
+}
+
+function RelaysAdmin() {
+  const relays = useRelays();
+  const remove = useDeleteRelay();
+  const [registerOpened, registerModal] = useDisclosure(false);
+  const [deleting, setDeleting] = useState<RelaySummary | null>(null);
+  const [showDeleted, setShowDeleted] = useState(false);
+
+  const confirmDelete = () => {
+    if (!deleting) return;
+    remove.mutate(deleting.id, {
+      onSuccess: () => {
+        notifySuccess(`Relay ${deleting.name} deleted: its token no longer works.`);
+        setDeleting(null);
+      },
+      onError: (error) => notifyError(error, `Could not delete relay ${deleting.name}`),
+    });
+  };
+
+  const registerButton = (
+    <Button leftSection={<IconPlus size={16} />} onClick={registerModal.open}>
+      Register relay
+    </Button>
+  );
+
+  let body: ReactNode;
+  if (relays.isPending) {
+    body = <TableSkeleton rows={3} label="Loading relays" />;
+  } else if (!relays.data) {
+    body = (
+      <LoadError
+        title="Could not load the relays"
+        error={relays.error}
+        retrying={relays.isFetching}
+        onRetry={() => void relays.refetch()}
+      />
+    );
+  } else if (relays.data.items.length === 0) {
+    body = (
+      <Paper withBorder py={56} px="lg">
+        <EmptyState
+          variant="light"
+          icon={<IconServer2 size={26} stroke={1.7} />}
+          title="No relays registered"
+          description="Agents connect to a relay, which forwards their data here. Register one to get its token and start command."
+        >
+          <EmptyState.Actions>{registerButton}</EmptyState.Actions>
+        </EmptyState>
+      </Paper>
+    );
+  } else {
+    const all = relays.data.items;
+    const deleted = all.filter((r) => r.revokedAt !== null).length;
+    const shown = showDeleted ? all : all.filter((r) => r.revokedAt === null);
+    body = (
+      <Stack gap="sm">
+        <Group justify="space-between" gap="sm">
+          <Text size="sm" c="dimmed">
+            {all.length - deleted} {all.length - deleted === 1 ? 'relay' : 'relays'} · status refreshes every
+            15 s
+          </Text>
+          {deleted > 0 && (
+            <Switch
+              label={`Show deleted (${deleted})`}
+              checked={showDeleted}
+              onChange={(e) => setShowDeleted(e.currentTarget.checked)}
+            />
+          )}
+        </Group>
+        {shown.length > 0 ? (
+          <RelayTable relays={shown} onDelete={setDeleting} />
+        ) : (
+          <Paper withBorder py={40} px="lg">
+            <EmptyState
+              size="sm"
+              icon={<IconServer2 size={24} stroke={1.7} />}
+              title="Every relay has been deleted"
+              description="Register a relay for agents to connect to."
+            />
+          </Paper>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title={TITLE} description={DESCRIPTION} action={registerButton} />
+      {body}
+      <RegisterRelayModal opened={registerOpened} onClose={registerModal.close} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete relay?"
+        confirmLabel="Delete relay"
+        loading={remove.isPending}
+        onConfirm={confirmDelete}
+        onClose={() => setDeleting(null)}
+      >
+        Relay {deleting?.name}’s token stops working at once: it can no longer forward data or commands, and
+        its {deleting?.connectedAgents ?? 0} connected agents lose their link to this server until they reach
+        another relay. Its name cannot be reused.
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,194 @@
+import type { UserDetail } from '@labmgr/protocol';
+import {
+  Button,
+  CloseButton,
+  EmptyState,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconFilterOff, IconSearch, IconUserPlus } from '@tabler/icons-react';
+import { type ReactNode, useMemo, useState } from 'react';
+import { useDeleteUser, useUsers } from '../../../api/admin.js';
+import { useMe } from '../../../api/queries.js';
+import { Forbidden } from '../../../app/Forbidden.js';
+import { isAdmin, useRole } from '../../../app/use-role.js';
+import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { LoadError } from '../shared/LoadError.js';
+import { PageHeader } from '../shared/PageHeader.js';
+import { TableSkeleton } from '../shared/TableSkeleton.js';
+import { CreateUserModal } from './CreateUserModal.js';
+import { EditUserModal } from './EditUserModal.js';
+import { ResetPasswordModal } from './ResetPasswordModal.js';
+import { UserTable } from './UserTable.js';
+import { filterUsers, type RoleFilter } from './user-model.js';
+
+const TITLE = 'Users';
+const DESCRIPTION = 'Who can sign in to Lab Manager, and what each role may do.';
+
+/** User administration (admins). */
+export function UsersPage() {
+  const role = useRole();
+  if (!isAdmin(role)) {
+    return (
+      <Stack gap="lg">
+        <PageHeader title={TITLE} description={DESCRIPTION} />
+        <Forbidden what="Managing users" />
+      </Stack>
+    );
+  }
+  return <UsersAdmin />;
+}
+
+const isRoleFilter = (value: string): value is RoleFilter =>
+  value === 'all' || value === 'admin' || value === 'operator' || value === 'viewer';
+
+function UsersAdmin() {
+  const me = useMe().data?.user;
+  const users = useUsers();
+  const remove = useDeleteUser();
+  const [createOpened, createModal] = useDisclosure(false);
+  const [editing, setEditing] = useState<UserDetail | null>(null);
+  const [resetting, setResetting] = useState<UserDetail | null>(null);
+  const [deleting, setDeleting] = useState<UserDetail | null>(null);
+  const [search, setSearch] = useState('');
+  const [roleFilter, setRoleFilter] = useState<RoleFilter>('all');
+
+  const items = users.data?.items;
+  const rows = useMemo(() => filterUsers(items ?? [], search, roleFilter), [items, search, roleFilter]);
+  const counts = useMemo(() => {
+    const all = items ?? [];
+    return {
+      all: all.length,
+      admin: all.filter((u) => u.role === 'admin').length,
+      operator: all.filter((u) => u.role === 'operator').length,
+      viewer: all.filter((u) => u.role === 'viewer').length,
+    };
+  }, [items]);
+
+  const confirmDelete = () => {
+    if (!deleting) return;
+    remove.mutate(deleting.id, {
+      onSuccess: () => {
+        notifySuccess(`User ${deleting.username} deleted.`);
+        setDeleting(null);
+      },
+      onError: (error) => notifyError(error, `Could not delete ${deleting.username}`),
+    });
+  };
+
+  let body: ReactNode;
+  if (users.isPending) {
+    body = <TableSkeleton label="Loading users" />;
+  } else if (!users.data) {
+    body = (
+      <LoadError
+        title="Could not load the users"
+        error={users.error}
+        retrying={users.isFetching}
+        onRetry={() => void users.refetch()}
+      />
+    );
+  } else {
+    body = (
+      <Stack gap="sm">
+        <Group justify="space-between" gap="sm">
+          <Group gap="sm">
+            <TextInput
+              aria-label="Search users"
+              placeholder="Search name or username…"
+              leftSection={<IconSearch size={16} stroke={1.8} />}
+              value={search}
+              onChange={(e) => setSearch(e.currentTarget.value)}
+              rightSection={
+                search ? (
+                  <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
+                ) : null
+              }
+              w={{ base: '100%', xs: 260 }}
+              autoComplete="off"
+            />
+            <SegmentedControl
+              aria-label="Filter by role"
+              value={roleFilter}
+              onChange={(value) => isRoleFilter(value) && setRoleFilter(value)}
+              data={[
+                { value: 'all', label: `All ${counts.all}` },
+                { value: 'admin', label: `Admins ${counts.admin}` },
+                { value: 'operator', label: `Operators ${counts.operator}` },
+                { value: 'viewer', label: `Viewers ${counts.viewer}` },
+              ]}
+            />
+          </Group>
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {rows.length === counts.all ? `${counts.all} users` : `${rows.length} of ${counts.all} users`}
+          </Text>
+        </Group>
+        {rows.length > 0 ? (
+          <UserTable
+            users={rows}
+            selfId={me?.id ?? ''}
+            onEdit={setEditing}
+            onResetPassword={setResetting}
+            onDelete={setDeleting}
+          />
+        ) : (
+          <Paper withBorder py={40} px="lg">
+            <EmptyState
+              size="sm"
+              icon={<IconFilterOff size={24} stroke={1.7} />}
+              title="No users match"
+              description="Try another name or role."
+            >
+              <EmptyState.Actions>
+                <Button
+                  variant="default"
+                  onClick={() => {
+                    setSearch('');
+                    setRoleFilter('all');
+                  }}
+                >
+                  Clear filters
+                </Button>
+              </EmptyState.Actions>
+            </EmptyState>
+          </Paper>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title={TITLE}
+        description={DESCRIPTION}
+        action={
+          <Button leftSection={<IconUserPlus size={16} />} onClick={createModal.open}>
+            Create user
+          </Button>
+        }
+      />
+      {body}
+      <CreateUserModal opened={createOpened} onClose={createModal.close} />
+      <EditUserModal user={editing} isSelf={editing?.id === me?.id} onClose={() => setEditing(null)} />
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete user?"
+        confirmLabel="Delete user"
+        loading={remove.isPending}
+        onConfirm={confirmDelete}
+        onClose={() => setDeleting(null)}
+      >
+        {deleting?.username} can no longer sign in, and their API tokens are deleted. The audit log keeps what
+        they did. To keep the account for later, disable it instead.
+      </ConfirmModal>
+    </Stack>
+  );
+}

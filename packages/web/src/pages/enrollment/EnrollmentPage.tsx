@@ -1,0 +1,156 @@
+import type { EnrollmentToken } from '@labmgr/protocol';
+import { Button, EmptyState, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconFilterOff, IconPlugConnected, IconPlus } from '@tabler/icons-react';
+import { type ReactNode, useMemo, useState } from 'react';
+import {
+  useEnrollmentLabs,
+  useEnrollmentTokens,
+  useRevokeEnrollmentToken,
+  useTokenCreators,
+} from '../../api/enrollment.js';
+import { Forbidden } from '../../app/Forbidden.js';
+import { isAdmin, useRole } from '../../app/use-role.js';
+import { notifyError, notifySuccess } from '../../components/notify.js';
+import { ConfirmModal } from '../admin/shared/ConfirmModal.js';
+import { LoadError } from '../admin/shared/LoadError.js';
+import { PageHeader } from '../admin/shared/PageHeader.js';
+import { TableSkeleton } from '../admin/shared/TableSkeleton.js';
+import { CreateTokenModal } from './CreateTokenModal.js';
+import { EnrollmentTokenTable } from './EnrollmentTokenTable.js';
+import { byId, filterTokens, shortId, type TokenFilter } from './enrollment-model.js';
+
+const TITLE = 'Enrollment';
+const DESCRIPTION = 'Tokens that let new lab computers join, and the commands that install the agent.';
+
+/** Enrollment tokens (admins): list, create with install commands, revoke. */
+export function EnrollmentPage() {
+  const role = useRole();
+  if (!isAdmin(role)) {
+    return (
+      <Stack gap="lg">
+        <PageHeader title={TITLE} description={DESCRIPTION} />
+        <Forbidden what="Enrolling computers" />
+      </Stack>
+    );
+  }
+  return <EnrollmentAdmin />;
+}
+
+function EnrollmentAdmin() {
+  const tokens = useEnrollmentTokens();
+  const creators = useTokenCreators();
+  const labs = useEnrollmentLabs();
+  const revoke = useRevokeEnrollmentToken();
+  const [createOpened, createModal] = useDisclosure(false);
+  const [revoking, setRevoking] = useState<EnrollmentToken | null>(null);
+  const [filter, setFilter] = useState<TokenFilter>('all');
+
+  const users = useMemo(() => byId(creators.data?.items), [creators.data]);
+  const labMap = useMemo(() => byId(labs.data?.items), [labs.data]);
+  const items = tokens.data?.items;
+  const rows = useMemo(() => filterTokens(items ?? [], filter), [items, filter]);
+  const activeCount = useMemo(() => (items ?? []).filter((t) => t.state === 'active').length, [items]);
+
+  const confirmRevoke = () => {
+    if (!revoking) return;
+    revoke.mutate(revoking.id, {
+      onSuccess: () => {
+        notifySuccess(`Token ${shortId(revoking.id)} revoked: it enrolls no more computers.`);
+        setRevoking(null);
+      },
+      onError: (error) => notifyError(error, 'Could not revoke the token'),
+    });
+  };
+
+  let body: ReactNode;
+  if (tokens.isPending) {
+    body = <TableSkeleton label="Loading enrollment tokens" />;
+  } else if (!tokens.data) {
+    body = (
+      <LoadError
+        title="Could not load the enrollment tokens"
+        error={tokens.error}
+        retrying={tokens.isFetching}
+        onRetry={() => void tokens.refetch()}
+      />
+    );
+  } else if (tokens.data.items.length === 0) {
+    body = (
+      <Paper withBorder py={56} px="lg">
+        <EmptyState
+          variant="light"
+          icon={<IconPlugConnected size={26} stroke={1.7} />}
+          title="No enrollment tokens yet"
+          description="Create a token, then run the command it shows on each lab computer: the computer appears in the fleet as soon as its agent connects."
+        >
+          <EmptyState.Actions>
+            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+              Create token
+            </Button>
+          </EmptyState.Actions>
+        </EmptyState>
+      </Paper>
+    );
+  } else {
+    body = (
+      <Stack gap="sm">
+        <Group justify="space-between" gap="sm">
+          <SegmentedControl
+            aria-label="Show tokens"
+            value={filter}
+            onChange={(value) => setFilter(value === 'active' ? 'active' : 'all')}
+            data={[
+              { value: 'all', label: `All ${tokens.data.items.length}` },
+              { value: 'active', label: `Active ${activeCount}` },
+            ]}
+          />
+          {tokens.data.total > tokens.data.items.length && (
+            <Text size="sm" c="dimmed">
+              Newest {tokens.data.items.length} of {tokens.data.total}
+            </Text>
+          )}
+        </Group>
+        {rows.length > 0 ? (
+          <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={setRevoking} />
+        ) : (
+          <Paper withBorder py={40} px="lg">
+            <EmptyState
+              size="sm"
+              icon={<IconFilterOff size={24} stroke={1.7} />}
+              title="No active tokens"
+              description="Every token has expired, been used up or been revoked. Create one to enroll more computers."
+            />
+          </Paper>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title={TITLE}
+        description={DESCRIPTION}
+        action={
+          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+            Create token
+          </Button>
+        }
+      />
+      {body}
+      <CreateTokenModal opened={createOpened} onClose={createModal.close} />
+      <ConfirmModal
+        opened={revoking !== null}
+        title="Revoke enrollment token?"
+        confirmLabel="Revoke token"
+        loading={revoke.isPending}
+        onConfirm={confirmRevoke}
+        onClose={() => setRevoking(null)}
+      >
+        Token {revoking ? shortId(revoking.id) : ''} will not enroll any more computers. Computers already
+        enrolled with it stay enrolled.
+      </ConfirmModal>
+    </Stack>
+  );
+}

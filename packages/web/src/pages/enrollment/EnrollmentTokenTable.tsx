@@ -1,0 +1,98 @@
+import type { EnrollmentToken, Lab, UserDetail } from '@labmgr/protocol';
+import { ActionIcon, Badge, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconBan } from '@tabler/icons-react';
+import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
+import { RelativeTime } from '../../components/RelativeTime.js';
+import { UntilTime } from '../admin/shared/UntilTime.js';
+import { creatorName, labName, STATE_META, shortId } from './enrollment-model.js';
+
+export interface EnrollmentTokenTableProps {
+  tokens: readonly EnrollmentToken[];
+  users: ReadonlyMap<string, UserDetail>;
+  labs: ReadonlyMap<string, Lab>;
+  onRevoke: (token: EnrollmentToken) => void;
+}
+
+/** Every enrollment token with its state; active ones can be revoked. */
+export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: EnrollmentTokenTableProps) {
+  return (
+    <Paper withBorder>
+      <DelegatedTooltip>
+        <Table.ScrollContainer minWidth={760}>
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Token</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Created by</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th ta="right">Uses left</Table.Th>
+                <Table.Th>Target lab</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th w={56}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {tokens.map((token) => {
+                const meta = STATE_META[token.state];
+                const lab = labName(token.labId, labs);
+                return (
+                  <Table.Tr key={token.id} data-token-id={token.id} data-state={token.state}>
+                    <Table.Td>
+                      <Text ff="monospace" size="sm" data-tooltip={token.id}>
+                        {shortId(token.id)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <RelativeTime value={token.createdAt} />
+                    </Table.Td>
+                    <Table.Td>{creatorName(token.createdBy, users)}</Table.Td>
+                    <Table.Td>
+                      {token.state === 'revoked' && token.revokedAt ? (
+                        <Text size="sm" c="dimmed">
+                          Revoked <RelativeTime value={token.revokedAt} />
+                        </Text>
+                      ) : (
+                        <UntilTime value={token.expiresAt} />
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">{token.usesLeft.toLocaleString()}</Table.Td>
+                    <Table.Td>
+                      {lab ?? (
+                        <Text span size="sm" c="dimmed">
+                          None
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={meta.color}>
+                        {meta.label}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {token.state === 'active' && (
+                        <Tooltip label="Revoke token">
+                          <ActionIcon
+                            size="md"
+                            color="red"
+                            variant="subtle"
+                            aria-label={`Revoke token ${shortId(token.id)}`}
+                            onClick={() => onRevoke(token)}
+                          >
+                            <IconBan size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </DelegatedTooltip>
+    </Paper>
+  );
+}
