@@ -1,0 +1,137 @@
+import type { ComputerSummary, Lab } from '@labmgr/protocol';
+import { Button, CloseButton, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { type ReactNode, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useLocation } from 'wouter';
+import { useLiveState } from '../../api/LiveProvider.js';
+import { useLabs } from '../../api/labs.js';
+import { useComputers } from '../../api/queries.js';
+import { paths } from '../../app/paths.js';
+import { isAdmin, useRole } from '../../app/use-role.js';
+import { DeleteLabModal } from './DeleteLabModal.js';
+import { LabCard } from './LabCard.js';
+import { LabFormModal } from './LabFormModal.js';
+import { LAB_GRID_COLS, LabsEmpty, LabsError, LabsNoMatch, LabsSkeleton } from './LabsStates.js';
+import { computersByLab, filterLabs } from './lab-model.js';
+
+const NONE: readonly ComputerSummary[] = [];
+
+type Editing = { kind: 'create' } | { kind: 'edit'; lab: Lab } | null;
+
+/** The labs page: every room as a card with its live figures; administrators create, edit and delete. */
+export function LabsPage() {
+  const role = useRole();
+  const canEdit = isAdmin(role);
+  const [, navigate] = useLocation();
+  const labs = useLabs();
+  const computers = useComputers(useLiveState());
+  const [search, setSearch] = useState('');
+  const deferredSearch = useDeferredValue(search);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [deleting, setDeleting] = useState<Lab | null>(null);
+
+  const byLab = useMemo(() => computersByLab(computers.data?.items ?? NONE), [computers.data]);
+  const shown = useMemo(
+    () => filterLabs(labs.data?.items ?? [], deferredSearch),
+    [labs.data, deferredSearch],
+  );
+  const onEdit = useCallback((lab: Lab) => setEditing({ kind: 'edit', lab }), []);
+  const onDelete = useCallback((lab: Lab) => setDeleting(lab), []);
+  const create = () => setEditing({ kind: 'create' });
+
+  let body: ReactNode;
+  if (labs.isPending) {
+    body = <LabsSkeleton />;
+  } else if (!labs.data) {
+    body = (
+      <LabsError
+        message={labs.error?.message ?? 'Unknown error.'}
+        retrying={labs.isFetching}
+        onRetry={() => void labs.refetch()}
+      />
+    );
+  } else if (labs.data.items.length === 0) {
+    body = <LabsEmpty canCreate={canEdit} onCreate={create} />;
+  } else {
+    const total = labs.data.items.length;
+    body = (
+      <Stack gap="sm">
+        <Group justify="space-between" gap="sm">
+          <TextInput
+            aria-label="Search labs"
+            placeholder="Search name, building or room…"
+            leftSection={<IconSearch size={16} stroke={1.8} />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setSearch('');
+            }}
+            rightSection={
+              search ? (
+                <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
+              ) : null
+            }
+            w={{ base: '100%', xs: 320 }}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {shown.length === total
+              ? `${total} ${total === 1 ? 'lab' : 'labs'}`
+              : `${shown.length} of ${total} labs`}
+          </Text>
+        </Group>
+        {shown.length === 0 ? (
+          <LabsNoMatch onClear={() => setSearch('')} />
+        ) : (
+          <SimpleGrid cols={LAB_GRID_COLS} spacing="md">
+            {shown.map((lab) => (
+              <LabCard
+                key={lab.id}
+                lab={lab}
+                computers={byLab.get(lab.id) ?? NONE}
+                canEdit={canEdit}
+                onEdit={onEdit}
+                onDelete={onDelete}
+              />
+            ))}
+          </SimpleGrid>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <div>
+          <Title order={2} fz={24}>
+            Labs
+          </Title>
+          <Text c="dimmed" size="sm">
+            Rooms and their seat plans; open one to watch and act on the whole room.
+          </Text>
+        </div>
+        {canEdit && (
+          <Button leftSection={<IconPlus size={16} />} onClick={create}>
+            New lab
+          </Button>
+        )}
+      </Group>
+      {body}
+      <LabFormModal
+        opened={editing !== null}
+        lab={editing?.kind === 'edit' ? editing.lab : undefined}
+        onClose={() => setEditing(null)}
+        onSaved={(lab) => {
+          if (editing?.kind === 'create') navigate(paths.lab(lab.id));
+        }}
+      />
+      <DeleteLabModal
+        lab={deleting}
+        computerCount={deleting ? (byLab.get(deleting.id)?.length ?? deleting.computerCount) : 0}
+        onClose={() => setDeleting(null)}
+      />
+    </Stack>
+  );
+}

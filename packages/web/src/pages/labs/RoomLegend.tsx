@@ -1,0 +1,29 @@
+import { TILE_STATES } from './lab-model.js';
+import classes from './Room.module.css';
+import { TILE_COLOR, TILE_LABEL } from './tile-colors.js';
+
+/** What the tile colours mean. */
+export function RoomLegend() {
+  return (
+    <ul
+      className={classes.legend}
+      aria-label="Colour legend"
+      style={{ listStyle: 'none', margin: 0, padding: 0 }}
+    >
+      {TILE_STATES.map((state) => (
+        <li key={state} className={classes.legendItem}>
+          <span
+            className={classes.swatch}
+            style={{ '--swatch': `var(--mantine-color-${TILE_COLOR[state]}-filled)` }}
+            aria-hidden="true"
+          />
+          {TILE_LABEL[state]}
+        </li>
+      ))}
+      <li className={classes.legendItem}>
+        <span className={classes.swatchEmpty} aria-hidden="true" />
+        Empty seat
+      </li>
+    </ul>
+  );
+}
