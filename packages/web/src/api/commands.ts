@@ -4,6 +4,7 @@ import {
   CommandList,
   type CommandListQuery,
   LabList,
+  UserList,
 } from '@labmgr/protocol';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
@@ -19,6 +20,8 @@ export const commandKeys = {
   detail: (id: string) => ['commands', 'detail', id] as const,
   /** Labs, for choosing a lab as a command's target. */
   labs: ['commands', 'labs'] as const,
+  /** Users, for an administrator's "who" filter. */
+  users: ['commands', 'users'] as const,
 };
 
 export function fetchCommands(params: CommandListParams, signal?: AbortSignal): Promise<CommandList> {
@@ -89,6 +92,16 @@ export function useTargetLabs(enabled = true) {
     queryKey: commandKeys.labs,
     queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
     staleTime: 60_000,
+    enabled,
+  });
+}
+
+/** Everyone who may have started a command (administrators only may list users). */
+export function useCommandAuthors(enabled: boolean) {
+  return useQuery({
+    queryKey: commandKeys.users,
+    queryFn: ({ signal }) => apiRequest('/users', UserList, { signal, query: { limit: 1000 } }),
+    staleTime: 5 * 60_000,
     enabled,
   });
 }
