@@ -91,17 +91,46 @@ export function CoreHeatmap({
           onPointerLeave={() => setHover(null)}
         />
       </Tooltip.Floating>
-      <div className={classes.scale} aria-hidden="true">
-        <span>0 %</span>
-        <span
-          className={classes.gradient}
-          style={{
-            '--from': alpha(palette.series(color), 0.06),
-            '--to': palette.series(color),
-          }}
-        />
-        <span>100 %</span>
+      <div className={classes.axis} aria-hidden="true" style={{ paddingLeft: layout.gutter }}>
+        <span>{Math.round(windowSec / 60)} min ago</span>
+        <span>now</span>
       </div>
+      <div className={classes.footer}>
+        <CoresNow cores={cores} />
+        <div className={classes.scale} aria-hidden="true">
+          <span>0 %</span>
+          <span
+            className={classes.gradient}
+            style={{
+              '--from': alpha(palette.series(color), 0.06),
+              '--to': palette.series(color),
+            }}
+          />
+          <span>100 %</span>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Cores listed by their current figure at most; beyond, the busiest ones. */
+const LISTED_CORES = 12;
+
+/** Each core's latest figure (the busiest ones when there are many). */
+function CoresNow({ cores }: { cores: readonly (readonly (number | null)[])[] }) {
+  const now = cores.map((row, core) => ({ core, value: row.at(-1) ?? null }));
+  const many = now.length > LISTED_CORES;
+  const listed = many
+    ? [...now].sort((a, b) => (b.value ?? -1) - (a.value ?? -1)).slice(0, LISTED_CORES / 2)
+    : now;
+  return (
+    <div className={classes.now} data-testid="cores-now">
+      <span className={classes.nowLabel}>{many ? 'Busiest now' : 'Now'}</span>
+      {listed.map(({ core, value }) => (
+        <span key={core} className={classes.core}>
+          <span className={classes.coreName}>{core}</span> {formatPercent(value ?? Number.NaN, 0)}
+        </span>
+      ))}
     </div>
   );
 }

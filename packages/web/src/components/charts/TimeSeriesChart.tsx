@@ -34,6 +34,7 @@ export interface TimeSeriesChartProps {
   syncKey?: string;
   /** Shown over an empty plot. */
   emptyText?: string;
+  testId?: string;
 }
 
 /**
@@ -52,6 +53,7 @@ export function TimeSeriesChart({
   onZoom,
   syncKey,
   emptyText = 'No data yet',
+  testId,
 }: TimeSeriesChartProps) {
   const palette = useChartPalette();
   const plotRef = useRef<HTMLDivElement>(null);
@@ -117,7 +119,7 @@ export function TimeSeriesChart({
 
   const points = data[0].length;
   return (
-    <div className={classes.chart} data-points={points} data-unit={unit}>
+    <div className={classes.chart} data-points={points} data-unit={unit} data-testid={testId}>
       <div className={classes.plotArea} style={{ '--plot-height': `${height}px` }}>
         <div ref={plotRef} className={classes.plot} role="img" aria-label={label} />
         {points === 0 && <div className={classes.empty}>{emptyText}</div>}
@@ -160,7 +162,8 @@ function buildOptions(a: BuildArgs): uPlot.Options {
     width: a.width,
     height: a.height,
     legend: { show: false },
-    padding: [8, 8, 0, 0],
+    // Room on the right for the last time label, which uPlot centres on its tick.
+    padding: [8, 28, 0, 0],
     cursor: {
       drag: { x: a.zoomable, y: false, setScale: false },
       points: { size: 6 },

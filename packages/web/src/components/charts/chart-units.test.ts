@@ -40,8 +40,9 @@ describe('chartMax', () => {
 describe('formatTimeTick', () => {
   const t = Date.UTC(2024, 2, 1, 8, 30, 15) / 1000;
   it('shows seconds only for short spans and the date for long ones', () => {
-    expect(formatTimeTick(t, 300)).toMatch(/\d\d.\d\d.\d\d/);
-    expect(formatTimeTick(t, 86_400)).not.toMatch(/\d\d.\d\d.\d\d/);
+    expect(formatTimeTick(t, 120)).toMatch(/\d.\d\d.\d\d/);
+    expect(formatTimeTick(t, 300)).not.toMatch(/\d.\d\d.\d\d/);
+    expect(formatTimeTick(t, 86_400)).not.toMatch(/\d.\d\d.\d\d/);
     expect(formatTimeTick(t, 7 * 86_400)).toMatch(/Mar|1/);
   });
 });

@@ -48,17 +48,17 @@ const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'nu
 const DAY_TIME_FORMAT = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
-  hour: '2-digit',
+  hour: 'numeric',
   minute: '2-digit',
 });
 
 /**
  * A time axis label in the user's time zone, as precise as the visible span
- * needs: seconds for a few minutes, the time of day within two days, the date beyond.
+ * needs: seconds within three minutes, the time of day within two days, the date beyond.
  */
 export function formatTimeTick(epochSec: number, spanSec: number): string {
   const ms = epochSec * 1000;
-  if (spanSec <= 15 * 60) return SECOND_FORMAT.format(ms);
+  if (spanSec <= 3 * 60) return SECOND_FORMAT.format(ms);
   if (spanSec <= 2 * 86_400) return MINUTE_FORMAT.format(ms);
   return DAY_FORMAT.format(ms);
 }

@@ -3,7 +3,7 @@ import { heatmapLayout } from './heatmap-layout.js';
 
 describe('heatmapLayout', () => {
   it('gives a few cores tall, labelled rows', () => {
-    expect(heatmapLayout(4, 150)).toEqual({ rowHeight: 18, labelEvery: 1, gutter: 22 });
+    expect(heatmapLayout(4, 150)).toEqual({ rowHeight: 36, labelEvery: 1, gutter: 22 });
   });
 
   it('thins rows for many cores and labels only some', () => {

@@ -8,7 +8,7 @@ export interface HeatmapLayout {
 }
 
 const MIN_ROW = 4;
-const MAX_ROW = 18;
+const MAX_ROW = 36;
 /** Rows shorter than this get a label only every few cores. */
 const LABELLED_ROW = 11;
 

@@ -147,7 +147,7 @@ function ComputerView({ computer }: { computer: ComputerDetail }) {
           <Stack gap="md">
             <LiveStats sample={sample} metrics={computer.metrics} />
             <LiveCharts live={live} cores={computer.inventory?.cpu.threads ?? null} />
-            <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+            <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" style={{ alignItems: 'start' }}>
               <FilesystemsPanel
                 live={sample?.filesystems ?? null}
                 inventory={computer.inventory?.filesystems ?? []}

@@ -144,6 +144,7 @@ export function HistoryCharts({ computerId }: { computerId: string }) {
         <ChartCard title="CPU">
           <TimeSeriesChart
             label="CPU use history"
+            testId="history-cpu-chart"
             data={columns.cpuMax ? [t, columns.cpu, columns.cpuMax] : [t, columns.cpu]}
             series={columns.cpuMax ? CPU_ROLLED : CPU_AVG}
             unit="percent"
@@ -152,7 +153,7 @@ export function HistoryCharts({ computerId }: { computerId: string }) {
           />
         </ChartCard>
       </div>
-      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
         <ChartCard title="Memory">
           <TimeSeriesChart
             label="Memory use history"

@@ -87,10 +87,11 @@ export function LiveCharts({ live, cores }: { live: LiveComputer; cores: number 
           The computer went offline; the charts show its last minutes.
         </Alert>
       )}
-      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
         <ChartCard title="CPU" aside="last 5 minutes, every second">
           <TimeSeriesChart
             label="CPU use over the last five minutes"
+            testId="live-cpu-chart"
             data={charts.cpu}
             series={CPU_SERIES}
             unit="percent"

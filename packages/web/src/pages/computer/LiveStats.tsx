@@ -1,5 +1,5 @@
 import type { LatestMetrics, MetricSample } from '@labmgr/protocol';
-import { Card, SimpleGrid, Text } from '@mantine/core';
+import { Card, SimpleGrid, Text, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { UsageBar } from '../../components/UsageBar.js';
 import { formatBitRate, formatGiBPair, MISSING } from '../../format/bytes.js';
@@ -39,7 +39,7 @@ export function LiveStats({
   const cpu = sample?.cpu.percent ?? metrics?.cpuPercent;
   const memUsed = sample?.memory.usedBytes ?? metrics?.memUsedBytes;
   const memTotal = sample?.memory.totalBytes ?? metrics?.memTotalBytes;
-  const load = sample?.load ?? (metrics ? [metrics.load1] : undefined);
+  const load1 = sample?.load[0] ?? metrics?.load1;
   const uptime = sample?.uptimeSec ?? metrics?.uptimeSec;
   const rx = sample ? sample.network.reduce((s, n) => s + n.rxBytesPerSec, 0) : metrics?.netRxBytesPerSec;
   const tx = sample ? sample.network.reduce((s, n) => s + n.txBytesPerSec, 0) : metrics?.netTxBytesPerSec;
@@ -66,14 +66,30 @@ export function LiveStats({
           MISSING
         )}
       </Stat>
-      <Stat label="Load 1 / 5 / 15">{load ? load.map(formatLoad).join(' / ') : MISSING}</Stat>
-      <Stat label="Network ↓ / ↑">
+      <Stat label="Load">
+        {load1 === undefined ? MISSING : formatLoad(load1)}
+        {sample && (
+          <Text span size="xs" c="dimmed" fw={400} ml={6}>
+            5 min {formatLoad(sample.load[1])} · 15 min {formatLoad(sample.load[2])}
+          </Text>
+        )}
+      </Stat>
+      <Stat label="Network">
         {rx === undefined || tx === undefined ? (
           MISSING
         ) : (
-          <Text span fw={650} size="md">
-            {formatBitRate(rx)} / {formatBitRate(tx)}
-          </Text>
+          <>
+            <div>
+              <span aria-hidden="true">↓ </span>
+              <VisuallyHidden>received </VisuallyHidden>
+              {formatBitRate(rx)}
+            </div>
+            <div>
+              <span aria-hidden="true">↑ </span>
+              <VisuallyHidden>sent </VisuallyHidden>
+              {formatBitRate(tx)}
+            </div>
+          </>
         )}
       </Stat>
       <Stat label="Uptime">
