@@ -70,10 +70,10 @@ export const LabCard = memo(function LabCard({ lab, computers, canEdit, onEdit, 
           {stats.total} {stats.total === 1 ? 'computer' : 'computers'}
         </Text>
         <Text size="xs" c="dimmed">
-          {lab.rows} × {lab.cols} seats
+          {lab.rows * lab.cols} seats ({lab.rows} × {lab.cols})
         </Text>
       </Group>
-      <Group gap="md" wrap="nowrap" className={classes.counts}>
+      <Group gap="xs" className={classes.counts}>
         <span className={classes.count} data-testid="lab-online">
           <StatusDot color="var(--mantine-color-green-6)" />
           {stats.online} online

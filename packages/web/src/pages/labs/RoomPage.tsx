@@ -217,7 +217,7 @@ export function RoomPage({ params }: { params: { id: string } }) {
             {lab.name}
           </Title>
           <Text c="dimmed" size="sm">
-            {[place_, `${lab.rows} ${lab.rows === 1 ? 'row' : 'rows'} × ${lab.cols} seats`, 'live']
+            {[place_, `${lab.rows} ${lab.rows === 1 ? 'row' : 'rows'} × ${lab.cols} seats`]
               .filter(Boolean)
               .join(' · ')}
           </Text>

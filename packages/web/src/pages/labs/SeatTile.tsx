@@ -74,7 +74,9 @@ export const SeatTile = memo(function SeatTile({
   const name = shownName(computer);
   const [user, ...others] = computer.loggedInUsers;
 
-  const onClick = (event: MouseEvent) => {
+  // Capture phase: the router's link ignores modifier clicks (leaving them to the browser's
+  // "open in new tab"), so they must be caught before it.
+  const onClickCapture = (event: MouseEvent) => {
     // A modifier click (or any click while selecting) picks the tile, as in a file manager.
     if (canSelect && (selectionMode || event.ctrlKey || event.metaKey || event.shiftKey)) {
       event.preventDefault();
@@ -107,12 +109,11 @@ export const SeatTile = memo(function SeatTile({
             aria-label={`Select ${name}`}
           />
         )}
-        <span className={classes.stateDot} aria-hidden="true" />
         <Link
           href={paths.computer(computer.id)}
           className={classes.tileLink}
           draggable={false}
-          onClick={onClick}
+          onClickCapture={onClickCapture}
           aria-label={`${name}, ${TILE_LABEL[state].toLowerCase()}${computer.seat ? `, ${seatLabel(computer.seat).toLowerCase()}` : ''}`}
           title={name === computer.hostname ? name : `${name} (${computer.hostname})`}
         >
@@ -187,7 +188,7 @@ export const SeatTile = memo(function SeatTile({
             )}
           </span>
         ) : user === undefined ? (
-          <span className={classes.dim}>Nobody signed in</span>
+          <span className={classes.dim}>No user</span>
         ) : (
           <>
             <IconUser size={13} stroke={1.8} aria-hidden="true" className={classes.userIcon} />

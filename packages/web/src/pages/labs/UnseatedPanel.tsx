@@ -66,6 +66,7 @@ export function UnseatedPanel({
                 className={classes.listItem}
                 data-testid="unseated-item"
                 data-hostname={c.hostname}
+                data-computer-id={c.id}
                 data-dragging={drag.draggingId === c.id || undefined}
                 draggable={canMove}
                 onDragStart={canMove ? (e) => drag.startDrag(c, e) : undefined}
@@ -109,19 +110,27 @@ export function UnseatedPanel({
           })
         )}
       </div>
-      {canMove && (
-        <Button
-          variant="light"
-          leftSection={<IconPlus size={16} />}
-          onClick={onAddRequest}
-          disabled={unassignedCount === 0}
-          fullWidth
-        >
-          {unassignedCount === 0
-            ? 'No computers without a lab'
-            : `Add computers (${unassignedCount} in no lab)`}
-        </Button>
-      )}
+      {canMove &&
+        (unassignedCount === 0 ? (
+          <Text size="xs" c="dimmed">
+            Every other computer is in a lab already.
+          </Text>
+        ) : (
+          <Button
+            variant="light"
+            leftSection={<IconPlus size={16} />}
+            rightSection={
+              <Badge size="sm" variant="filled" circle={unassignedCount < 10}>
+                {unassignedCount}
+              </Badge>
+            }
+            onClick={onAddRequest}
+            fullWidth
+            aria-label={`Add computers (${unassignedCount} in no lab)`}
+          >
+            Add computers
+          </Button>
+        ))}
     </Paper>
   );
 }
