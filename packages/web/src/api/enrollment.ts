@@ -7,6 +7,7 @@ import {
 } from '@labmgr/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
+import { useLiveEvents } from './LiveProvider.js';
 
 /** Query keys of the enrollment page (prefixed with its area). */
 export const enrollmentKeys = {
@@ -62,5 +63,18 @@ export function useRevokeEnrollmentToken() {
     mutationFn: (id: string) =>
       apiRequest(`/enrollment-tokens/${encodeURIComponent(id)}`, null, { method: 'DELETE' }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: enrollmentKeys.tokens }),
+  });
+}
+
+/**
+ * Refreshes the token list when a computer enrolls, so "uses left" drops as
+ * the admin runs the commands. A just-enrolled computer is announced live
+ * before its agent ever connected (no last-seen time yet).
+ */
+export function useRefreshTokensOnEnroll(): void {
+  const queryClient = useQueryClient();
+  useLiveEvents((events) => {
+    const enrolled = events.some((e) => e.type === 'computer.upsert' && e.computer.lastSeenAt === null);
+    if (enrolled) void queryClient.invalidateQueries({ queryKey: enrollmentKeys.tokens });
   });
 }

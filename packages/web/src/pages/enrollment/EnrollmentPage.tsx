@@ -6,6 +6,7 @@ import { type ReactNode, useMemo, useState } from 'react';
 import {
   useEnrollmentLabs,
   useEnrollmentTokens,
+  useRefreshTokensOnEnroll,
   useRevokeEnrollmentToken,
   useTokenCreators,
 } from '../../api/enrollment.js';
@@ -42,6 +43,7 @@ function EnrollmentAdmin() {
   const creators = useTokenCreators();
   const labs = useEnrollmentLabs();
   const revoke = useRevokeEnrollmentToken();
+  useRefreshTokensOnEnroll();
   const [createOpened, createModal] = useDisclosure(false);
   const [revoking, setRevoking] = useState<EnrollmentToken | null>(null);
   const [filter, setFilter] = useState<TokenFilter>('all');

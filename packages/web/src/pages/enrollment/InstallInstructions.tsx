@@ -23,7 +23,12 @@ export function InstallInstructions({ created }: { created: EnrollmentTokenCreat
 
   return (
     <Stack gap="md">
-      <SecretReveal secret={created.token} copyLabel="Copy token" testId="enrollment-token-secret">
+      <SecretReveal
+        ifLost="revoke it and create another"
+        secret={created.token}
+        copyLabel="Copy token"
+        testId="enrollment-token-secret"
+      >
         {' '}
         It enrolls {uses} until {formatDateTime(created.expiresAt)}.
       </SecretReveal>

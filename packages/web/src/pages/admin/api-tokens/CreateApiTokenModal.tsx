@@ -59,7 +59,12 @@ export function CreateApiTokenModal({ opened, onClose }: { opened: boolean; onCl
     >
       {created ? (
         <Stack gap="md">
-          <SecretReveal secret={created.token} copyLabel="Copy API token" testId="api-token-secret">
+          <SecretReveal
+            ifLost="revoke it and create another"
+            secret={created.token}
+            copyLabel="Copy API token"
+            testId="api-token-secret"
+          >
             {' '}
             Send it as a Bearer token; it acts as you, with {SCOPE_META[created.scope].label.toLowerCase()}{' '}
             access.

@@ -3,11 +3,11 @@ import { ActionIcon, Anchor, Badge, Code, Paper, Table, Text, VisuallyHidden } f
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
+import { useNow } from '../../../components/useNow.js';
+import { formatShortDateTime } from '../../../format/short-date.js';
 import { formatDateTime } from '../../../format/time.js';
 import classes from './AuditTable.module.css';
 import { actorLabel, detailsSummary, hasDetails, targetLabel } from './audit-model.js';
-
-const COLUMNS = 6;
 
 function actionColor(action: string): string {
   if (action.endsWith('_failed') || action.endsWith('_refused')) return 'red';
@@ -25,6 +25,7 @@ export interface AuditTableProps {
 
 /** Audit entries, newest first; each row expands to its full details. */
 export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTableProps) {
+  const now = useNow();
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const toggle = (id: number) =>
     setOpen((current) => {
@@ -36,18 +37,20 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={860}>
+        <Table.ScrollContainer minWidth={700}>
           <Table layout="fixed">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={40}>
                   <VisuallyHidden>Details</VisuallyHidden>
                 </Table.Th>
-                <Table.Th w={200}>Time</Table.Th>
-                <Table.Th w={150}>Actor</Table.Th>
-                <Table.Th w={210}>Action</Table.Th>
+                <Table.Th w={150}>Time</Table.Th>
+                <Table.Th w={130}>Actor</Table.Th>
+                <Table.Th w={220}>Action</Table.Th>
                 <Table.Th>Target and details</Table.Th>
-                <Table.Th w={120}>IP address</Table.Th>
+                <Table.Th w={130} className={classes.wide}>
+                  IP address
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -74,8 +77,12 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <time dateTime={entry.at} className={classes.time}>
-                          {formatDateTime(entry.at)}
+                        <time
+                          dateTime={entry.at}
+                          className={classes.time}
+                          data-tooltip={formatDateTime(entry.at)}
+                        >
+                          {formatShortDateTime(entry.at, now)}
                         </time>
                       </Table.Td>
                       <Table.Td>
@@ -125,7 +132,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                           )}
                         </div>
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td className={classes.wide}>
                         <Text size="sm" ff="monospace" className={classes.cell}>
                           {entry.ip ?? '–'}
                         </Text>
@@ -134,7 +141,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                     {expanded && (
                       <Table.Tr className={classes.detailsRow}>
                         <Table.Td />
-                        <Table.Td colSpan={COLUMNS - 1}>
+                        <Table.Td colSpan={4}>
                           <Code block className={classes.details}>
                             {JSON.stringify(
                               {
@@ -147,6 +154,8 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                             )}
                           </Code>
                         </Table.Td>
+                        {/* Its own cell, hidden with the IP column: a span over a hidden column would add a phantom one. */}
+                        <Table.Td className={classes.wide} />
                       </Table.Tr>
                     )}
                   </Fragment>

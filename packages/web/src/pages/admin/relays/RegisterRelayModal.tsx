@@ -56,9 +56,15 @@ export function RegisterRelayModal({ opened, onClose }: { opened: boolean; onClo
     >
       {created ? (
         <Stack gap="md">
-          <SecretReveal secret={created.token} copyLabel="Copy relay token" testId="relay-token-secret">
+          <SecretReveal
+            ifLost="delete the relay and register it again under another name"
+            secret={created.token}
+            copyLabel="Copy relay token"
+            testId="relay-token-secret"
+          >
             {' '}
-            It is the relay’s service token: keep it out of command lines and shared files.
+            It is the relay’s service token: pass it in the environment as below, not as --token (command
+            lines are visible to every user of the machine).
           </SecretReveal>
           <div>
             <Text fw={600} size="sm" mb={4}>

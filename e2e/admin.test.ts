@@ -1,0 +1,367 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, BIN, freePort, Proc, runCli, type System, startSystem } from '../test/harness.js';
+import { launchBrowser, screenshot, signIn } from './browser.js';
+
+const DESKTOP = { width: 1440, height: 900 };
+const TABLET = { width: 768, height: 1024 };
+const TEACHER = { username: 'teacher1', displayName: 'Ada Teacher', password: 'correct-horse-battery' };
+
+/** The app signed in as `username`, in its own browser context (own cookies, colour scheme, size). */
+async function openAs(
+  browser: Browser,
+  sys: System,
+  opts: {
+    username?: string;
+    password?: string;
+    dark?: boolean;
+    viewport?: { width: number; height: number };
+  } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? DESKTOP,
+    colorScheme: opts.dark ? 'dark' : 'light',
+  });
+  const page = await context.newPage();
+  await signIn(page, sys.backendUrl, opts.password ?? ADMIN_PASSWORD, opts.username ?? 'admin');
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return { context, page };
+}
+
+/** Waits for any dialog to finish closing and toasts to go, so a screenshot shows the page itself. */
+async function settled(page: Page): Promise<void> {
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/** The words of a shell command line (the commands shown hold no quoted words). */
+function words(line: string): string[] {
+  return line.trim().split(/\s+/);
+}
+
+describe('enrollment and administration pages in a real browser', () => {
+  let sys: System;
+  let browser: Browser;
+  let admin: { context: BrowserContext; page: Page };
+  let extraRelay: Proc | undefined;
+
+  beforeAll(async () => {
+    sys = await startSystem();
+    await sys.startRelay();
+    browser = await launchBrowser();
+    admin = await openAs(browser, sys);
+  });
+
+  afterAll(async () => {
+    await extraRelay?.stop();
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  it('creates an enrollment token whose Linux command enrolls a real agent, which shows in the fleet', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/enrollment`);
+    await page.getByText('No enrollment tokens yet').waitFor();
+
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Number of uses').fill('2');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+
+    const secret = dialog.getByTestId('enrollment-token-secret');
+    await secret.waitFor();
+    const token = (await secret.textContent())?.trim() ?? '';
+    expect(token).toMatch(/^lme_\S+$/);
+    await expect.poll(() => page.getByText(/Enrollment token created/).count()).toBeGreaterThan(0);
+
+    // The Linux commands, exactly as shown: enroll, then install the service.
+    const linux = (await dialog.getByTestId('install-linux').textContent()) ?? '';
+    const [enrollLine, serviceLine] = linux.split('\n');
+    expect(enrollLine).toBe(
+      `sudo labmgr-agent enroll --server ${sys.backendUrl} --token ${token} --state-dir /var/lib/labmgr/agent`,
+    );
+    expect(serviceLine).toBe('sudo labmgr-agent install-service --state-dir /var/lib/labmgr/agent');
+    await dialog.getByRole('tab', { name: 'Windows' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('install-windows').textContent())
+      .toContain(`--token ${token}`);
+    await expect.poll(() => dialog.getByText('Untested', { exact: true }).count()).toBe(1);
+    await dialog.getByRole('tab', { name: 'Linux' }).click();
+    await screenshot(page, 'admin-enrollment-token-created');
+
+    // Run the shown enroll command (without sudo, into a test state dir) with the real agent CLI.
+    const args = words(enrollLine ?? '').slice(2);
+    const stateDir = join(sys.dataDir, 'ui-enrolled-agent');
+    args[args.indexOf('--state-dir') + 1] = stateDir;
+    const enrolled = await runCli(BIN.agent, args);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    // The install-service command is checked with --dry-run: it writes the systemd unit for that state dir.
+    const service = await runCli(BIN.agent, [
+      ...words(serviceLine ?? '').slice(2, 3),
+      '--state-dir',
+      stateDir,
+      '--dry-run',
+      '--platform',
+      'linux',
+    ]);
+    expect(service.code, service.stderr).toBe(0);
+    expect(service.stdout).toContain(`run --state-dir ${stateDir}`);
+    sys.startAgent(stateDir);
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr[data-state="active"]');
+    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.locator('td').nth(4).textContent()).toBe('1');
+    const me = await sys.api.json<{ user: { username: string; displayName: string | null } }>(
+      'GET',
+      '/api/v1/auth/me',
+    );
+    await expect
+      .poll(() => row.locator('td').nth(2).textContent())
+      .toBe(me.user.displayName ?? me.user.username);
+
+    await page.goto(sys.backendUrl);
+    const computer = page.locator(`tr[data-hostname="${hostname()}"]`);
+    await computer.waitFor({ timeout: 30_000 });
+    await expect.poll(() => computer.getAttribute('data-status'), { timeout: 30_000 }).toBe('online');
+  });
+
+  it('revokes an enrollment token after confirmation', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/enrollment`);
+    const row = page.locator('tr[data-state="active"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: /Revoke token/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await expect.poll(() => page.locator('tr[data-state="revoked"]').count()).toBe(1);
+    await expect.poll(() => page.locator('tr[data-state="active"]').count()).toBe(0);
+    await settled(page);
+    await screenshot(page, 'admin-enrollment');
+  });
+
+  it('creates a user who can sign in; the admin cannot delete themselves; a viewer is refused', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/admin/users`);
+    const self = page.locator('tr[data-username="admin"]');
+    await self.waitFor();
+    expect(await self.getByRole('button', { name: 'Delete admin' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const dialog = page.getByRole('dialog');
+    // Too short a password is refused before anything is sent.
+    await dialog.getByLabel('Username').fill(TEACHER.username);
+    await dialog.getByLabel('Display name').fill(TEACHER.displayName);
+    await dialog.getByLabel('Role').click();
+    await page.getByRole('option', { name: 'Operator' }).click();
+    await dialog.getByLabel('Initial password').fill('short');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.getByText('At least 12 characters (7 more)').waitFor();
+    await dialog.getByLabel('Initial password').fill(TEACHER.password);
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+
+    const teacherRow = page.locator(`tr[data-username="${TEACHER.username}"]`);
+    await teacherRow.waitFor();
+    expect(await teacherRow.textContent()).toContain('Operator');
+    expect(await teacherRow.textContent()).toContain('Never');
+    await settled(page);
+    await screenshot(page, 'admin-users');
+
+    const teacher = await openAs(browser, sys, { username: TEACHER.username, password: TEACHER.password });
+    await teacher.page.getByText(TEACHER.displayName).first().waitFor();
+    // Operators see no admin-only entries in the navigation.
+    expect(await teacher.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+
+    // Demoted to viewer, the teacher sees Forbidden on the users page.
+    await teacherRow.getByRole('button', { name: `Edit ${TEACHER.username}` }).click();
+    await dialog.getByLabel('Role').click();
+    await page.getByRole('option', { name: 'Viewer' }).click();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => teacherRow.textContent()).toContain('Viewer');
+    await expect.poll(() => teacherRow.textContent()).toMatch(/Viewer.*(just now|ago)/);
+
+    await teacher.page.goto(`${sys.backendUrl}/admin/users`);
+    await teacher.page.getByText('Not available to your role').waitFor();
+    expect(await teacher.page.getByRole('button', { name: 'Create user' }).count()).toBe(0);
+    await screenshot(teacher.page, 'admin-users-forbidden-viewer');
+
+    // The viewer changes their own password: wrong current password, then a good change.
+    await teacher.page.goto(`${sys.backendUrl}/account`);
+    await teacher.page.getByTestId('account-username').getByText(TEACHER.username).waitFor();
+    await teacher.page.getByLabel('Current password').fill('not-my-password');
+    await teacher.page.getByLabel(/^New password/).fill('another-long-password');
+    await teacher.page.getByLabel('Confirm new password').fill('another-long-password');
+    await teacher.page.getByRole('button', { name: 'Change password' }).click();
+    await teacher.page.getByText('The current password is wrong').waitFor();
+    await screenshot(teacher.page, 'admin-account-wrong-password');
+    await teacher.page.getByLabel('Current password').fill(TEACHER.password);
+    await teacher.page.getByRole('button', { name: 'Change password' }).click();
+    await teacher.page.getByText(/Password changed/).waitFor();
+    const relogin = await fetch(`${sys.backendUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: TEACHER.username, password: 'another-long-password' }),
+    });
+    expect(relogin.status).toBe(200);
+    await teacher.context.close();
+  });
+
+  it('creates an API token whose secret works against the API, read-only as chosen', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/admin/api-tokens`);
+    await page.getByText('No API tokens yet').waitFor();
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('inventory script');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const secret = dialog.getByTestId('api-token-secret');
+    await secret.waitFor();
+    const token = (await secret.textContent())?.trim() ?? '';
+    expect(token).toMatch(/^lmt_\S+$/);
+    await screenshot(page, 'admin-api-token-created');
+
+    const list = await fetch(`${sys.backendUrl}/api/v1/computers`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(list.status).toBe(200);
+    const body = (await list.json()) as { items: Array<{ hostname: string }> };
+    expect(body.items.map((c) => c.hostname)).toContain(hostname());
+    const write = await fetch(`${sys.backendUrl}/api/v1/api-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'not allowed' }),
+    });
+    expect(write.status).toBe(403);
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr[data-token-name="inventory script"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Read only');
+    await page.reload();
+    await expect.poll(() => row.locator('td').nth(4).textContent()).toMatch(/just now|ago/);
+    await settled(page);
+    await screenshot(page, 'admin-api-tokens');
+  });
+
+  it('lists relays with their agents, registers one whose start command works, and deletes it', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/admin/relays`);
+    const first = page.locator(`tr[data-relay-name="${sys.relayName}"]`);
+    await first.waitFor();
+    await expect.poll(() => first.getAttribute('data-status')).toBe('online');
+    await expect.poll(() => first.getByTestId('relay-agents').textContent(), { timeout: 45_000 }).toBe('1');
+
+    await page.getByRole('button', { name: 'Register relay' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Relay name').fill('building-b');
+    await dialog.getByRole('button', { name: 'Register relay' }).click();
+    const command = (await dialog.getByTestId('relay-start-command').textContent()) ?? '';
+    await screenshot(page, 'admin-relay-registered');
+
+    // Start a relay with the shown environment (plus a free port for this test).
+    const env: Record<string, string> = {};
+    for (const line of command.split('\n')) {
+      const m = /^(LABMGR_[A-Z_]+)=(\S+)/.exec(line);
+      if (m?.[1] && m[2]) env[m[1]] = m[2];
+    }
+    expect(command.trim().endsWith('labmgr-relay')).toBe(true);
+    expect(env.LABMGR_BACKEND_URL).toBe(sys.backendUrl);
+    expect(env.LABMGR_RELAY_ID).toBe('building-b');
+    expect(env.LABMGR_RELAY_TOKEN).toMatch(/^lmr_/);
+    extraRelay = new Proc('building-b', BIN.relay, [], {
+      ...env,
+      LABMGR_RELAY_PORT: String(await freePort()),
+      LABMGR_RELAY_HOST: '127.0.0.1',
+      LABMGR_DATA_DIR: sys.dataDir,
+    });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const second = page.locator('tr[data-relay-name="building-b"]');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await second.waitFor();
+          return second.getAttribute('data-status');
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe('online');
+    expect(await second.textContent()).toContain('http://127.0.0.1:');
+    await settled(page);
+    await screenshot(page, 'admin-relays');
+
+    await second.getByRole('button', { name: 'Delete relay building-b' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete relay' }).click();
+    await expect.poll(() => second.count()).toBe(0);
+    await page.getByLabel('Show deleted (1)').check();
+    await expect.poll(() => second.getAttribute('data-status')).toBe('revoked');
+  });
+
+  it('shows these actions in the audit log, filtered by action and expandable', async () => {
+    const { page } = admin;
+    await page.goto(`${sys.backendUrl}/admin/audit`);
+    for (const action of [
+      'enrollment_token.create',
+      'agent.enroll',
+      'enrollment_token.revoke',
+      'user.create',
+      'user.update',
+      'token.create',
+      'relay.create',
+      'relay.revoke',
+    ]) {
+      await page.locator(`tr[data-action="${action}"]`).first().waitFor();
+    }
+    await screenshot(page, 'admin-audit');
+
+    await page.getByRole('combobox', { name: 'Action' }).fill('user.');
+    await expect
+      .poll(async () => {
+        const rows = page.locator('tr[data-action]');
+        const actions = await Promise.all(
+          Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).getAttribute('data-action')),
+        );
+        return actions.length > 0 && actions.every((a) => a?.startsWith('user.'));
+      })
+      .toBe(true);
+    const created = page.locator('tr[data-action="user.create"]').filter({ hasText: TEACHER.username });
+    await created.getByRole('button', { name: 'Show details' }).click();
+    await page.getByText('"role": "operator"').waitFor();
+    await screenshot(page, 'admin-audit-filtered');
+  });
+
+  it('looks right in the dark theme and on a tablet', async () => {
+    const dark = await openAs(browser, sys, { dark: true });
+    for (const [path, name] of [
+      ['/enrollment', 'enrollment'],
+      ['/admin/users', 'users'],
+      ['/admin/relays', 'relays'],
+      ['/admin/audit', 'audit'],
+      ['/account', 'account'],
+    ] as const) {
+      await dark.page.goto(`${sys.backendUrl}${path}`);
+      await dark.page.locator('table, form').first().waitFor();
+      await screenshot(dark.page, `admin-${name}-dark`);
+    }
+    await dark.context.close();
+
+    const tablet = await openAs(browser, sys, { viewport: TABLET });
+    for (const [path, name] of [
+      ['/enrollment', 'enrollment'],
+      ['/admin/users', 'users'],
+      ['/admin/audit', 'audit'],
+    ] as const) {
+      await tablet.page.goto(`${sys.backendUrl}${path}`);
+      await tablet.page.locator('table').first().waitFor();
+      await screenshot(tablet.page, `admin-${name}-tablet`);
+    }
+    await tablet.page.goto(`${sys.backendUrl}/enrollment`);
+    await tablet.page.getByRole('button', { name: 'Create token' }).first().click();
+    await tablet.page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    await tablet.page.getByTestId('install-linux').waitFor();
+    await screenshot(tablet.page, 'admin-enrollment-token-created-tablet');
+    await tablet.context.close();
+  });
+});
