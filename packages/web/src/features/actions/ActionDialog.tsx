@@ -225,7 +225,7 @@ function ConfirmDetails({ draft, script }: { draft: ActionDraft; script: Script 
         <Text size="sm">
           {draft.delayMin === 0 ? 'Right away.' : `In ${draft.delayMin} min.`}{' '}
           {draft.action === 'reboot' || draft.action === 'shutdown' || draft.action === 'logoff'
-            ? 'Unsaved work on these computers is lost.'
+            ? 'Unsaved work is lost.'
             : ''}
         </Text>
       );

@@ -54,6 +54,8 @@ export function CommandsPage() {
   };
 
   let body: ReactNode;
+  // The empty state offers its own "New command"; one such button on the page is enough.
+  const empty = commands.data?.total === 0 && !hasFilters(filters) && page === 1;
   if (commands.isPending) {
     body = <CommandsSkeleton />;
   } else if (!commands.data) {
@@ -64,7 +66,7 @@ export function CommandsPage() {
         onRetry={() => void commands.refetch()}
       />
     );
-  } else if (commands.data.total === 0 && !hasFilters(filters) && page === 1) {
+  } else if (empty) {
     body = <CommandsEmpty onNew={actions.canRun ? () => actions.open() : undefined} />;
   } else {
     const pages = Math.max(1, Math.ceil(commands.data.total / PAGE_SIZE));
@@ -101,7 +103,7 @@ export function CommandsPage() {
             Everything sent to the computers, and how each one answered.
           </Text>
         </div>
-        {actions.canRun && (
+        {actions.canRun && !empty && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => actions.open()}>
             New command
           </Button>

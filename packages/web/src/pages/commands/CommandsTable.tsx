@@ -15,17 +15,17 @@ export function CommandsTable({ jobs, names }: { jobs: readonly CommandSummary[]
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={880}>
-          <Table striped={false} highlightOnHover aria-label="Commands">
+        <Table.ScrollContainer minWidth={960}>
+          <Table highlightOnHover aria-label="Commands" layout="fixed">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={110}>When</Table.Th>
+                <Table.Th w={105}>When</Table.Th>
                 <Table.Th w={110}>Who</Table.Th>
                 <Table.Th w={110}>Kind</Table.Th>
                 <Table.Th>What</Table.Th>
-                <Table.Th w={160}>Target</Table.Th>
-                <Table.Th w={200}>Results</Table.Th>
-                <Table.Th w={120}>State</Table.Th>
+                <Table.Th w={150}>Target</Table.Th>
+                <Table.Th w={210}>Results</Table.Th>
+                <Table.Th w={130}>State</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -49,14 +49,14 @@ export function CommandsTable({ jobs, names }: { jobs: readonly CommandSummary[]
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" truncate="end" maw={110}>
+                      <Text size="sm" truncate="end">
                         {job.createdBy?.username ?? '–'}
                       </Text>
                     </Table.Td>
                     <Table.Td>
                       <KindBadge kind={job.kind} />
                     </Table.Td>
-                    <Table.Td style={{ maxWidth: 0, width: '100%' }}>
+                    <Table.Td>
                       <Anchor
                         component={Link}
                         href={paths.command(job.id)}
@@ -72,7 +72,7 @@ export function CommandsTable({ jobs, names }: { jobs: readonly CommandSummary[]
                       </Anchor>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" truncate="end" maw={160}>
+                      <Text size="sm" truncate="end">
                         {targetText(job.targets, names)}
                       </Text>
                     </Table.Td>

@@ -75,7 +75,7 @@ function RunRow({
             </Text>
           </Table.Td>
         )}
-        <Table.Td style={{ maxWidth: 0, width: '100%' }}>
+        <Table.Td>
           <Text
             size="sm"
             c="dimmed"
@@ -178,7 +178,7 @@ export function RunsTable({ job, names }: { job: CommandDetail; names: TargetNam
       </Group>
       <DelegatedTooltip>
         <Table.ScrollContainer minWidth={720}>
-          <Table aria-label="Results per computer">
+          <Table aria-label="Results per computer" layout="fixed">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={44}>

@@ -108,6 +108,8 @@ describe('list helpers', () => {
     expect(jobState({ status: 'completed', counts: { succeeded: 3 } })).toBe('succeeded');
     expect(jobState({ status: 'completed', counts: { unreachable: 3 } })).toBe('failed');
     expect(jobState({ status: 'running', counts: { succeeded: 3 } })).toBe('running');
+    expect(jobState({ status: 'completed', counts: { succeeded: 1, cancelled: 2 } })).toBe('cancelled');
+    expect(jobState({ status: 'completed', counts: { failed: 1, cancelled: 2 } })).toBe('failed');
   });
 
   it('says what ran and where', () => {

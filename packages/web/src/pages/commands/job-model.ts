@@ -92,11 +92,12 @@ export function jobProgress(counts: Record<string, number>): JobProgress {
   return { total, done, succeeded: counts.succeeded ?? 0 };
 }
 
-export type JobState = 'running' | 'succeeded' | 'partial' | 'failed';
+export type JobState = 'running' | 'succeeded' | 'cancelled' | 'partial' | 'failed';
 
 export const JOB_STATE: Record<JobState, { label: string; color: string }> = {
   running: { label: 'Running', color: 'blue' },
   succeeded: { label: 'Succeeded', color: 'teal' },
+  cancelled: { label: 'Cancelled', color: 'gray' },
   partial: { label: 'Partly failed', color: 'orange' },
   failed: { label: 'Failed', color: 'red' },
 };
@@ -106,6 +107,9 @@ export function jobState(job: Pick<CommandSummary, 'status' | 'counts'>): JobSta
   if (job.status === 'running') return 'running';
   const { total, succeeded } = jobProgress(job.counts);
   if (total > 0 && succeeded === total) return 'succeeded';
+  // Stopped on purpose is not a failure.
+  const cancelled = job.counts.cancelled ?? 0;
+  if (cancelled > 0 && succeeded + cancelled === total) return 'cancelled';
   return succeeded === 0 ? 'failed' : 'partial';
 }
 

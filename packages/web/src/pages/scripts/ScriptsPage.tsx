@@ -129,7 +129,7 @@ export function ScriptsPage() {
         <Paper withBorder>
           <DelegatedTooltip>
             <Table.ScrollContainer minWidth={720}>
-              <Table aria-label="Scripts">
+              <Table aria-label="Scripts" layout="fixed">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
@@ -138,7 +138,7 @@ export function ScriptsPage() {
                     <Table.Th w={90}>Version</Table.Th>
                     <Table.Th w={110}>Parameters</Table.Th>
                     <Table.Th w={120}>Updated</Table.Th>
-                    <Table.Th w={operator ? 130 : 60}>
+                    <Table.Th w={operator ? 140 : 60}>
                       <span className="mantine-visually-hidden">Actions</span>
                     </Table.Th>
                   </Table.Tr>
@@ -146,7 +146,7 @@ export function ScriptsPage() {
                 <Table.Tbody>
                   {rows.map((s) => (
                     <Table.Tr key={s.id} data-script={s.name}>
-                      <Table.Td style={{ maxWidth: 0, width: '100%' }}>
+                      <Table.Td>
                         <Anchor
                           component="button"
                           type="button"
