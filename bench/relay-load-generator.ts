@@ -36,6 +36,7 @@ const send = (msg: GeneratorReport) => process.send?.(msg);
 let mode: 'relay' | 'bare' = 'relay';
 let conns: Conn[] = [];
 let sampleTail = '';
+let sampleTails: string[] = [];
 let runTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
@@ -256,7 +257,8 @@ async function connectAll(cmd: Extract<GeneratorCommand, { type: 'start' }>): Pr
 }
 
 function metricsFrame(seq: number, at: number): string {
-  return `{"type":"metrics","seq":${seq},"dropped":0,"sample":{"at":${at}${sampleTail}}`;
+  const tail = sampleTails.length > 0 ? sampleTails[seq % sampleTails.length] : sampleTail;
+  return `{"type":"metrics","seq":${seq},"dropped":0,"sample":{"at":${at}${tail}}`;
 }
 
 /** One frame per agent per second, agent i at offset i/n of the second; catches up after a stall. */
@@ -311,6 +313,7 @@ process.on('message', (msg: GeneratorCommand) => {
     case 'start':
       mode = msg.mode;
       sampleTail = msg.sampleTail;
+      sampleTails = msg.sampleTails ?? [];
       conns = msg.agents.map((agent) => ({
         agent,
         ws: null,

@@ -21,6 +21,8 @@ export type GeneratorCommand =
       seqStart: number;
       /** The sample's JSON without its leading `{"at":<n>`, so a frame is built by concatenation. */
       sampleTail: string;
+      /** Optional: tails to rotate through by `seq` instead, so figures change from frame to frame. */
+      sampleTails?: string[];
       protocolVersion: number;
       /** Upgrades in flight at once from this generator. */
       connectConcurrency: number;

@@ -36,6 +36,7 @@ import {
   type SimAgent,
 } from './relay-load-ipc.js';
 import { ensureOpenFiles, Forked, killForked, openFilesLimit } from './relay-load-procs.js';
+import { enrollSimAgents } from './sim-agents.js';
 
 const { values } = parseArgs({
   options: {
@@ -220,28 +221,7 @@ async function ensureCredentials(s: System, n: number): Promise<void> {
   const missing = n - pool.length;
   if (missing <= 0) return;
   const t0 = performance.now();
-  const { token } = await s.api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', {
-    uses: missing,
-  });
-  let next = pool.length;
-  const end = n;
-  // The enroll route directly, as the agent's `enroll` command calls it; 32 at a time.
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= end) return;
-      const res = await fetch(`${s.backendUrl}/api/v1/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, hostname: `sim-${String(i).padStart(5, '0')}` }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`enroll ${i} -> ${res.status}: ${text}`);
-      const body = JSON.parse(text) as { computerId: string; credential: string };
-      pool[i] = { computerId: body.computerId, credential: body.credential };
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+  pool.push(...(await enrollSimAgents(s, pool.length, missing)));
   console.log(`enrolled ${missing} simulated agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -52,9 +52,12 @@ export function FleetPage() {
   const items = computers.data?.items;
   const summary = useMemo(() => summarize(items ?? []), [items]);
   const choices = useMemo(() => filterChoices(items ?? []), [items]);
+  // Tiles keep their places (by name) so a wall of machines does not reshuffle
+  // every second; the table sorts by whatever column was chosen.
+  const order = view === 'tiles' ? DEFAULT_SORT : sort;
   const rows = useMemo(
-    () => sortComputers(filterComputers(items ?? [], deferredFilter), sort),
-    [items, deferredFilter, sort],
+    () => sortComputers(filterComputers(items ?? [], deferredFilter), order),
+    [items, deferredFilter, order],
   );
   const onSort = useCallback((key: SortKey) => setSort((current) => nextSort(current, key)), []);
   const onFilterChange = useCallback(

@@ -10,17 +10,27 @@ export interface RowWindowState extends RowWindow {
   rowHeight: number;
 }
 
+export interface RowWindowOptions {
+  /** Row pitch in px when it is fixed by CSS; otherwise measured between two rendered rows. */
+  rowHeight?: number;
+  /** The rendered rows, for measuring. @default 'tr[data-computer-id]' */
+  rowSelector?: string;
+}
+
 /**
- * Windowed rendering for a page-scrolled table body: returns which rows to
- * render and the measured row height for the spacers. With `enabled` false
- * every row is rendered.
+ * Windowed rendering for a page-scrolled list (a table body, the rows of a
+ * tile grid): returns which rows to render and the row height for the
+ * spacers. With `enabled` false every row is rendered.
  */
 export function useRowWindow(
-  bodyRef: RefObject<HTMLTableSectionElement | null>,
+  bodyRef: RefObject<HTMLElement | null>,
   count: number,
   enabled: boolean,
+  options: RowWindowOptions = {},
 ): RowWindowState {
-  const [rowHeight, setRowHeight] = useState(ESTIMATED_ROW_HEIGHT);
+  const { rowHeight: fixedHeight, rowSelector = 'tr[data-computer-id]' } = options;
+  const [measuredHeight, setRowHeight] = useState(ESTIMATED_ROW_HEIGHT);
+  const rowHeight = fixedHeight ?? measuredHeight;
   const [range, setRange] = useState<RowWindow>({ start: 0, end: Math.min(count, 40) });
   const frame = useRef(0);
 
@@ -55,8 +65,8 @@ export function useRowWindow(
 
   // Rows are all alike: measure the pitch between two rendered ones (borders included).
   useLayoutEffect(() => {
-    if (!enabled) return;
-    const rows = bodyRef.current?.querySelectorAll('tr[data-computer-id]');
+    if (!enabled || fixedHeight !== undefined) return;
+    const rows = bodyRef.current?.querySelectorAll(rowSelector);
     const first = rows?.[0];
     const second = rows?.[1];
     if (!first || !second) return;
