@@ -301,7 +301,9 @@ describe('enrollment and administration pages in a real browser', () => {
 
   it('shows these actions in the audit log, filtered by action and expandable', async () => {
     const { page } = admin;
+    const t0 = Date.now();
     await page.goto(`${sys.backendUrl}/admin/audit`);
+    console.log('TIMING goto', Date.now() - t0);
     for (const action of [
       'enrollment_token.create',
       'agent.enroll',
@@ -313,6 +315,7 @@ describe('enrollment and administration pages in a real browser', () => {
       'relay.revoke',
     ]) {
       await page.locator(`tr[data-action="${action}"]`).first().waitFor();
+      console.log('TIMING', action, Date.now() - t0);
     }
     await screenshot(page, 'admin-audit');
 
@@ -326,9 +329,13 @@ describe('enrollment and administration pages in a real browser', () => {
         return actions.length > 0 && actions.every((a) => a?.startsWith('user.'));
       })
       .toBe(true);
+    await expect
+      .poll(() => page.locator('tr[data-action="user.update"]').first().textContent())
+      .toContain('role: operator → viewer');
     const created = page.locator('tr[data-action="user.create"]').filter({ hasText: TEACHER.username });
     await created.getByRole('button', { name: 'Show details' }).click();
     await page.getByText('"role": "operator"').waitFor();
+    console.log('TIMING end', Date.now() - t0);
     await screenshot(page, 'admin-audit-filtered');
   });
 
@@ -351,6 +358,8 @@ describe('enrollment and administration pages in a real browser', () => {
     for (const [path, name] of [
       ['/enrollment', 'enrollment'],
       ['/admin/users', 'users'],
+      ['/admin/api-tokens', 'api-tokens'],
+      ['/admin/relays', 'relays'],
       ['/admin/audit', 'audit'],
     ] as const) {
       await tablet.page.goto(`${sys.backendUrl}${path}`);

@@ -48,6 +48,9 @@ describe('commands area in a real browser', () => {
       targets: { computerIds: [computerId] },
       ...body,
     });
+  /** Waits until CSS transitions (a modal opening) are over, so a screenshot shows the page at rest. */
+  const settled = (page: Page) =>
+    expect.poll(() => page.evaluate(() => document.getAnimations().length), { timeout: 10_000 }).toBe(0);
   /** The job page's own id, from the address bar. */
   const jobIdOf = (page: Page) => new URL(page.url()).pathname.split('/').pop() ?? '';
 
@@ -166,6 +169,7 @@ describe('commands area in a real browser', () => {
     await dialog.getByText('Shut down', { exact: true }).click();
     await dialog.getByRole('button', { name: 'Shut down 1 computer…' }).click();
     await dialog.getByText(`Shut down ${host}?`).waitFor();
+    await settled(page);
     await screenshot(page, 'commands-confirm-power');
     // Backing out sends nothing.
     const before = (await sys.api.json<{ total: number }>('GET', '/api/v1/commands')).total;
@@ -230,6 +234,7 @@ describe('commands area in a real browser', () => {
         .getByRole('textbox', { name: /^Script/ })
         .inputValue(),
     ).toBe(script.body);
+    await settled(light);
     await screenshot(light, 'scripts-editor-light');
     await light.close();
   });

@@ -155,6 +155,20 @@ describe('labs and the room view in a real browser', () => {
     await expect.poll(() => seatOf(neighbour)).toEqual({ row: 1, col: 1 });
     await expect.poll(() => tileAt(page, '1:1').getAttribute('data-computer-id')).toBe(neighbour);
     expect(await tileAt(page, '1:2').getAttribute('data-computer-id')).toBe(mainId);
+
+    // Dropped on the side list, a computer leaves its seat but stays in the lab…
+    await tileAt(page, '1:1').dragTo(page.getByTestId('unseated-list'));
+    await page.locator(`[data-testid="unseated-item"][data-computer-id="${neighbour}"]`).waitFor();
+    await expect.poll(() => seatOf(neighbour)).toBeNull();
+    expect((await computer(neighbour)).labId).toBe(labId);
+
+    // …and an empty seat takes it back from its own dialog.
+    await page.getByRole('button', { name: 'Row 1, seat 1: empty. Seat a computer here' }).click();
+    const fill = page.getByRole('dialog', { name: 'Seat a computer at row 1, seat 1' });
+    expect(await fill.getByRole('combobox', { name: 'Computer' }).inputValue()).toContain('PHY-02');
+    await fill.getByRole('button', { name: 'Seat here' }).click();
+    await expect.poll(() => seatOf(neighbour)).toEqual({ row: 1, col: 1 });
+    await expect.poll(() => tileAt(page, '1:1').getAttribute('data-computer-id')).toBe(neighbour);
     await page.close();
   });
 

@@ -15,16 +15,20 @@ export function CommandsTable({ jobs, names }: { jobs: readonly CommandSummary[]
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={960}>
+        <Table.ScrollContainer minWidth={720}>
           <Table highlightOnHover aria-label="Commands" layout="fixed">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={105}>When</Table.Th>
-                <Table.Th w={110}>Who</Table.Th>
-                <Table.Th w={110}>Kind</Table.Th>
+                <Table.Th w={110} visibleFrom="md">
+                  Who
+                </Table.Th>
+                <Table.Th w={110} visibleFrom="md">
+                  Kind
+                </Table.Th>
                 <Table.Th>What</Table.Th>
                 <Table.Th w={150}>Target</Table.Th>
-                <Table.Th w={210}>Results</Table.Th>
+                <Table.Th w={190}>Results</Table.Th>
                 <Table.Th w={130}>State</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -48,12 +52,12 @@ export function CommandsTable({ jobs, names }: { jobs: readonly CommandSummary[]
                         <RelativeTime value={job.createdAt} />
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="md">
                       <Text size="sm" truncate="end">
                         {job.createdBy?.username ?? '–'}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="md">
                       <KindBadge kind={job.kind} />
                     </Table.Td>
                     <Table.Td>

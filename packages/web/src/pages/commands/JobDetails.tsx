@@ -7,14 +7,17 @@ import { StatusCountBadges } from './StatusBadges.js';
 /** What exactly was sent: the full command, the script's values, the power action's notice. */
 export function JobSpec({ job }: { job: CommandDetail }) {
   if (job.kind === 'shell' || job.kind === 'exec') {
+    const text = job.kind === 'exec' ? (job.argv ?? []).join(' ') : job.command;
+    // The title already shows a short one-line command in full.
+    if (!text.includes('\n') && text.length <= 70) return null;
     return (
       <Code
         block
         fz="sm"
-        data-testid="job-command"
+        data-testid="job-command-full"
         style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}
       >
-        {job.kind === 'exec' ? (job.argv ?? []).join(' ') : job.command}
+        {text}
       </Code>
     );
   }

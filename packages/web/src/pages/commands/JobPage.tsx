@@ -105,6 +105,7 @@ export function JobPage({ params }: { params: { id: string } }) {
             <JobStateBadge job={data} />
           </Group>
           <Title
+            data-testid="job-command"
             order={2}
             fz={22}
             ff={data.kind === 'shell' || data.kind === 'exec' ? 'monospace' : undefined}

@@ -10,6 +10,7 @@ import {
   Table,
   Text,
   TextInput,
+  VisuallyHidden,
 } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconSearch } from '@tabler/icons-react';
 import { Fragment, useMemo, useState } from 'react';
@@ -135,41 +136,48 @@ export function RunsTable({ job, names }: { job: CommandDetail; names: TargetNam
   return (
     <Paper withBorder>
       <Group justify="space-between" p="sm" gap="sm">
-        <Group gap="sm">
-          <TextInput
-            aria-label="Search computers"
-            placeholder="Search computer…"
-            leftSection={<IconSearch size={16} stroke={1.8} />}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setPage(1);
-            }}
-            rightSection={
-              search ? (
-                <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
-              ) : null
-            }
-            w={220}
-            spellCheck={false}
-            autoComplete="off"
-          />
-          <Select
-            aria-label="Run status"
-            placeholder={`All statuses (${job.runs.length})`}
-            clearable
-            w={200}
-            data={statusCounts(job.counts).map((c) => ({
-              value: c.status,
-              label: `${RUN_STATUS_LABEL[c.status]} (${c.count})`,
-            }))}
-            value={status}
-            onChange={(v) => {
-              setStatus(v as RunStatus | null);
-              setPage(1);
-            }}
-          />
-        </Group>
+        {/* Filtering pays off on a room or a fleet, not on a handful of computers. */}
+        {job.runs.length <= 5 ? (
+          <Text fw={600} size="sm">
+            Results
+          </Text>
+        ) : (
+          <Group gap="sm">
+            <TextInput
+              aria-label="Search computers"
+              placeholder="Search computer…"
+              leftSection={<IconSearch size={16} stroke={1.8} />}
+              value={search}
+              onChange={(e) => {
+                setSearch(e.currentTarget.value);
+                setPage(1);
+              }}
+              rightSection={
+                search ? (
+                  <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
+                ) : null
+              }
+              w={220}
+              spellCheck={false}
+              autoComplete="off"
+            />
+            <Select
+              aria-label="Run status"
+              placeholder={`All statuses (${job.runs.length})`}
+              clearable
+              w={200}
+              data={statusCounts(job.counts).map((c) => ({
+                value: c.status,
+                label: `${RUN_STATUS_LABEL[c.status]} (${c.count})`,
+              }))}
+              value={status}
+              onChange={(v) => {
+                setStatus(v as RunStatus | null);
+                setPage(1);
+              }}
+            />
+          </Group>
+        )}
         <Text size="sm" c="dimmed">
           {rows.length === job.runs.length
             ? `${rows.length} ${rows.length === 1 ? 'computer' : 'computers'}`
@@ -182,7 +190,7 @@ export function RunsTable({ job, names }: { job: CommandDetail; names: TargetNam
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={44}>
-                  <span className="mantine-visually-hidden">Output</span>
+                  <VisuallyHidden>Output</VisuallyHidden>
                 </Table.Th>
                 <Table.Th w={200}>Computer</Table.Th>
                 <Table.Th w={130}>Status</Table.Th>

@@ -3,6 +3,7 @@ import { ActionIcon, Badge, Paper, Table, Text, Tooltip, VisuallyHidden } from '
 import { IconBan } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
+import classes from '../admin/shared/AdminTable.module.css';
 import { UntilTime } from '../admin/shared/UntilTime.js';
 import { creatorName, labName, STATE_META, shortId } from './enrollment-model.js';
 
@@ -19,7 +20,7 @@ export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: Enrollme
     <Paper withBorder>
       <DelegatedTooltip>
         <Table.ScrollContainer minWidth={760}>
-          <Table>
+          <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Token</Table.Th>

@@ -1,7 +1,7 @@
 import type { ComputerSummary, Lab } from '@labmgr/protocol';
 import { Button, CloseButton, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
-import { type ReactNode, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useLiveState } from '../../api/LiveProvider.js';
 import { useLabs } from '../../api/labs.js';
@@ -12,11 +12,12 @@ import { DeleteLabModal } from './DeleteLabModal.js';
 import { LabCard } from './LabCard.js';
 import { LabFormModal } from './LabFormModal.js';
 import { LAB_GRID_COLS, LabsEmpty, LabsError, LabsNoMatch, LabsSkeleton } from './LabsStates.js';
-import { computersByLab, filterLabs } from './lab-model.js';
+import { computersByLab, filterLabs, reuseUnchanged } from './lab-model.js';
 
 const NONE: readonly ComputerSummary[] = [];
 
-type Editing = { kind: 'create' } | { kind: 'edit'; lab: Lab } | null;
+/** The form's lab: none for a new one. Kept after closing so the title does not change while it fades out. */
+type Editing = { kind: 'create' } | { kind: 'edit'; lab: Lab };
 
 /** The labs page: every room as a card with its live figures; administrators create, edit and delete. */
 export function LabsPage() {
@@ -27,17 +28,31 @@ export function LabsPage() {
   const computers = useComputers(useLiveState());
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
-  const [editing, setEditing] = useState<Editing>(null);
+  const [editing, setEditing] = useState<Editing>({ kind: 'create' });
+  const [formOpened, setFormOpened] = useState(false);
   const [deleting, setDeleting] = useState<Lab | null>(null);
 
-  const byLab = useMemo(() => computersByLab(computers.data?.items ?? NONE), [computers.data]);
+  const previousByLab = useRef(new Map<string, ComputerSummary[]>());
+  const byLab = useMemo(() => {
+    previousByLab.current = reuseUnchanged(
+      previousByLab.current,
+      computersByLab(computers.data?.items ?? NONE),
+    );
+    return previousByLab.current;
+  }, [computers.data]);
   const shown = useMemo(
     () => filterLabs(labs.data?.items ?? [], deferredSearch),
     [labs.data, deferredSearch],
   );
-  const onEdit = useCallback((lab: Lab) => setEditing({ kind: 'edit', lab }), []);
+  const onEdit = useCallback((lab: Lab) => {
+    setEditing({ kind: 'edit', lab });
+    setFormOpened(true);
+  }, []);
   const onDelete = useCallback((lab: Lab) => setDeleting(lab), []);
-  const create = () => setEditing({ kind: 'create' });
+  const create = () => {
+    setEditing({ kind: 'create' });
+    setFormOpened(true);
+  };
 
   let body: ReactNode;
   if (labs.isPending) {
@@ -120,11 +135,11 @@ export function LabsPage() {
       </Group>
       {body}
       <LabFormModal
-        opened={editing !== null}
-        lab={editing?.kind === 'edit' ? editing.lab : undefined}
-        onClose={() => setEditing(null)}
+        opened={formOpened}
+        lab={editing.kind === 'edit' ? editing.lab : undefined}
+        onClose={() => setFormOpened(false)}
         onSaved={(lab) => {
-          if (editing?.kind === 'create') navigate(paths.lab(lab.id));
+          if (editing.kind === 'create') navigate(paths.lab(lab.id));
         }}
       />
       <DeleteLabModal

@@ -1,6 +1,6 @@
 import { TILE_STATES } from './lab-model.js';
 import classes from './Room.module.css';
-import { TILE_COLOR, TILE_LABEL } from './tile-colors.js';
+import { stateColor, TILE_LABEL } from './tile-colors.js';
 
 /** What the tile colours mean. */
 export function RoomLegend() {
@@ -12,11 +12,7 @@ export function RoomLegend() {
     >
       {TILE_STATES.map((state) => (
         <li key={state} className={classes.legendItem}>
-          <span
-            className={classes.swatch}
-            style={{ '--swatch': `var(--mantine-color-${TILE_COLOR[state]}-filled)` }}
-            aria-hidden="true"
-          />
+          <span className={classes.swatch} style={{ '--swatch': stateColor(state) }} aria-hidden="true" />
           {TILE_LABEL[state]}
         </li>
       ))}

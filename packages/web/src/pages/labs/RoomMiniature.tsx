@@ -1,7 +1,7 @@
 import type { ComputerSummary, Lab } from '@labmgr/protocol';
 import { useId } from 'react';
 import { tileState } from './lab-model.js';
-import { TILE_COLOR } from './tile-colors.js';
+import { stateColor } from './tile-colors.js';
 
 /** Gap between seats, as a share of a seat. */
 const GAP = 0.22;
@@ -69,7 +69,7 @@ export function RoomMiniature({
             width={size}
             height={size}
             rx={0.12}
-            style={{ fill: `var(--mantine-color-${TILE_COLOR[tileState(c)]}-filled)` }}
+            style={{ fill: stateColor(tileState(c)) }}
           />
         );
       })}

@@ -363,6 +363,8 @@ export function RoomPage({ params }: { params: { id: string } }) {
         </div>
       )}
 
+      {/* Room under the floating selection bar, so it never hides the back row. */}
+      {selected.length > 0 && <div style={{ height: 56 }} aria-hidden="true" />}
       <SelectionBar selected={selected} onClear={clearSelection} />
       <MoveToSeatModal
         lab={lab}

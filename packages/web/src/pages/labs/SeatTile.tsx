@@ -16,7 +16,7 @@ import { RelativeTime } from '../../components/RelativeTime.js';
 import { clampPercent, formatPercent, USAGE_COLOR, usageLevel } from '../../format/percent.js';
 import { memoryPercent, seatLabel, shownName, tileState } from './lab-model.js';
 import classes from './Room.module.css';
-import { TILE_COLOR, TILE_LABEL } from './tile-colors.js';
+import { stateColor, TILE_LABEL } from './tile-colors.js';
 
 /** What a tile can ask of the room; stable callbacks, so tiles redraw only for their own computer. */
 export interface TileHandlers {
@@ -94,7 +94,7 @@ export const SeatTile = memo(function SeatTile({
       data-testid="seat-tile"
       data-computer-id={computer.id}
       data-hostname={computer.hostname}
-      style={{ '--tile-color': `var(--mantine-color-${TILE_COLOR[state]}-filled)` }}
+      style={{ '--tile-color': stateColor(state) }}
       draggable={canMove}
       onDragStart={canMove ? (e) => handlers.onDragStart(computer, e) : undefined}
       onDragEnd={canMove ? handlers.onDragEnd : undefined}

@@ -6,7 +6,7 @@ import { paths } from '../../app/paths.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { shownName, tileState } from './lab-model.js';
 import classes from './Room.module.css';
-import { TILE_COLOR, TILE_LABEL } from './tile-colors.js';
+import { stateColor, TILE_LABEL } from './tile-colors.js';
 import type { SeatDrag } from './use-seat-drag.js';
 
 export interface UnseatedPanelProps {
@@ -72,7 +72,7 @@ export function UnseatedPanel({
                 onDragStart={canMove ? (e) => drag.startDrag(c, e) : undefined}
                 onDragEnd={canMove ? drag.endDrag : undefined}
               >
-                <StatusDot color={`var(--mantine-color-${TILE_COLOR[state]}-filled)`} />
+                <StatusDot color={stateColor(state)} />
                 <div className={classes.listName}>
                   <Link href={paths.computer(c.id)} draggable={false}>
                     {name}

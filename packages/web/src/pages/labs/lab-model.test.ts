@@ -9,6 +9,7 @@ import {
   labPlace,
   labStats,
   planMove,
+  reuseUnchanged,
   roomLayout,
   seatLabel,
   tileState,
@@ -228,5 +229,18 @@ describe('labels', () => {
       { row: 2, col: 1 },
       { row: 2, col: 2 },
     ]);
+  });
+});
+
+describe('reuseUnchanged', () => {
+  it("keeps a lab's previous list when its computers are the same objects", () => {
+    const a = computer('a', { labId: 'x' });
+    const b = computer('b', { labId: 'y' });
+    const before = computersByLab([a, b]);
+    const b2 = { ...b, status: 'offline' as const };
+    const after = reuseUnchanged(before, computersByLab([a, b2]));
+    expect(after.get('x')).toBe(before.get('x'));
+    expect(after.get('y')).not.toBe(before.get('y'));
+    expect(after.get('y')).toEqual([b2]);
   });
 });

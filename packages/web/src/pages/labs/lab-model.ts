@@ -207,3 +207,21 @@ export function seatCount(lab: Pick<Lab, 'rows' | 'cols'>, seated: number): { se
   const seats = lab.rows * lab.cols;
   return { seats, free: Math.max(0, seats - seated) };
 }
+
+/**
+ * `next` with each lab's list replaced by the previous one when it holds the
+ * same computer objects: the live cache replaces only computers that changed,
+ * so a card whose room did not change keeps its props and skips redrawing.
+ */
+export function reuseUnchanged(
+  previous: ReadonlyMap<string, ComputerSummary[]>,
+  next: Map<string, ComputerSummary[]>,
+): Map<string, ComputerSummary[]> {
+  for (const [labId, list] of next) {
+    const before = previous.get(labId);
+    if (before && before.length === list.length && before.every((c, i) => c === list[i])) {
+      next.set(labId, before);
+    }
+  }
+  return next;
+}

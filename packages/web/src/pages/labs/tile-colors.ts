@@ -16,3 +16,14 @@ export const TILE_LABEL: Record<TileState, string> = {
   alerting: 'Alerting (memory or disk full)',
   offline: 'Offline',
 };
+
+/**
+ * The CSS colour of a state. Offline takes a fixed mid grey: the theme's
+ * "filled" grey turns light in the dark theme and would outshine the
+ * computers that are on.
+ */
+export function stateColor(state: TileState): string {
+  return state === 'offline'
+    ? 'var(--mantine-color-gray-6)'
+    : `var(--mantine-color-${TILE_COLOR[state]}-filled)`;
+}

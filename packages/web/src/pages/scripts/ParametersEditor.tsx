@@ -51,7 +51,7 @@ export function ParametersEditor({ value, onChange, errors = {}, readOnly }: Par
             label={i === 0 ? 'Variable' : undefined}
             aria-label={`Parameter ${i + 1} variable name`}
             placeholder="DIR"
-            ff="monospace"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             w={150}
             readOnly={readOnly}
             spellCheck={false}

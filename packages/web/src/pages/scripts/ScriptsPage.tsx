@@ -15,6 +15,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import {
   IconAlertTriangle,
@@ -138,8 +139,8 @@ export function ScriptsPage() {
                     <Table.Th w={90}>Version</Table.Th>
                     <Table.Th w={110}>Parameters</Table.Th>
                     <Table.Th w={120}>Updated</Table.Th>
-                    <Table.Th w={operator ? 140 : 60}>
-                      <span className="mantine-visually-hidden">Actions</span>
+                    <Table.Th w={operator ? 150 : 60}>
+                      <VisuallyHidden>Actions</VisuallyHidden>
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>

@@ -4,6 +4,7 @@ import { IconBan } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
 import { useNow } from '../../../components/useNow.js';
+import classes from '../shared/AdminTable.module.css';
 import { UntilTime } from '../shared/UntilTime.js';
 import { SCOPE_META, TOKEN_STATE_META, tokenState } from './api-token-model.js';
 
@@ -28,7 +29,7 @@ export function ApiTokenTable({
     <Paper withBorder>
       <DelegatedTooltip>
         <Table.ScrollContainer minWidth={700}>
-          <Table>
+          <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>

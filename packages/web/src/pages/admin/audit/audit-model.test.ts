@@ -73,6 +73,19 @@ describe('detailsSummary', () => {
     expect(detailsSummary('text')).toBe('text');
   });
 
+  it('spells out an update’s changes', () => {
+    expect(
+      detailsSummary({
+        username: 'bob',
+        changes: {
+          role: { from: 'operator', to: 'viewer' },
+          displayName: { from: null, to: 'Bob' },
+          password: 'reset',
+        },
+      }),
+    ).toBe('username: bob · role: operator → viewer · displayName: none → Bob · password: reset');
+  });
+
   it('tells whether there is anything to expand', () => {
     expect(hasDetails({ a: 1 })).toBe(true);
     expect(hasDetails({})).toBe(false);

@@ -98,8 +98,27 @@ export function detailsSummary(details: unknown): string {
   for (const [key, value] of Object.entries(details)) {
     const text = plain(value);
     if (text !== null) parts.push(`${key}: ${text}`);
+    else if (key === 'changes' && isRecord(value)) parts.push(...changeParts(value));
   }
   return parts.join(' · ');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An update's `changes` (`{ role: { from, to }, password: 'reset' }`) as "role: operator → viewer". */
+function changeParts(changes: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  for (const [field, change] of Object.entries(changes)) {
+    if (isRecord(change) && 'from' in change && 'to' in change) {
+      parts.push(`${field}: ${plain(change.from) ?? '…'} → ${plain(change.to) ?? '…'}`);
+    } else {
+      const text = plain(change);
+      if (text !== null) parts.push(`${field}: ${text}`);
+    }
+  }
+  return parts;
 }
 
 /** Whether the details hold more than the summary shows (worth expanding). */

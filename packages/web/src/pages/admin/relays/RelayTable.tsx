@@ -5,6 +5,7 @@ import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
 import { StatusDot } from '../../../components/StatusDot.js';
 import { useNow } from '../../../components/useNow.js';
+import classes from '../shared/AdminTable.module.css';
 import { RELAY_STATUS_META, relayStatus, sortRelays } from './relay-model.js';
 
 function Missing() {
@@ -29,7 +30,7 @@ export function RelayTable({
     <Paper withBorder>
       <DelegatedTooltip>
         <Table.ScrollContainer minWidth={820}>
-          <Table>
+          <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Relay</Table.Th>

@@ -3,6 +3,8 @@ import { ActionIcon, Badge, Group, Paper, Table, Text, Tooltip, VisuallyHidden }
 import { IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
+import { StatusDot } from '../../../components/StatusDot.js';
+import classes from '../shared/AdminTable.module.css';
 import { ROLE_META, SELF_REASONS } from './user-model.js';
 
 export interface UserTableProps {
@@ -19,15 +21,15 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={700}>
+        <Table.ScrollContainer minWidth={640}>
           <Table>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>User</Table.Th>
                 <Table.Th>Role</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th>Last sign-in</Table.Th>
-                <Table.Th>Created</Table.Th>
+                <Table.Th className={classes.nowrap}>Last sign-in</Table.Th>
+                <Table.Th className={classes.wideOnly}>Created</Table.Th>
                 <Table.Th w={132}>
                   <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
@@ -59,22 +61,19 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
                       </Group>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={role.color}>
-                        {role.label}
+                      <Badge variant="light" color={role.color} data-tooltip={role.label}>
+                        {role.short}
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      {user.disabled ? (
-                        <Badge variant="light" color="red">
-                          Disabled
-                        </Badge>
-                      ) : (
-                        <Badge variant="light" color="teal">
-                          Active
-                        </Badge>
-                      )}
+                      <Group gap={6} wrap="nowrap">
+                        <StatusDot
+                          color={user.disabled ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-teal-6)'}
+                        />
+                        <Text size="sm">{user.disabled ? 'Disabled' : 'Active'}</Text>
+                      </Group>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className={classes.nowrap}>
                       {user.lastLoginAt ? (
                         <RelativeTime value={user.lastLoginAt} />
                       ) : (
@@ -83,7 +82,7 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className={`${classes.nowrap} ${classes.wideOnly}`}>
                       <RelativeTime value={user.createdAt} />
                     </Table.Td>
                     <Table.Td>

@@ -1,13 +1,20 @@
 import type { Role, UserDetail, UserUpdate } from '@labmgr/protocol';
 
-export const ROLE_META: Record<Role, { label: string; color: string; description: string }> = {
+/** `short` fits a badge in a table; `label` is for forms and the account page. */
+export const ROLE_META: Record<Role, { label: string; short: string; color: string; description: string }> = {
   admin: {
     label: 'Administrator',
+    short: 'Admin',
     color: 'grape',
     description: 'Everything, including users and enrollment',
   },
-  operator: { label: 'Operator', color: 'blue', description: 'Monitor and run commands on computers' },
-  viewer: { label: 'Viewer', color: 'gray', description: 'Monitor only' },
+  operator: {
+    label: 'Operator',
+    short: 'Operator',
+    color: 'blue',
+    description: 'Monitor and run commands on computers',
+  },
+  viewer: { label: 'Viewer', short: 'Viewer', color: 'gray', description: 'Monitor only' },
 };
 
 export const ROLE_CHOICES = (Object.keys(ROLE_META) as Role[]).map((role) => ({
