@@ -50,7 +50,12 @@ describe('commands area in a real browser', () => {
     });
   /** Waits until CSS transitions (a modal opening) are over, so a screenshot shows the page at rest. */
   const settled = (page: Page) =>
-    expect.poll(() => page.evaluate(() => document.getAnimations().length), { timeout: 10_000 }).toBe(0);
+    expect
+      .poll(
+        () => page.evaluate(() => document.getAnimations().filter((a) => a instanceof CSSTransition).length),
+        { timeout: 10_000 },
+      )
+      .toBe(0);
   /** The job page's own id, from the address bar. */
   const jobIdOf = (page: Page) => new URL(page.url()).pathname.split('/').pop() ?? '';
 
