@@ -93,6 +93,8 @@ describe('commands area in a real browser', () => {
     await dialog
       .getByRole('textbox', { name: 'Command' })
       .fill('echo hello-from-e2e; echo oops-on-stderr >&2');
+    await settled(page);
+    await screenshot(page, 'commands-new-command-dialog');
     // One computer and no power action: no second confirmation.
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
 

@@ -1,7 +1,7 @@
 import type { Script } from '@labmgr/protocol';
 import { Alert, Button, Code, Divider, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useCreateCommand, useTargetLabs } from '../../api/commands.js';
 import { useLiveState } from '../../api/LiveProvider.js';
 import { useComputers } from '../../api/queries.js';
@@ -84,6 +84,7 @@ function ActionForm({ request, onDone }: { request: ActionRequest; onDone: () =>
   const [step, setStep] = useState<'form' | 'confirm'>('form');
   const [showProblem, setShowProblem] = useState(false);
   const create = useCreateCommand();
+  const kindLabelId = useId();
 
   const count = useMemo(() => (target ? countTargets(target, fleet) : null), [target, fleet]);
   const phrase = target ? targetPhrase(target, count) : '';
@@ -159,11 +160,11 @@ function ActionForm({ request, onDone }: { request: ActionRequest; onDone: () =>
           </>
         )}
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="action-kind-label">
+          <Text size="sm" fw="var(--mantine-font-weight-medium)" id={kindLabelId}>
             Action
           </Text>
           <SegmentedControl
-            aria-labelledby="action-kind-label"
+            aria-labelledby={kindLabelId}
             fullWidth
             data={kinds.map((k) => ({ value: k, label: KIND_LABEL[k] }))}
             value={kind}

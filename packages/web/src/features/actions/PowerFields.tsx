@@ -1,5 +1,6 @@
 import type { PowerAction } from '@labmgr/protocol';
 import { NumberInput, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { useId } from 'react';
 import type { PowerDraft } from './drafts.js';
 import { POWER_LABEL } from './wording.js';
 
@@ -7,14 +8,15 @@ const ACTIONS: PowerAction[] = ['reboot', 'shutdown', 'logoff', 'lock'];
 const isPowerAction = (v: string): v is PowerAction => (ACTIONS as string[]).includes(v);
 
 export function PowerFields({ draft, onChange }: { draft: PowerDraft; onChange: (d: PowerDraft) => void }) {
+  const actionLabelId = useId();
   return (
     <>
       <Stack gap={4}>
-        <Text size="sm" fw={500} id="power-action-label">
+        <Text size="sm" fw="var(--mantine-font-weight-medium)" id={actionLabelId}>
           Action
         </Text>
         <SegmentedControl
-          aria-labelledby="power-action-label"
+          aria-labelledby={actionLabelId}
           fullWidth
           data={ACTIONS.map((a) => ({ value: a, label: POWER_LABEL[a] }))}
           value={draft.action}

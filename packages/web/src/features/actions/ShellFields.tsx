@@ -38,8 +38,8 @@ export function RunOptions({
       />
       <TextInput
         label="Run as"
-        description="Local account (Linux, macOS); empty: the agent's"
-        placeholder="e.g. student"
+        description="Optional; Linux and macOS"
+        placeholder="Local account, e.g. student"
         spellCheck={false}
         autoComplete="off"
         value={runAs}

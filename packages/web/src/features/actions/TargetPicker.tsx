@@ -1,5 +1,5 @@
 import { Alert, MultiSelect, SegmentedControl, Select, Stack, Text } from '@mantine/core';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { useTargetLabs } from '../../api/commands.js';
 import { useLiveState } from '../../api/LiveProvider.js';
 import { useComputers } from '../../api/queries.js';
@@ -22,6 +22,7 @@ export function TargetPicker({
   value: TargetPick;
   onChange: (pick: TargetPick) => void;
 }) {
+  const modeLabelId = useId();
   const live = useLiveState();
   const computers = useComputers(live);
   const labs = useTargetLabs(value.mode === 'lab');
@@ -33,11 +34,11 @@ export function TargetPicker({
   return (
     <Stack gap="xs">
       <Stack gap={4}>
-        <Text size="sm" fw={500} id="target-mode-label">
+        <Text size="sm" fw="var(--mantine-font-weight-medium)" id={modeLabelId}>
           Run on
         </Text>
         <SegmentedControl
-          aria-labelledby="target-mode-label"
+          aria-labelledby={modeLabelId}
           fullWidth
           data={MODES}
           value={value.mode}

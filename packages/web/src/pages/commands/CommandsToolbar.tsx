@@ -47,7 +47,7 @@ export function CommandsToolbar({
       <Group gap="sm" wrap="wrap" align="flex-end">
         <TextInput
           aria-label="Search what ran"
-          placeholder="Search command, script, message…"
+          placeholder="Search what ran…"
           leftSection={<IconSearch size={16} stroke={1.8} />}
           value={filters.text}
           onChange={(e) => onChange({ ...filters, text: e.currentTarget.value })}

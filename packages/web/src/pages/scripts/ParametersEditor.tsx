@@ -18,7 +18,7 @@ export function ParametersEditor({ value, onChange, errors = {}, readOnly }: Par
     <Stack gap="xs">
       <Group justify="space-between">
         <div>
-          <Text size="sm" fw={500}>
+          <Text size="sm" fw="var(--mantine-font-weight-medium)">
             Parameters
           </Text>
           <Text size="xs" c="dimmed">
