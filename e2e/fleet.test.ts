@@ -50,6 +50,17 @@ describe('fleet dashboard', () => {
   it('selects computers for a bulk action and shows them as tiles', async () => {
     await page.getByLabel(`Select every computer shown`).check();
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toMatch(/^1 selected/);
+    // A bulk action on the selection: a command that really runs on the agent.
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('menuitem', { name: /Run command/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Command' }).fill('echo from-the-fleet');
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    await expect
+      .poll(() => page.getByText('Command sent to 1 computer').count(), { timeout: 15_000 })
+      .toBe(1);
+    const jobs = await sys.api.json<{ items: Array<{ command: string }> }>('GET', '/api/v1/commands');
+    expect(jobs.items.map((j) => j.command)).toContain('echo from-the-fleet');
     await chooseSegment(page, 'Tiles');
     const tile = page.locator(`li[data-hostname="${hostname()}"]`);
     await tile.waitFor();

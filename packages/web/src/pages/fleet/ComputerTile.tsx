@@ -66,15 +66,19 @@ export const ComputerTile = memo(function ComputerTile({
         </Link>
         <span className={classes.state}>{condition ? CONDITION_LABEL[condition] : 'Offline'}</span>
       </div>
-      <div className={classes.user} title={computer.loggedInUsers.join(', ')}>
-        {computer.loggedInUsers.length > 0 ? computer.loggedInUsers.join(', ') : 'nobody logged in'}
+      <div className={classes.line}>
+        <span className={classes.user} title={computer.loggedInUsers.join(', ')}>
+          {computer.loggedInUsers.length > 0 ? computer.loggedInUsers.join(', ') : 'nobody logged in'}
+        </span>
+        {m && computer.status === 'online' && (
+          <span className={classes.foot}>up {formatUptime(m.uptimeSec)}</span>
+        )}
       </div>
       {m && computer.status === 'online' ? (
         <div className={classes.bars}>
           <MiniBar label="CPU" percent={m.cpuPercent} />
           <MiniBar label="Mem" percent={usagePercent(m.memUsedBytes, m.memTotalBytes)} />
           <MiniBar label="Disk" percent={usagePercent(m.diskUsedBytes, m.diskTotalBytes)} />
-          <div className={classes.foot}>up {formatUptime(m.uptimeSec)}</div>
         </div>
       ) : (
         <div className={classes.offlineNote}>{computer.osName ?? 'No report yet'}</div>

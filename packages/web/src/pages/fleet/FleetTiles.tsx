@@ -7,7 +7,7 @@ import { useRowWindow } from './useRowWindow.js';
 
 /** Tile geometry, matching FleetTiles.module.css (fixed so rows of tiles can be windowed). */
 const TILE_MIN_WIDTH = 190;
-const TILE_HEIGHT = 132;
+const TILE_HEIGHT = 128;
 const GAP = 10;
 /** Up to this many tiles all are rendered; beyond, only the rows near the viewport. */
 const WINDOWING_THRESHOLD = 120;

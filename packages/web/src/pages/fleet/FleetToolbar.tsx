@@ -1,5 +1,14 @@
 import type { Lab } from '@labmgr/protocol';
-import { CloseButton, Group, SegmentedControl, Select, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  Center,
+  CloseButton,
+  Group,
+  SegmentedControl,
+  Select,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
 import { IconLayoutGrid, IconSearch, IconTable } from '@tabler/icons-react';
 import { type FleetFilter, type FleetSummary, NO_LAB, type StatusFilter } from './fleet-model.js';
 
@@ -126,17 +135,19 @@ export function FleetToolbar({
             {
               value: 'table',
               label: (
-                <Tooltip label="Table">
-                  <IconTable size={16} stroke={1.8} aria-label="Table" />
-                </Tooltip>
+                <Center title="Table">
+                  <IconTable size={16} stroke={1.8} aria-hidden="true" />
+                  <VisuallyHidden>Table</VisuallyHidden>
+                </Center>
               ),
             },
             {
               value: 'tiles',
               label: (
-                <Tooltip label="Tiles">
-                  <IconLayoutGrid size={16} stroke={1.8} aria-label="Tiles" />
-                </Tooltip>
+                <Center title="Tiles">
+                  <IconLayoutGrid size={16} stroke={1.8} aria-hidden="true" />
+                  <VisuallyHidden>Tiles</VisuallyHidden>
+                </Center>
               ),
             },
           ]}

@@ -1,7 +1,8 @@
 import type { ComputerSummary } from '@labmgr/protocol';
 import { Button, Group, Paper, Text } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useMemo } from 'react';
+import { ActionMenu, type ActionTarget } from '../../features/actions/index.js';
 import { shownName } from './fleet-model.js';
 
 /** How many names the bar spells out before "and N more". */
@@ -14,17 +15,23 @@ export function describeSelection(computers: readonly ComputerSummary[]): string
   return rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ');
 }
 
-/** Shown while computers are selected: who, the bulk actions, and a way out. */
+/**
+ * Shown while computers are selected: who, the bulk actions (commands,
+ * scripts, power, messages, wake: each confirmed with the count), and a way
+ * out. Viewers see the selection without actions.
+ */
 export function SelectionBar({
   computers,
-  actions,
   onClear,
 }: {
   computers: readonly ComputerSummary[];
-  actions?: ReactNode;
   onClear: () => void;
 }) {
   const online = computers.filter((c) => c.status === 'online').length;
+  const target = useMemo<ActionTarget>(
+    () => ({ type: 'computers', computers: computers.map((c) => ({ id: c.id, name: shownName(c) })) }),
+    [computers],
+  );
   return (
     <Paper withBorder radius="md" px="md" py={8} role="region" aria-label="Selected computers">
       <Group justify="space-between" gap="sm" wrap="wrap">
@@ -41,7 +48,7 @@ export function SelectionBar({
           </Text>
         </div>
         <Group gap="xs">
-          {actions}
+          <ActionMenu target={target} label="Actions" buttonProps={{ variant: 'filled' }} />
           <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={onClear}>
             Clear selection
           </Button>
