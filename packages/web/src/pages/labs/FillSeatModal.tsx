@@ -93,6 +93,8 @@ function FillForm({
           searchable
           limit={200}
           nothingFoundMessage="No computer by that name"
+          // A list popping open over the dialog's buttons hides "Seat here"; it opens on click or typing.
+          openOnFocus={false}
           data-autofocus
           comboboxProps={{ withinPortal: true }}
         />
