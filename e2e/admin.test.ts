@@ -205,6 +205,22 @@ describe('enrollment and administration pages in a real browser', () => {
     });
     expect(relogin.status).toBe(200);
     await teacher.context.close();
+
+    // The admin resets the teacher's password, then deletes the account after confirming.
+    await teacherRow.getByRole('button', { name: `Reset password of ${TEACHER.username}` }).click();
+    await dialog.getByLabel(/^New password/).fill('reset-by-the-admin');
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const afterReset = await fetch(`${sys.backendUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: TEACHER.username, password: 'reset-by-the-admin' }),
+    });
+    expect(afterReset.status).toBe(200);
+    await teacherRow.getByRole('button', { name: `Delete ${TEACHER.username}` }).click();
+    await dialog.getByRole('button', { name: 'Delete user' }).click();
+    await expect.poll(() => teacherRow.count()).toBe(0);
+    expect(await self.getByRole('button', { name: 'Reset password of admin' }).isDisabled()).toBe(true);
   });
 
   it('creates an API token whose secret works against the API, read-only as chosen', async () => {
@@ -301,21 +317,20 @@ describe('enrollment and administration pages in a real browser', () => {
 
   it('shows these actions in the audit log, filtered by action and expandable', async () => {
     const { page } = admin;
-    const t0 = Date.now();
     await page.goto(`${sys.backendUrl}/admin/audit`);
-    console.log('TIMING goto', Date.now() - t0);
     for (const action of [
       'enrollment_token.create',
       'agent.enroll',
       'enrollment_token.revoke',
       'user.create',
       'user.update',
+      'user.password_reset',
+      'user.delete',
       'token.create',
       'relay.create',
       'relay.revoke',
     ]) {
       await page.locator(`tr[data-action="${action}"]`).first().waitFor();
-      console.log('TIMING', action, Date.now() - t0);
     }
     await screenshot(page, 'admin-audit');
 
@@ -335,7 +350,6 @@ describe('enrollment and administration pages in a real browser', () => {
     const created = page.locator('tr[data-action="user.create"]').filter({ hasText: TEACHER.username });
     await created.getByRole('button', { name: 'Show details' }).click();
     await page.getByText('"role": "operator"').waitFor();
-    console.log('TIMING end', Date.now() - t0);
     await screenshot(page, 'admin-audit-filtered');
   });
 

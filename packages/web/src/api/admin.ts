@@ -13,6 +13,7 @@ import {
 } from '@labmgr/protocol';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
+import { queryKeys } from './queries.js';
 
 /** Query keys of the administration pages (prefixed with their area). */
 export const adminKeys = {
@@ -48,7 +49,11 @@ export function useUpdateUser() {
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UserUpdate }) =>
       apiRequest(`/users/${encodeURIComponent(id)}`, UserDetail, { method: 'PATCH', body }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.users }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.users });
+      // An admin renaming themselves sees the new name in the header at once.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+    },
   });
 }
 

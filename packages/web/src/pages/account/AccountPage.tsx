@@ -1,4 +1,4 @@
-import { Avatar, Badge, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Avatar, Badge, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'wouter';
 import { useMe } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
@@ -64,7 +64,10 @@ export function AccountPage() {
             </DelegatedTooltip>
             <Text size="sm" c="dimmed">
               Your name and role are set by an administrator. Scripts can act as you with an{' '}
-              <Link href={paths.apiTokens}>API token</Link>.
+              <Anchor component={Link} href={paths.apiTokens} inherit>
+                API token
+              </Anchor>
+              .
             </Text>
           </Stack>
         </Paper>

@@ -19,7 +19,7 @@ export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: Enrollme
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={760} type="native">
           <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>

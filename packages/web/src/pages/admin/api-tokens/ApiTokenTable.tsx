@@ -28,7 +28,7 @@ export function ApiTokenTable({
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={700}>
+        <Table.ScrollContainer minWidth={700} type="native">
           <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>

@@ -66,8 +66,8 @@ export function CreateApiTokenModal({ opened, onClose }: { opened: boolean; onCl
             testId="api-token-secret"
           >
             {' '}
-            Send it as a Bearer token; it acts as you, with {SCOPE_META[created.scope].label.toLowerCase()}{' '}
-            access.
+            Send it as a Bearer token; it acts as you,{' '}
+            {created.scope === 'read' ? 'for reading only' : 'with everything your role allows'}.
           </SecretReveal>
           <div>
             <Text fw={600} size="sm" mb={4}>
@@ -76,6 +76,7 @@ export function CreateApiTokenModal({ opened, onClose }: { opened: boolean; onCl
             <CopyField
               value={exampleCall(window.location.origin, created.token)}
               copyLabel="Copy example command"
+              block
             />
           </div>
           <Group justify="flex-end">

@@ -37,7 +37,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={700}>
+        <Table.ScrollContainer minWidth={700} type="native">
           <Table layout="fixed">
             <Table.Thead>
               <Table.Tr>
@@ -45,8 +45,8 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                   <VisuallyHidden>Details</VisuallyHidden>
                 </Table.Th>
                 <Table.Th w={150}>Time</Table.Th>
-                <Table.Th w={130}>Actor</Table.Th>
-                <Table.Th w={220}>Action</Table.Th>
+                <Table.Th w={140}>Actor</Table.Th>
+                <Table.Th w={232}>Action</Table.Th>
                 <Table.Th>Target and details</Table.Th>
                 <Table.Th w={130} className={classes.wide}>
                   IP address

@@ -29,16 +29,16 @@ export function RelayTable({
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={820}>
+        <Table.ScrollContainer minWidth={640} type="native">
           <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Relay</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th ta="right">Agents</Table.Th>
-                <Table.Th ta="right">Online computers</Table.Th>
+                <Table.Th ta="right">Computers online</Table.Th>
                 <Table.Th>Last seen</Table.Th>
-                <Table.Th>Control URL</Table.Th>
+                <Table.Th className={classes.wideOnly}>Control URL</Table.Th>
                 <Table.Th>Version</Table.Th>
                 <Table.Th w={56}>
                   <VisuallyHidden>Actions</VisuallyHidden>
@@ -76,7 +76,7 @@ export function RelayTable({
                     <Table.Td>
                       {relay.lastSeenAt ? <RelativeTime value={relay.lastSeenAt} /> : <Missing />}
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className={classes.wideOnly}>
                       {relay.controlUrl ? (
                         <Text size="sm" ff="monospace" truncate="end" maw={220}>
                           {relay.controlUrl}

@@ -21,7 +21,7 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={640} type="native">
           <Table>
             <Table.Thead>
               <Table.Tr>
@@ -97,15 +97,18 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
                             <IconPencil size={16} />
                           </ActionIcon>
                         </Tooltip>
-                        <Tooltip label="Reset password">
-                          <ActionIcon
-                            size="md"
-                            variant="subtle"
-                            aria-label={`Reset password of ${user.username}`}
-                            onClick={() => onResetPassword(user)}
-                          >
-                            <IconKey size={16} />
-                          </ActionIcon>
+                        <Tooltip label={isSelf ? SELF_REASONS.resetPassword : 'Reset password'}>
+                          <span>
+                            <ActionIcon
+                              size="md"
+                              variant="subtle"
+                              aria-label={`Reset password of ${user.username}`}
+                              disabled={isSelf}
+                              onClick={() => onResetPassword(user)}
+                            >
+                              <IconKey size={16} />
+                            </ActionIcon>
+                          </span>
                         </Tooltip>
                         <Tooltip label={isSelf ? SELF_REASONS.delete : 'Delete'}>
                           {/* A disabled button gets no pointer events: the wrapper keeps its tooltip. */}

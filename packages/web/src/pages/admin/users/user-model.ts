@@ -35,6 +35,8 @@ export const SELF_REASONS = {
   delete: 'You cannot delete your own account',
   role: 'You cannot change your own role',
   disable: 'You cannot disable your own account',
+  // A reset ends every session of the user, this one included.
+  resetPassword: 'Change your own password on the My account page',
 } as const;
 
 export interface UserEdit {
