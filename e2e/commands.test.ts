@@ -243,6 +243,22 @@ describe('commands area in a real browser', () => {
     ).toBe(script.body);
     await settled(light);
     await screenshot(light, 'scripts-editor-light');
+
+    // A change of what runs saves a new version; the old one stays readable.
+    await light
+      .getByRole('dialog')
+      .getByRole('textbox', { name: /^Script/ })
+      .fill('echo "hi there, $WHO"');
+    await light.getByRole('button', { name: 'Save' }).click();
+    await light.getByText('Saved as version 2.').waitFor({ timeout: 20_000 });
+    const row = light.locator(`tr[data-script="${script.name}"]`);
+    await row.getByRole('button', { name: 'v2' }).click();
+    const versions = light.getByRole('dialog');
+    await versions.locator('[data-version="1"]').waitFor({ timeout: 20_000 });
+    expect(await versions.locator('[data-version]').count()).toBe(2);
+    expect(await versions.locator('[data-version="2"]').textContent()).toContain('hi there, $WHO');
+    await settled(light);
+    await screenshot(light, 'scripts-versions-light');
     await light.close();
   });
 

@@ -162,23 +162,28 @@ export function countRuns(runs: readonly { status: RunStatus }[]): Record<string
  * once every run is final; the page then reloads it for the server's times.
  */
 export function applyJobEvents(job: CommandDetail, events: readonly LiveEvent[]): CommandDetail {
-  let runs = job.runs;
+  const mine = events.filter(
+    (e) => (e.type === 'command.run' || e.type === 'command.output') && e.commandId === job.id,
+  );
+  if (mine.length === 0) return job;
+  // One copy and one index for the batch: a 1,000-computer job sends thousands of events a second.
+  const runs = [...job.runs];
+  const index = new Map(runs.map((r, i) => [r.computerId, i]));
   let changed = false;
-  for (const event of events) {
-    if (event.type === 'command.run' && event.commandId === job.id) {
-      const i = runs.findIndex((r) => r.computerId === event.run.computerId);
-      if (i < 0) continue;
-      const current = runs[i];
-      if (!current) continue;
-      runs = runs.with(i, { ...current, ...event.run });
-      changed = true;
-    } else if (event.type === 'command.output' && event.commandId === job.id) {
-      const i = runs.findIndex((r) => r.computerId === event.computerId);
-      const current = runs[i];
-      if (!current) continue;
-      runs = runs.with(i, { ...current, [event.stream]: current[event.stream] + event.data });
-      changed = true;
-    }
+  for (const event of mine) {
+    const computerId =
+      event.type === 'command.run'
+        ? event.run.computerId
+        : event.type === 'command.output'
+          ? event.computerId
+          : '';
+    const i = index.get(computerId);
+    const current = i === undefined ? undefined : runs[i];
+    if (i === undefined || !current) continue;
+    if (event.type === 'command.run') runs[i] = { ...current, ...event.run };
+    else if (event.type === 'command.output')
+      runs[i] = { ...current, [event.stream]: current[event.stream] + event.data };
+    changed = true;
   }
   if (!changed) return job;
   const allFinal = runs.every((r) => isFinal(r.status));
