@@ -73,4 +73,24 @@ describe('fleet dashboard', () => {
     await page.reload();
     await page.locator(`li[data-hostname="${hostname()}"]`).waitFor({ timeout: 30_000 });
   });
+
+  it('fits a tablet in dark mode, with the navigation behind the menu button', async () => {
+    const tablet = await browser.newPage({ viewport: { width: 768, height: 1024 }, colorScheme: 'dark' });
+    await signIn(tablet, sys.backendUrl, ADMIN_PASSWORD);
+    await tablet.locator(`[data-hostname="${hostname()}"]`).first().waitFor({ timeout: 30_000 });
+    expect(await tablet.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    const nav = tablet.getByRole('navigation', { name: 'Main' });
+    // Folded away, the navigation sits off the left edge of the screen.
+    const onScreen = async () => ((await nav.boundingBox())?.x ?? -1) >= 0;
+    expect(await onScreen()).toBe(false);
+    await screenshot(tablet, 'fleet-tablet-dark');
+    await tablet.getByRole('button', { name: 'Open navigation' }).click();
+    await nav.getByRole('link', { name: 'Labs' }).waitFor();
+    await expect.poll(onScreen).toBe(true);
+    await tablet.waitForTimeout(400); // the slide-in transition
+    await screenshot(tablet, 'fleet-tablet-dark-nav');
+    await nav.getByRole('link', { name: 'Fleet' }).click();
+    await expect.poll(onScreen).toBe(false);
+    await tablet.close();
+  });
 });

@@ -137,8 +137,10 @@ export const ComputerRow = memo(function ComputerRow({
           <Missing />
         )}
       </td>
-      <td className={`${classes.right} ${classes.num}`}>{m ? formatLoad(m.load1) : <Missing />}</td>
-      <td className={classes.right}>
+      <td className={`${classes.right} ${classes.num} ${classes.wideColumn}`}>
+        {m ? formatLoad(m.load1) : <Missing />}
+      </td>
+      <td className={`${classes.right} ${classes.wideColumn}`}>
         {m ? (
           <div className={classes.net}>
             <span className={classes.rx} aria-hidden="true">
@@ -160,7 +162,7 @@ export const ComputerRow = memo(function ComputerRow({
           <Missing />
         )}
       </td>
-      <td className={`${classes.right} ${classes.num}`}>
+      <td className={`${classes.right} ${classes.num} ${classes.wideColumn}`}>
         {m && online ? formatUptime(m.uptimeSec) : <Missing />}
       </td>
       <td className={`${classes.right} ${classes.num}`}>
