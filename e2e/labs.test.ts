@@ -139,6 +139,7 @@ describe('labs and the room view in a real browser', () => {
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await expect.poll(() => move.getByRole('combobox', { name: 'Seat' }).inputValue()).toBe('Seat 1: empty');
+    await screenshot(page, 'labs-move-dialog');
     await move.getByRole('button', { name: 'Move' }).press('Enter');
     await expect.poll(() => tileAt(page, '1:1').getAttribute('data-computer-id')).toBe(mainId);
     await expect.poll(() => seatOf(mainId)).toEqual({ row: 1, col: 1 });

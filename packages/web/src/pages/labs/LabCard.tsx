@@ -62,7 +62,7 @@ export const LabCard = memo(function LabCard({ lab, computers, canEdit, onEdit, 
       </Group>
 
       <div className={classes.miniature}>
-        <RoomMiniature lab={lab} computers={computers} height={76} />
+        <RoomMiniature lab={lab} computers={computers} height={96} />
       </div>
 
       <Group justify="space-between" gap="xs" wrap="nowrap">
