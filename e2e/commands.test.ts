@@ -52,8 +52,10 @@ describe('commands area in a real browser', () => {
   const settled = (page: Page) =>
     expect
       .poll(
-        () => page.evaluate(() => document.getAnimations().filter((a) => a instanceof CSSTransition).length),
-        { timeout: 10_000 },
+        () => page.evaluate('document.getAnimations().filter((a) => a instanceof CSSTransition).length'),
+        {
+          timeout: 10_000,
+        },
       )
       .toBe(0);
   /** The job page's own id, from the address bar. */
