@@ -265,6 +265,7 @@ describe('labs and the room view in a real browser', () => {
     expect(await page.getByRole('button', { name: `Actions for ${hostname()}` }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Seat a computer here/ }).count()).toBe(0);
 
+    await screenshot(page, 'labs-room-viewer');
     await tile.dragTo(page.locator('[data-seat="5:6"]'));
     expect(await tileAt(page, '5:6').count()).toBe(0);
     expect(await tile.getAttribute('data-computer-id')).toBe(mainId);

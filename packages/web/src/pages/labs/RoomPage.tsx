@@ -1,6 +1,13 @@
 import type { ComputerSummary, Seat } from '@labmgr/protocol';
-import { Anchor, Button, Group, Menu, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconChevronDown, IconPencil, IconSquareCheck, IconTrash } from '@tabler/icons-react';
+import { Alert, Anchor, Button, Group, Menu, Paper, Stack, Text, Title } from '@mantine/core';
+import {
+  IconArrowLeft,
+  IconChevronDown,
+  IconInfoCircle,
+  IconPencil,
+  IconSquareCheck,
+  IconTrash,
+} from '@tabler/icons-react';
 import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../api/client.js';
@@ -325,6 +332,18 @@ export function RoomPage({ params }: { params: { id: string } }) {
                 )}
                 <RoomLegend />
               </Group>
+              {!computers.isPending && layout.computers.length === 0 && (
+                <Alert
+                  variant="light"
+                  color="blue"
+                  icon={<IconInfoCircle size={18} />}
+                  title="No computers in this lab yet"
+                >
+                  {canMove
+                    ? 'Add computers that are in no lab from the panel beside the plan, then drag each onto its seat. An enrollment token made for this lab places new computers here directly.'
+                    : 'An administrator places computers in this lab; they show up on their seats here.'}
+                </Alert>
+              )}
               {computers.isPending ? (
                 <Text size="sm" c="dimmed" py="xl" ta="center">
                   Loading computers…

@@ -14,6 +14,7 @@ import { Link } from 'wouter';
 import { paths } from '../../app/paths.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { clampPercent, formatPercent, USAGE_COLOR, usageLevel } from '../../format/percent.js';
+import { formatUptime } from '../../format/time.js';
 import { memoryPercent, seatLabel, shownName, tileState } from './lab-model.js';
 import classes from './Room.module.css';
 import { stateColor, TILE_LABEL } from './tile-colors.js';
@@ -115,7 +116,14 @@ export const SeatTile = memo(function SeatTile({
           draggable={false}
           onClickCapture={onClickCapture}
           aria-label={`${name}, ${TILE_LABEL[state].toLowerCase()}${computer.seat ? `, ${seatLabel(computer.seat).toLowerCase()}` : ''}`}
-          title={name === computer.hostname ? name : `${name} (${computer.hostname})`}
+          data-tooltip={[
+            name === computer.hostname ? null : computer.hostname,
+            computer.osName,
+            computer.metrics && online ? `up ${formatUptime(computer.metrics.uptimeSec)}` : null,
+            computer.loggedInUsers.length > 1 ? computer.loggedInUsers.join(', ') : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         >
           {name}
         </Link>
