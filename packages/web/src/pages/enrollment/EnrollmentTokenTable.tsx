@@ -1,9 +1,10 @@
 import type { EnrollmentToken, Lab, UserDetail } from '@labmgr/protocol';
-import { ActionIcon, Badge, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconBan } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import classes from '../admin/shared/AdminTable.module.css';
+import { StateLabel } from '../admin/shared/StateLabel.js';
 import { UntilTime } from '../admin/shared/UntilTime.js';
 import { creatorName, labName, STATE_META, shortId } from './enrollment-model.js';
 
@@ -19,12 +20,12 @@ export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: Enrollme
   return (
     <Paper withBorder>
       <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={760} type="native">
+        <Table.ScrollContainer minWidth={640} type="native">
           <Table className={classes.nowrap}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Token</Table.Th>
-                <Table.Th>Created</Table.Th>
+                <Table.Th className={classes.wideOnly}>Created</Table.Th>
                 <Table.Th>Created by</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th ta="right">Uses left</Table.Th>
@@ -46,7 +47,7 @@ export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: Enrollme
                         {shortId(token.id)}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className={classes.wideOnly}>
                       <RelativeTime value={token.createdAt} />
                     </Table.Td>
                     <Table.Td>{creatorName(token.createdBy, users)}</Table.Td>
@@ -68,9 +69,7 @@ export function EnrollmentTokenTable({ tokens, users, labs, onRevoke }: Enrollme
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={meta.color}>
-                        {meta.label}
-                      </Badge>
+                      <StateLabel label={meta.label} color={meta.color} />
                     </Table.Td>
                     <Table.Td>
                       {token.state === 'active' && (

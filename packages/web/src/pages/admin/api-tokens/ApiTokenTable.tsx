@@ -5,6 +5,7 @@ import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
 import { useNow } from '../../../components/useNow.js';
 import classes from '../shared/AdminTable.module.css';
+import { StateLabel } from '../shared/StateLabel.js';
 import { UntilTime } from '../shared/UntilTime.js';
 import { SCOPE_META, TOKEN_STATE_META, tokenState } from './api-token-model.js';
 
@@ -68,9 +69,7 @@ export function ApiTokenTable({
                       {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <Never />}
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={meta.color}>
-                        {meta.label}
-                      </Badge>
+                      <StateLabel label={meta.label} color={meta.color} />
                     </Table.Td>
                     <Table.Td>
                       {state === 'active' && (

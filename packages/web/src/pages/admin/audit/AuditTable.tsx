@@ -46,8 +46,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                 </Table.Th>
                 <Table.Th w={150}>Time</Table.Th>
                 <Table.Th w={140}>Actor</Table.Th>
-                <Table.Th w={232}>Action</Table.Th>
-                <Table.Th>Target and details</Table.Th>
+                <Table.Th>Action, target and details</Table.Th>
                 <Table.Th w={130} className={classes.wide}>
                   IP address
                 </Table.Th>
@@ -92,7 +91,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                             type="button"
                             size="sm"
                             className={classes.cell}
-                            data-tooltip={`Only entries by ${actorLabel(entry)}`}
+                            data-tooltip={`Only entries by ${entry.actorName ?? `${entry.actorType} ${entry.actorId}`}`}
                             onClick={() => onFilterActor(actorKey)}
                           >
                             {actorLabel(entry)}
@@ -102,34 +101,35 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Badge
-                          variant="light"
-                          color={actionColor(entry.action)}
-                          tt="none"
-                          className={classes.badge}
-                        >
-                          {entry.action}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <div className={classes.cell}>
-                          {target && entry.targetId && (
-                            <Anchor
-                              component="button"
-                              type="button"
-                              size="sm"
-                              data-tooltip={`Only entries about ${entry.targetId}`}
-                              onClick={() => entry.targetId && onFilterTarget(entry.targetId)}
-                            >
-                              {target}
-                            </Anchor>
-                          )}
-                          {target && summary && ' · '}
-                          {summary && (
-                            <Text span size="sm" c="dimmed">
-                              {summary}
-                            </Text>
-                          )}
+                        {/* One line: the action's badge keeps its width, target and details take the rest. */}
+                        <div className={classes.action}>
+                          <Badge
+                            variant="light"
+                            color={actionColor(entry.action)}
+                            tt="none"
+                            className={classes.badge}
+                          >
+                            {entry.action}
+                          </Badge>
+                          <span className={classes.cell}>
+                            {target && entry.targetId && (
+                              <Anchor
+                                component="button"
+                                type="button"
+                                size="sm"
+                                data-tooltip={`Only entries about ${entry.targetId}`}
+                                onClick={() => entry.targetId && onFilterTarget(entry.targetId)}
+                              >
+                                {target}
+                              </Anchor>
+                            )}
+                            {target && summary && ' · '}
+                            {summary && (
+                              <Text span size="sm" c="dimmed" data-tooltip={summary}>
+                                {summary}
+                              </Text>
+                            )}
+                          </span>
                         </div>
                       </Table.Td>
                       <Table.Td className={classes.wide}>
@@ -141,7 +141,7 @@ export function AuditTable({ entries, onFilterActor, onFilterTarget }: AuditTabl
                     {expanded && (
                       <Table.Tr className={classes.detailsRow}>
                         <Table.Td />
-                        <Table.Td colSpan={4}>
+                        <Table.Td colSpan={3}>
                           <Code block className={classes.details}>
                             {JSON.stringify(
                               {

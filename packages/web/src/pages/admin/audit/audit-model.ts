@@ -69,7 +69,9 @@ const shortId = (id: string) => (/^[0-9a-f-]{36}$/i.test(id) ? id.slice(0, 8) : 
 export function actorLabel(entry: AuditEntry): string {
   if (entry.actorName) return entry.actorName;
   if (entry.actorType === 'system') return 'System';
-  const kind = entry.actorType === 'user' ? 'Deleted user' : entry.actorType === 'agent' ? 'Agent' : 'Relay';
+  // A deleted user's id means little to a reader; the filter tooltip still names it.
+  if (entry.actorType === 'user') return 'Deleted user';
+  const kind = entry.actorType === 'agent' ? 'Agent' : 'Relay';
   return entry.actorId ? `${kind} ${shortId(entry.actorId)}` : kind;
 }
 

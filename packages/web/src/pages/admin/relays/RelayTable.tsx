@@ -1,11 +1,11 @@
 import type { RelaySummary } from '@labmgr/protocol';
-import { ActionIcon, Group, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
-import { StatusDot } from '../../../components/StatusDot.js';
 import { useNow } from '../../../components/useNow.js';
 import classes from '../shared/AdminTable.module.css';
+import { StateLabel } from '../shared/StateLabel.js';
 import { RELAY_STATUS_META, relayStatus, sortRelays } from './relay-model.js';
 
 function Missing() {
@@ -63,10 +63,7 @@ export function RelayTable({
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <StatusDot color={`var(--mantine-color-${meta.color}-6)`} pulse={live} />
-                        <Text size="sm">{meta.label}</Text>
-                      </Group>
+                      <StateLabel label={meta.label} color={meta.color} pulse={live} />
                     </Table.Td>
                     <Table.Td ta="right" data-testid="relay-agents">
                       {/* An offline relay's last report is stale: its agents have moved or gone. */}

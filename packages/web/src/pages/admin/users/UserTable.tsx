@@ -3,8 +3,8 @@ import { ActionIcon, Badge, Group, Paper, Table, Text, Tooltip, VisuallyHidden }
 import { IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
 import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
-import { StatusDot } from '../../../components/StatusDot.js';
 import classes from '../shared/AdminTable.module.css';
+import { StateLabel } from '../shared/StateLabel.js';
 import { ROLE_META, SELF_REASONS } from './user-model.js';
 
 export interface UserTableProps {
@@ -66,12 +66,10 @@ export function UserTable({ users, selfId, onEdit, onResetPassword, onDelete }: 
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <StatusDot
-                          color={user.disabled ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-teal-6)'}
-                        />
-                        <Text size="sm">{user.disabled ? 'Disabled' : 'Active'}</Text>
-                      </Group>
+                      <StateLabel
+                        label={user.disabled ? 'Disabled' : 'Active'}
+                        color={user.disabled ? 'red' : 'teal'}
+                      />
                     </Table.Td>
                     <Table.Td className={classes.nowrap}>
                       {user.lastLoginAt ? (

@@ -126,7 +126,9 @@ function UsersAdmin() {
             />
           </Group>
           <Text size="sm" c="dimmed" aria-live="polite">
-            {rows.length === counts.all ? `${counts.all} users` : `${rows.length} of ${counts.all} users`}
+            {rows.length === counts.all
+              ? `${counts.all} ${counts.all === 1 ? 'user' : 'users'}`
+              : `${rows.length} of ${counts.all} users`}
           </Text>
         </Group>
         {rows.length > 0 ? (
