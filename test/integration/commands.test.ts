@@ -113,7 +113,8 @@ describe('commands: backend → relay → agents → results (real processes)', 
       headers: { cookie: sys.api.cookieHeader, origin: sys.backendUrl },
     });
     const events: { type: string; commandId?: string; data?: string; run?: { status: string } }[] = [];
-    ws.on('message', (m) => events.push(JSON.parse(m.toString())));
+    // A frame is one event or an array of them.
+    ws.on('message', (m) => events.push(...[JSON.parse(m.toString())].flat()));
     await new Promise((r) => ws.once('open', r));
     try {
       const created = await run({

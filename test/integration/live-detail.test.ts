@@ -41,8 +41,8 @@ describe('watching a computer live: its full samples (real processes)', () => {
     });
     const samples: { computerId: string; sample: { at: number } }[] = [];
     ws.on('message', (m) => {
-      const e = JSON.parse(m.toString());
-      if (e.type === 'computer.sample') samples.push(e);
+      // A frame is one event or an array of them.
+      for (const e of [JSON.parse(m.toString())].flat()) if (e.type === 'computer.sample') samples.push(e);
     });
     await new Promise((r) => ws.once('open', r));
     try {

@@ -247,7 +247,8 @@ describe.each(databases)('backend API on $name', (database) => {
 
     const ws = new WebSocket(wsUrl, { headers: { cookie, origin: base } });
     const messages: { type: string }[] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d)) as { type: string }));
+    // A frame is one event or an array of them.
+    ws.on('message', (d) => messages.push(...([JSON.parse(String(d))].flat() as { type: string }[])));
     await new Promise((r) => ws.once('open', r));
     const tokenRes = await api('POST', '/api/v1/enrollment-tokens', {}, { cookie });
     const { token } = (await tokenRes.json()) as { token: string };

@@ -207,7 +207,8 @@ describe.each(databases)('relay control API on $name', (database) => {
       headers: { cookie, origin: base },
     });
     const events: { type: string }[] = [];
-    ws.on('message', (d) => events.push(JSON.parse(String(d)) as { type: string }));
+    // A frame is one event or an array of them.
+    ws.on('message', (d) => events.push(...([JSON.parse(String(d))].flat() as { type: string }[])));
     await once(ws, 'open');
     await expect.poll(() => events.length).toBe(1);
     const item = {

@@ -5,7 +5,11 @@ import { LiveMessageStatus } from './control.js';
 import { LiveCommandOutput, LiveCommandRun } from './jobs.js';
 import { MetricSample } from './metrics.js';
 
-/** Events the backend pushes to browsers on `/api/v1/live`. */
+/**
+ * Events the backend pushes to browsers on `/api/v1/live`. A frame holds one
+ * event, or a JSON array of events published within the same ~100 ms
+ * (receivers must accept both).
+ */
 export const LiveHello = z.object({
   type: z.literal('hello'),
   protocolVersion: z.number().int(),

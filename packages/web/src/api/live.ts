@@ -1,4 +1,4 @@
-import { LiveEvent, PROTOCOL_VERSION, parseFrame } from '@labmgr/protocol';
+import { LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { API_BASE } from './client.js';
 
@@ -196,18 +196,33 @@ export class LiveConnection {
 
   #receive(data: unknown): void {
     if (typeof data !== 'string') return;
-    const parsed = parseFrame(LiveEvent, data);
-    if (!parsed.ok) {
-      if (this.#warnings++ < MAX_WARNINGS) console.warn(`live: ignored an event (${parsed.reason})`);
+    // One event, or an array of the events the server gathered in the same ~100 ms.
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      if (this.#warnings++ < MAX_WARNINGS) console.warn('live: ignored a frame that is not JSON');
       return;
     }
-    if (parsed.value.type === 'hello' && parsed.value.protocolVersion !== PROTOCOL_VERSION) {
-      console.warn(
-        `live: server speaks protocol ${parsed.value.protocolVersion}, this page ${PROTOCOL_VERSION}; reload to update`,
-      );
+    for (const item of Array.isArray(json) ? json : [json]) {
+      const parsed = LiveEvent.safeParse(item);
+      if (!parsed.success) {
+        if (this.#warnings++ < MAX_WARNINGS) {
+          console.warn(
+            `live: ignored an event (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'})`,
+          );
+        }
+        continue;
+      }
+      const event = parsed.data;
+      if (event.type === 'hello' && event.protocolVersion !== PROTOCOL_VERSION) {
+        console.warn(
+          `live: server speaks protocol ${event.protocolVersion}, this page ${PROTOCOL_VERSION}; reload to update`,
+        );
+      }
+      this.#pending.push(event);
     }
-    this.#pending.push(parsed.value);
-    if (this.#holding || this.#flushTimer !== undefined) return;
+    if (this.#pending.length === 0 || this.#holding || this.#flushTimer !== undefined) return;
     this.#flushTimer = setTimeout(() => this.#flush(), this.#options.flushIntervalMs ?? 250);
   }
 
