@@ -36,6 +36,13 @@ async function settled(page: Page): Promise<void> {
   await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
+/** Waits for the open dialog's entrance transition to end, so a screenshot shows it whole. */
+async function dialogShown(page: Page): Promise<void> {
+  await page.waitForFunction(
+    "(() => { const m = document.querySelector('.mantine-Modal-content'); return m !== null && getComputedStyle(m).opacity === '1'; })()",
+  );
+}
+
 /** The words of a shell command line (the commands shown hold no quoted words). */
 function words(line: string): string[] {
   return line.trim().split(/\s+/);
@@ -147,6 +154,14 @@ describe('enrollment and administration pages in a real browser', () => {
     const self = page.locator('tr[data-username="admin"]');
     await self.waitFor();
     expect(await self.getByRole('button', { name: 'Delete admin' }).isDisabled()).toBe(true);
+    // Editing oneself: the role and "disabled" stay as they are, and the form says why.
+    await self.getByRole('button', { name: 'Edit admin' }).click();
+    await page.getByRole('dialog').getByText('You cannot change your own role').waitFor();
+    expect(await page.getByRole('dialog').getByLabel('Role').isDisabled()).toBe(true);
+    await dialogShown(page);
+    await screenshot(page, 'admin-users-edit-self');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Create user' }).click();
     const dialog = page.getByRole('dialog');
@@ -158,6 +173,7 @@ describe('enrollment and administration pages in a real browser', () => {
     await dialog.getByLabel('Initial password').fill('short');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.getByText('At least 12 characters (7 more)').waitFor();
+    await screenshot(page, 'admin-users-create-invalid');
     await dialog.getByLabel('Initial password').fill(TEACHER.password);
     await dialog.getByRole('button', { name: 'Create user' }).click();
 
