@@ -69,12 +69,19 @@ describe('enrollment and administration pages in a real browser', () => {
 
   it('creates an enrollment token whose Linux command enrolls a real agent, which shows in the fleet', async () => {
     const { page } = admin;
+    const lab = await sys.api.json<{ id: string }>('POST', '/api/v1/labs', {
+      name: 'Room 101',
+      rows: 2,
+      cols: 3,
+    });
     await page.goto(`${sys.backendUrl}/enrollment`);
     await page.getByText('No enrollment tokens yet').waitFor();
 
     await page.getByRole('button', { name: 'Create token' }).first().click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Number of uses').fill('2');
+    await dialog.getByRole('combobox', { name: 'Target lab' }).click();
+    await page.getByRole('option', { name: 'Room 101' }).click();
     await dialog.getByRole('button', { name: 'Create token' }).click();
 
     const secret = dialog.getByTestId('enrollment-token-secret');
@@ -104,6 +111,9 @@ describe('enrollment and administration pages in a real browser', () => {
     args[args.indexOf('--state-dir') + 1] = stateDir;
     const enrolled = await runCli(BIN.agent, args);
     expect(enrolled.code, enrolled.stderr).toBe(0);
+    const computerId = enrolled.stdout.trim();
+    const detail = await sys.api.json<{ labId: string | null }>('GET', `/api/v1/computers/${computerId}`);
+    expect(detail.labId).toBe(lab.id);
     // The install-service command is checked with --dry-run: it writes the systemd unit for that state dir.
     const service = await runCli(BIN.agent, [
       ...words(serviceLine ?? '').slice(2, 3),
@@ -121,6 +131,7 @@ describe('enrollment and administration pages in a real browser', () => {
     const row = page.locator('tr[data-state="active"]');
     await expect.poll(() => row.count()).toBe(1);
     await expect.poll(() => row.locator('td').nth(4).textContent()).toBe('1');
+    expect(await row.locator('td').nth(5).textContent()).toBe('Room 101');
     const me = await sys.api.json<{ user: { username: string; displayName: string | null } }>(
       'GET',
       '/api/v1/auth/me',
