@@ -88,6 +88,7 @@ describe('enrollment and administration pages in a real browser', () => {
     await secret.waitFor();
     const token = (await secret.textContent())?.trim() ?? '';
     expect(token).toMatch(/^lme_\S+$/);
+    await dialog.getByText(/It enrolls 2 computers into Room 101 until/).waitFor();
     await expect.poll(() => page.getByText(/Enrollment token created/).count()).toBeGreaterThan(0);
 
     // The Linux commands, exactly as shown: enroll, then install the service.

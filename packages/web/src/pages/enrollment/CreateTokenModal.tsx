@@ -54,7 +54,10 @@ export function CreateTokenModal({ opened, onClose }: { opened: boolean; onClose
     >
       {created ? (
         <Stack gap="lg">
-          <InstallInstructions created={created} />
+          <InstallInstructions
+            created={created}
+            labName={labs.data?.items.find((lab) => lab.id === labId)?.name ?? null}
+          />
           <Group justify="flex-end">
             <Button onClick={close}>Done</Button>
           </Group>

@@ -14,7 +14,14 @@ const OS_ICON: Record<InstallOs, typeof IconBrandUbuntu> = {
 };
 
 /** A new token, shown once, with the commands that enroll a computer with it on each system. */
-export function InstallInstructions({ created }: { created: EnrollmentTokenCreated }) {
+export function InstallInstructions({
+  created,
+  labName,
+}: {
+  created: EnrollmentTokenCreated;
+  /** The lab computers enrolled with it join, if any. */
+  labName: string | null;
+}) {
   const server = window.location.origin;
   const https = server.startsWith('https:');
   const [fingerprint, setFingerprint] = useState('');
@@ -30,7 +37,8 @@ export function InstallInstructions({ created }: { created: EnrollmentTokenCreat
         testId="enrollment-token-secret"
       >
         {' '}
-        It enrolls {uses} until {formatDateTime(created.expiresAt)}.
+        It enrolls {uses}
+        {labName ? ` into ${labName}` : ''} until {formatDateTime(created.expiresAt)}.
       </SecretReveal>
       {https && (
         <TextInput
