@@ -205,24 +205,45 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
     expect((await api('GET', '/api/v1/users/not-a-uuid', undefined, as(admin))).status).toBe(400);
   });
 
-  it('never demotes, disables or deletes the last enabled admin (409)', async () => {
+  it('refuses an admin deleting, disabling or changing the role of their own account (409)', async () => {
     const me = (await api('GET', '/api/v1/auth/me', undefined, as(admin))).body.user as Json;
     const adminId = me.id as string;
-    for (const body of [{ role: 'operator' }, { disabled: true }]) {
-      const res = await api('PATCH', `/api/v1/users/${adminId}`, body, as(admin));
-      expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ error: { code: 'last_admin' } });
-    }
-    expect((await api('DELETE', `/api/v1/users/${adminId}`, undefined, as(admin))).status).toBe(409);
-
-    // With a second admin the first may be demoted; then the second is the last.
+    // Refused even with another enabled admin around: it is about the own account, not the last admin.
     const second = await createUser('admin2', 'admin');
     const admin2 = await login('admin2', USER_PASSWORD);
+    const refusals: [string, unknown, string][] = [
+      ['PATCH', { role: 'operator' }, 'you cannot change your own role'],
+      ['PATCH', { disabled: true }, 'you cannot disable your own account'],
+      ['PATCH', { displayName: 'Me', role: 'viewer' }, 'you cannot change your own role'],
+      ['DELETE', undefined, 'you cannot delete your own account'],
+    ];
+    for (const [method, body, message] of refusals) {
+      const res = await api(method, `/api/v1/users/${adminId}`, body, as(admin));
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({ error: { code: 'own_account', message } });
+    }
+    const unchanged = await api('GET', `/api/v1/users/${adminId}`, undefined, as(admin));
+    expect(unchanged.body).toMatchObject({ role: 'admin', disabled: false, displayName: me.displayName });
+    // Nothing refused is audited as a change.
+    const audit = await api('GET', `/api/v1/audit?target=${adminId}&action=user.`, undefined, as(admin));
+    expect((audit.body.items as Json[]).filter((e) => e.action !== 'user.bootstrap_admin')).toEqual([]);
+
+    // The own display name, the same role and `disabled: false` are no lockout.
+    const own = await api(
+      'PATCH',
+      `/api/v1/users/${adminId}`,
+      { displayName: 'The admin', role: 'admin', disabled: false },
+      as(admin),
+    );
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ displayName: 'The admin', role: 'admin', disabled: false });
+
+    // Another admin may demote, disable and delete this one, and the other way round.
     expect((await api('PATCH', `/api/v1/users/${adminId}`, { role: 'operator' }, as(admin2))).status).toBe(
       200,
     );
-    expect((await api('DELETE', `/api/v1/users/${second}`, undefined, as(admin2))).status).toBe(409);
     expect((await api('PATCH', `/api/v1/users/${adminId}`, { role: 'admin' }, as(admin2))).status).toBe(200);
+    expect((await api('PATCH', `/api/v1/users/${second}`, { disabled: true }, as(admin))).status).toBe(200);
     expect((await api('DELETE', `/api/v1/users/${second}`, undefined, as(admin))).status).toBe(204);
   });
 

@@ -21,8 +21,12 @@ export function toUserDetail(row: UserRow): UserDetail {
   };
 }
 
+// The actor is an enabled admin who may not demote, disable or delete themselves,
+// so only two admins acting on each other at once get here: kept as a safeguard.
 const lastAdmin = () =>
   new ApiError(409, 'last_admin', 'the last enabled admin cannot be demoted, disabled or deleted');
+// An admin who locked themselves out would need another admin to get back in.
+const ownAccount = (message: string) => new ApiError(409, 'own_account', message);
 
 /** Administrators manage users; every change is audited. */
 export class UserService {
@@ -65,6 +69,12 @@ export class UserService {
   async update(id: string, body: UserUpdate, actor: UserActor): Promise<UserRow> {
     const before = await this.users.findById(id);
     if (!before) throw notFound('user');
+    if (id === actor.user.id) {
+      if (body.role !== undefined && body.role !== before.role) {
+        throw ownAccount('you cannot change your own role');
+      }
+      if (body.disabled === true) throw ownAccount('you cannot disable your own account');
+    }
     const demotes = body.role !== undefined && body.role !== 'admin';
     if (before.role === 'admin' && !before.disabled && (demotes || body.disabled === true)) {
       if ((await this.users.countEnabledAdmins()) <= 1) throw lastAdmin();
@@ -114,6 +124,7 @@ export class UserService {
   async delete(id: string, actor: UserActor): Promise<void> {
     const before = await this.users.findById(id);
     if (!before) throw notFound('user');
+    if (id === actor.user.id) throw ownAccount('you cannot delete your own account');
     if (before.role === 'admin' && !before.disabled && (await this.users.countEnabledAdmins()) <= 1) {
       throw lastAdmin();
     }

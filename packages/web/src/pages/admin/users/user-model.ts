@@ -28,8 +28,8 @@ export function isRole(value: string | null): value is Role {
 
 /**
  * What the signed-in admin may not do to their own account, and why: the
- * page prevents locking oneself out (the server only refuses it for the last
- * enabled admin, and says so).
+ * page disables these rather than let the server refuse them (409
+ * `own_account`; a password reset of oneself is only the page's rule).
  */
 export const SELF_REASONS = {
   delete: 'You cannot delete your own account',
