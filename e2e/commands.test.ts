@@ -281,7 +281,8 @@ describe('commands area in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Run…' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New script' }).count()).toBe(0);
     await page.getByRole('button', { name: `More for ${script.name}` }).click();
-    expect(await page.getByRole('menuitem', { name: 'View' }).count()).toBe(1);
+    // The menu opens with an animation: wait for it before asserting what it lacks.
+    await page.getByRole('menuitem', { name: 'View' }).waitFor();
     expect(await page.getByRole('menuitem', { name: /Delete/ }).count()).toBe(0);
     await page.close();
     await sys.api.json('POST', `/api/v1/commands/${running.id}/cancel`);
