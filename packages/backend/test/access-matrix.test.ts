@@ -74,6 +74,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/v1/labs/:id': ANY_USER,
   'PATCH /api/v1/labs/:id': ADMIN,
   'DELETE /api/v1/labs/:id': ADMIN,
+  'POST /api/v1/labs/:id/seats': ADMIN,
   // Running commands is operating; the job history is for everyone signed in to read.
   'POST /api/v1/commands': OPERATOR,
   'GET /api/v1/commands': ANY_USER,

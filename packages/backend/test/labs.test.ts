@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
 import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
@@ -117,6 +118,211 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
     expect(moved.body).toMatchObject({ labId: other.id, seat: null });
     const free = await api('PATCH', `/api/v1/computers/${b}`, { labId: lab.id, seat: { row: 2, col: 3 } });
     expect(free.status).toBe(200);
+  });
+
+  it('changes seats in one call: a swap, a newcomer, an unseat; live events and audit for each move', async () => {
+    const lab = await createLab({ name: 'Room 404', rows: 2, cols: 2 });
+    const a = await enroll('r404-a', lab.id);
+    const b = await enroll('r404-b', lab.id);
+    const c = await enroll('r404-c');
+    const seats = `/api/v1/labs/${lab.id}/seats`;
+    const seat = (row: number, col: number) => ({ row, col });
+    expect(
+      (
+        await api('POST', seats, {
+          assignments: [
+            { computerId: a, seat: seat(1, 1) },
+            { computerId: b, seat: seat(1, 2) },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/live`, {
+      headers: { cookie: viewer, origin: server.url },
+    });
+    const upserts: { id: string; seat: unknown }[] = [];
+    ws.on('message', (d) => {
+      for (const m of [JSON.parse(String(d))].flat() as { type: string; computer?: Json }[]) {
+        if (m.type === 'computer.upsert' && m.computer) {
+          upserts.push({ id: m.computer.id as string, seat: m.computer.seat });
+        }
+      }
+    });
+    await new Promise((r) => ws.once('open', r));
+
+    // A swap: each takes the other's seat, in one call (two PATCHes would collide).
+    const swap = await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: seat(1, 2) },
+        { computerId: b, seat: seat(1, 1) },
+      ],
+    });
+    expect(swap.status).toBe(200);
+    expect(swap.body).toMatchObject({
+      total: 2,
+      items: [
+        { id: a, labId: lab.id, seat: seat(1, 2) },
+        { id: b, labId: lab.id, seat: seat(1, 1) },
+      ],
+    });
+    await expect
+      .poll(() => upserts)
+      .toEqual([
+        { id: a, seat: seat(1, 2) },
+        { id: b, seat: seat(1, 1) },
+      ]);
+
+    // A computer from no lab takes a taken seat while its holder leaves it; the lab counts the newcomer.
+    const join = await api('POST', seats, {
+      assignments: [
+        { computerId: c, seat: seat(1, 1) },
+        { computerId: b, seat: null },
+      ],
+    });
+    expect(join.status).toBe(200);
+    expect((await api('GET', `/api/v1/computers/${c}`)).body).toMatchObject({
+      labId: lab.id,
+      seat: seat(1, 1),
+    });
+    expect((await api('GET', `/api/v1/computers/${b}`)).body).toMatchObject({ labId: lab.id, seat: null });
+    expect((await api('GET', `/api/v1/labs/${lab.id}`)).body).toMatchObject({ computerCount: 3 });
+
+    await expect
+      .poll(() => upserts.slice(2))
+      .toEqual([
+        { id: c, seat: seat(1, 1) },
+        { id: b, seat: null },
+      ]);
+
+    // What did not move is neither written, audited nor announced.
+    const before = upserts.length;
+    const same = await api('POST', seats, { assignments: [{ computerId: a, seat: seat(1, 2) }] });
+    expect(same.status).toBe(200);
+    const after = await api('POST', seats, { assignments: [{ computerId: b, seat: seat(2, 2) }] });
+    expect(after.status).toBe(200);
+    await expect.poll(() => upserts.slice(before)).toEqual([{ id: b, seat: seat(2, 2) }]);
+    ws.close();
+
+    const audit = await api('GET', `/api/v1/audit?target=${c}&action=computer.`);
+    expect(audit.body.items).toMatchObject([
+      {
+        action: 'computer.update',
+        actorName: 'admin',
+        details: {
+          hostname: 'r404-c',
+          changes: { labId: { from: null, to: lab.id }, seat: { from: null, to: seat(1, 1) } },
+        },
+      },
+    ]);
+    const aAudit = await api('GET', `/api/v1/audit?target=${a}&action=computer.`);
+    expect((aAudit.body.items as Json[]).map((e) => (e.details as Json).changes)).toEqual([
+      { seat: { from: seat(1, 1), to: seat(1, 2) } },
+      { seat: { from: null, to: seat(1, 1) } },
+    ]);
+  });
+
+  it('refuses seat changes that would not fit, and then changes nothing', async () => {
+    const lab = await createLab({ name: 'Room 505', rows: 2, cols: 3 });
+    const a = await enroll('r505-a', lab.id);
+    const b = await enroll('r505-b', lab.id);
+    const gone = await enroll('r505-gone');
+    const seats = `/api/v1/labs/${lab.id}/seats`;
+    await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: { row: 1, col: 1 } },
+        { computerId: b, seat: { row: 1, col: 2 } },
+      ],
+    });
+    const unchanged = async () => {
+      expect((await api('GET', `/api/v1/computers/${a}`)).body).toMatchObject({ seat: { row: 1, col: 1 } });
+      expect((await api('GET', `/api/v1/computers/${b}`)).body).toMatchObject({ seat: { row: 1, col: 2 } });
+    };
+
+    // Outside the grid, even when the other assignment of the call was fine.
+    const outside = await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: { row: 2, col: 3 } },
+        { computerId: b, seat: { row: 3, col: 1 } },
+      ],
+    });
+    expect(outside.status).toBe(400);
+    expect(outside.body).toMatchObject({ error: { code: 'validation_failed' } });
+    expect((outside.body.error as Json).message).toMatch(
+      /^body\.assignments\.1\.seat: row 3, column 1 is outside Room 505's 2 × 3 grid/,
+    );
+    await unchanged();
+
+    // A seat held by a computer the call leaves where it is.
+    const taken = await api('POST', seats, { assignments: [{ computerId: a, seat: { row: 1, col: 2 } }] });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ error: { code: 'seat_taken', details: { computerId: b } } });
+    expect((taken.body.error as Json).message).toContain('r505-b');
+    await unchanged();
+
+    // Two computers on one seat, one computer twice: the request itself is wrong.
+    const twoOnOne = await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: { row: 2, col: 2 } },
+        { computerId: b, seat: { row: 2, col: 2 } },
+      ],
+    });
+    expect(twoOnOne.status).toBe(400);
+    expect((twoOnOne.body.error as Json).message).toBe('body.assignments.1.seat: given to two computers');
+    const twice = await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: { row: 2, col: 2 } },
+        { computerId: a, seat: null },
+      ],
+    });
+    expect(twice.status).toBe(400);
+    expect((twice.body.error as Json).message).toBe('body.assignments.1.computerId: listed twice');
+    expect((await api('POST', seats, { assignments: [] })).status).toBe(400);
+    await unchanged();
+
+    // Unknown and retired computers, an unknown lab.
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const unknown = await api('POST', seats, {
+      assignments: [
+        { computerId: a, seat: { row: 2, col: 1 } },
+        { computerId: unknownId, seat: null },
+      ],
+    });
+    expect(unknown.status).toBe(400);
+    expect((unknown.body.error as Json).message).toBe(
+      `body.assignments.1.computerId: no computer with id ${unknownId}`,
+    );
+    expect((await api('POST', `/api/v1/computers/${gone}/revoke`, {})).status).toBe(200);
+    const retired = await api('POST', seats, {
+      assignments: [{ computerId: gone, seat: { row: 2, col: 1 } }],
+    });
+    expect(retired.status).toBe(400);
+    expect((retired.body.error as Json).message).toMatch(/^body\.assignments\.0\.computerId: no computer/);
+    const noLab = await api('POST', '/api/v1/labs/no-such-lab/seats', {
+      assignments: [{ computerId: a, seat: null }],
+    });
+    expect(noLab.status).toBe(404);
+    await unchanged();
+  });
+
+  it('lets only admins change seats', async () => {
+    const lab = await createLab({ name: 'Room 606', rows: 1, cols: 2 });
+    const pc = await enroll('r606-pc', lab.id);
+    expect(
+      (await api('POST', '/api/v1/users', { username: 'otto', password: PASSWORD, role: 'operator' })).status,
+    ).toBe(201);
+    const operator = await login('otto', PASSWORD);
+    for (const cookie of [viewer, operator]) {
+      const res = await api(
+        'POST',
+        `/api/v1/labs/${lab.id}/seats`,
+        { assignments: [{ computerId: pc, seat: { row: 1, col: 1 } }] },
+        cookie,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
+    }
+    expect((await api('GET', `/api/v1/computers/${pc}`)).body).toMatchObject({ seat: null });
   });
 
   it('refuses to shrink a grid under a seated computer, and deleting a lab unassigns its computers', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from './common.js';
+import { ComputerId, IsoDateTime } from './common.js';
 
 // ---- labs (rooms with a seat grid) and what an administrator edits on a computer
 
@@ -54,6 +54,42 @@ export const LabUpdate = LabCreate.partial().refine((v) => Object.keys(v).length
 export type LabUpdate = z.infer<typeof LabUpdate>;
 
 export const LabIdParams = z.object({ id: LabId });
+
+/** Where one computer goes in a lab: a seat of its grid, or none (in the lab, unseated). */
+export const SeatAssignment = z.object({
+  computerId: ComputerId,
+  seat: Seat.nullable(),
+});
+export type SeatAssignment = z.infer<typeof SeatAssignment>;
+
+/**
+ * Seat changes in one lab, applied all together or not at all, so a swap is
+ * one call. A computer from another lab (or none) joins this one; computers
+ * not listed stay where they are, so a seat one of them holds stays taken.
+ */
+export const LabSeatsUpdate = z
+  .object({ assignments: z.array(SeatAssignment).min(1).max(1000) })
+  .superRefine(({ assignments }, ctx) => {
+    const computers = new Set<string>();
+    const seats = new Set<string>();
+    assignments.forEach(({ computerId, seat }, i) => {
+      if (computers.has(computerId)) {
+        ctx.addIssue({ code: 'custom', path: ['assignments', i, 'computerId'], message: 'listed twice' });
+      }
+      computers.add(computerId);
+      if (!seat) return;
+      const key = `${seat.row}:${seat.col}`;
+      if (seats.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assignments', i, 'seat'],
+          message: 'given to two computers',
+        });
+      }
+      seats.add(key);
+    });
+  });
+export type LabSeatsUpdate = z.infer<typeof LabSeatsUpdate>;
 
 export const LabList = z.object({
   items: z.array(Lab),

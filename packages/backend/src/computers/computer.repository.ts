@@ -76,6 +76,46 @@ export class ComputerRepository {
       .executeTakeFirst();
   }
 
+  /** The computers at a seat of the lab, retired ones included: they still hold theirs. */
+  findSeatedInLab(labId: string): Promise<ComputerRow[]> {
+    return this.db
+      .selectFrom('computers')
+      .selectAll()
+      .where('lab_id', '=', labId)
+      .where('seat_row', 'is not', null)
+      .execute();
+  }
+
+  /**
+   * Puts each computer in the lab at its seat (or none), in one transaction.
+   * The seats are emptied first: the unique index is checked row by row, so a
+   * swap would otherwise collide halfway.
+   */
+  async placeInLab(
+    labId: string,
+    placements: readonly { id: string; seatRow: number | null; seatCol: number | null }[],
+  ): Promise<void> {
+    if (placements.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('computers')
+        .set({ seat_row: null, seat_col: null })
+        .where(
+          'id',
+          'in',
+          placements.map((p) => p.id),
+        )
+        .execute();
+      for (const p of placements) {
+        await trx
+          .updateTable('computers')
+          .set({ lab_id: labId, seat_row: p.seatRow, seat_col: p.seatCol })
+          .where('id', '=', p.id)
+          .execute();
+      }
+    });
+  }
+
   async list(q: ComputerListQuery): Promise<{ rows: ComputerRow[]; total: number }> {
     let base = this.db.selectFrom('computers').where('retired', '=', 0);
     if (q.status) base = base.where('status', '=', q.status);

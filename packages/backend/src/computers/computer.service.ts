@@ -1,4 +1,4 @@
-import type { ComputerUpdate, LiveEvent, Seat } from '@labmgr/protocol';
+import type { ComputerUpdate, LabSeatsUpdate, LiveEvent, Seat } from '@labmgr/protocol';
 import type { Updateable } from 'kysely';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { UserActor } from '../auth/access.js';
@@ -100,13 +100,89 @@ export class ComputerService {
     this.publish({ type: 'computer.upsert', computer: toSummary(after) });
     return after;
   }
+
+  /**
+   * Places computers in a lab, each at a seat or none, all in one
+   * transaction: a swap never leaves a computer half moved. Each one that
+   * moved is audited and pushed live like a PATCH. Returns the computers as
+   * they are now, in the order given.
+   */
+  async assignSeats(labId: string, body: LabSeatsUpdate, actor: UserActor): Promise<ComputerRow[]> {
+    const lab = await this.labs.findById(labId);
+    if (!lab) throw notFound('lab');
+    const { assignments } = body;
+    const ids = assignments.map((a) => a.computerId);
+    const found = new Map((await this.computers.findByIds(ids)).map((r) => [r.id, r]));
+    const placed = assignments.map(({ computerId, seat }, i) => {
+      const row = found.get(computerId);
+      if (!row || row.retired)
+        throw invalid(`assignments.${i}.computerId`, `no computer with id ${computerId}`);
+      if (seat && (seat.row > lab.rows || seat.col > lab.cols)) {
+        throw invalid(
+          `assignments.${i}.seat`,
+          `row ${seat.row}, column ${seat.col} is outside ${lab.name}'s ${lab.rows} × ${lab.cols} grid`,
+        );
+      }
+      return { row, seat };
+    });
+    // Two assignments never share a seat (the schema says so): only computers left where they are can collide.
+    const assertSeatsFree = async () => {
+      const listed = new Set(ids);
+      const held = new Map<string, ComputerRow>();
+      for (const c of await this.computers.findSeatedInLab(lab.id)) {
+        if (!listed.has(c.id)) held.set(`${c.seat_row}:${c.seat_col}`, c);
+      }
+      for (const { seat } of assignments) {
+        const holder = seat && held.get(`${seat.row}:${seat.col}`);
+        if (seat && holder) throw seatTaken(holder, seat, 'give it a seat (or none) in the same call');
+      }
+    };
+    await assertSeatsFree();
+
+    const moves = placed.flatMap(({ row, seat }) => {
+      const from = seatOf(row);
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      if (row.lab_id !== lab.id) changes.labId = { from: row.lab_id, to: lab.id };
+      if (seat?.row !== from?.row || seat?.col !== from?.col) changes.seat = { from, to: seat };
+      return Object.keys(changes).length > 0 ? [{ row, seat, changes }] : [];
+    });
+    try {
+      await this.computers.placeInLab(
+        lab.id,
+        moves.map(({ row, seat }) => ({
+          id: row.id,
+          seatRow: seat?.row ?? null,
+          seatCol: seat?.col ?? null,
+        })),
+      );
+    } catch (err) {
+      // Another change took one of the seats meanwhile: the unique index refused, nothing moved.
+      await assertSeatsFree();
+      throw err;
+    }
+    const after = new Map((await this.computers.findByIds(ids)).map((r) => [r.id, r]));
+    for (const { row, changes } of moves) {
+      await this.audit.record({
+        actor_type: 'user',
+        actor_id: actor.user.id,
+        action: 'computer.update',
+        target_type: 'computer',
+        target_id: row.id,
+        ip: actor.ip,
+        details: { hostname: row.hostname, changes },
+      });
+      const now = after.get(row.id);
+      if (now) this.publish({ type: 'computer.upsert', computer: toSummary(now) });
+    }
+    return ids.flatMap((id) => after.get(id) ?? []);
+  }
 }
 
-function seatTaken(holder: ComputerRow, seat: Seat): ApiError {
+function seatTaken(holder: ComputerRow, seat: Seat, hint = 'move it first'): ApiError {
   return new ApiError(
     409,
     'seat_taken',
-    `row ${seat.row}, column ${seat.col} is taken by ${holder.hostname}; move it first`,
+    `row ${seat.row}, column ${seat.col} is taken by ${holder.hostname}; ${hint}`,
     { computerId: holder.id },
   );
 }

@@ -1,7 +1,16 @@
-import { LabCreate, LabIdParams, LabList, Lab as LabSchema, LabUpdate } from '@labmgr/protocol';
+import {
+  ComputerList,
+  LabCreate,
+  LabIdParams,
+  LabList,
+  Lab as LabSchema,
+  LabSeatsUpdate,
+  LabUpdate,
+} from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ADMIN, ANY_USER, userActor } from '../auth/access.js';
+import { toSummary } from '../computers/computer.presenter.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { toLab } from './lab.service.js';
@@ -50,6 +59,19 @@ export function labRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         await ctx.labService.delete(req.params.id, userActor(req));
         return reply.status(204).send(null);
+      },
+    );
+
+    // Seat changes as one transaction: a swap by PATCHes would leave a computer unseated when one fails.
+    app.post(
+      '/api/v1/labs/:id/seats',
+      {
+        config: { access: ADMIN },
+        schema: { params: LabIdParams, body: LabSeatsUpdate, response: { 200: ComputerList } },
+      },
+      async (req) => {
+        const rows = await ctx.computerService.assignSeats(req.params.id, req.body, userActor(req));
+        return { items: rows.map(toSummary), total: rows.length };
       },
     );
   };

@@ -1,11 +1,12 @@
 import {
   ComputerDetail,
-  type ComputerList,
+  ComputerList,
   type ComputerSummary,
   Lab,
   type LabCreate,
   LabList,
   type LabUpdate,
+  type SeatAssignment,
 } from '@labmgr/protocol';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { applyPlacements, finalPlacements, type Placement } from '../pages/labs/lab-model.js';
@@ -97,27 +98,42 @@ function replaceComputer(queryClient: QueryClient, computer: ComputerSummary): v
 }
 
 /**
- * Places computers (lab and seat), one PATCH per step in order: a swap must
- * free the seat before it is taken. The room redraws at once from the
- * planned outcome; on failure the computers go back where they were and the
- * steps already done stay (the live feed and the answers say so).
+ * Places computers (lab and seat). Those going into a lab go in one call per
+ * lab, which the server applies all together: a swap never stops halfway.
+ * Taking a computer out of every lab is a PATCH of its own. The room redraws
+ * at once from the planned outcome; on failure the computers go back where
+ * they were.
  */
 export function usePlaceComputers() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (steps: readonly Placement[]) => {
-      for (const step of steps) {
-        const detail = await apiRequest(`/computers/${encodeURIComponent(step.computerId)}`, ComputerDetail, {
-          method: 'PATCH',
-          body: { labId: step.labId, seat: step.seat },
+    mutationFn: async (placements: readonly Placement[]) => {
+      const byLab = new Map<string, SeatAssignment[]>();
+      for (const { computerId, labId, seat } of placements) {
+        if (labId === null) {
+          const detail = await apiRequest(`/computers/${encodeURIComponent(computerId)}`, ComputerDetail, {
+            method: 'PATCH',
+            body: { labId: null, seat: null },
+          });
+          replaceComputer(queryClient, toSummary(detail));
+          continue;
+        }
+        const assignments = byLab.get(labId) ?? [];
+        assignments.push({ computerId, seat });
+        byLab.set(labId, assignments);
+      }
+      for (const [labId, assignments] of byLab) {
+        const placed = await apiRequest(`/labs/${encodeURIComponent(labId)}/seats`, ComputerList, {
+          method: 'POST',
+          body: { assignments },
         });
-        replaceComputer(queryClient, toSummary(detail));
+        for (const computer of placed.items) replaceComputer(queryClient, computer);
       }
     },
-    onMutate: async (steps) => {
+    onMutate: async (placements) => {
       await queryClient.cancelQueries({ queryKey: queryKeys.computers });
       const before = queryClient.getQueryData<ComputerList>(queryKeys.computers);
-      const final = finalPlacements(steps);
+      const final = finalPlacements(placements);
       const previous = new Map<string, Placement>();
       for (const c of before?.items ?? []) {
         if (final.has(c.id)) previous.set(c.id, { computerId: c.id, labId: c.labId, seat: c.seat });
@@ -127,12 +143,12 @@ export function usePlaceComputers() {
       );
       return { previous };
     },
-    onError: (_error, _steps, context) => {
+    onError: (_error, _placements, context) => {
       if (!context) return;
       queryClient.setQueryData<ComputerList>(queryKeys.computers, (list) =>
         list ? { ...list, items: applyPlacements(list.items, context.previous) } : list,
       );
-      // Some steps may have gone through before the failure: ask for the truth.
+      // Live events may have crossed the rollback: ask for the truth.
       void queryClient.invalidateQueries({ queryKey: queryKeys.computers });
     },
     onSettled: () => refreshLabs(queryClient),

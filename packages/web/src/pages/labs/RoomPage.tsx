@@ -98,9 +98,9 @@ export function RoomPage({ params }: { params: { id: string } }) {
   const [deleting, setDeleting] = useState(false);
 
   const run = useCallback(
-    (steps: Placement[], done: string) => {
-      if (steps.length === 0) return;
-      place.mutate(steps, {
+    (placements: Placement[], done: string) => {
+      if (placements.length === 0) return;
+      place.mutate(placements, {
         onSuccess: () => notifySuccess(done),
         onError: (error) => notifyError(error, 'Not moved'),
       });
@@ -114,11 +114,11 @@ export function RoomPage({ params }: { params: { id: string } }) {
     (computer: ComputerSummary, seat: Seat) => {
       if (!lab || !layout) return;
       const occupant = layout.seats.get(seatKey(seat));
-      const steps = planMove(computer, lab.id, seat, occupant);
+      const placements = planMove(computer, lab.id, seat, occupant);
       const name = shownName(computer);
       const swapped = occupant && occupant.id !== computer.id;
       run(
-        steps,
+        placements,
         swapped
           ? `${name} and ${shownName(occupant)} swapped seats.`
           : `${name} moved to ${seatLabel(seat).toLowerCase()}.`,

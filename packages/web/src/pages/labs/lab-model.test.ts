@@ -166,11 +166,10 @@ describe('planMove', () => {
     const a = computer('a', { seat: target });
     expect(planMove(a, 'lab-1', target, a)).toEqual([]);
   });
-  it('swaps two seated computers of the lab through a free step', () => {
+  it('swaps two seated computers of the lab', () => {
     const a = computer('a', { seat: { row: 3, col: 3 } });
     const b = computer('b', { seat: target });
     expect(planMove(a, 'lab-1', target, b)).toEqual([
-      { computerId: b.id, labId: 'lab-1', seat: null },
       { computerId: a.id, labId: 'lab-1', seat: target },
       { computerId: b.id, labId: 'lab-1', seat: { row: 3, col: 3 } },
     ]);
@@ -179,14 +178,14 @@ describe('planMove', () => {
     const a = computer('a', { labId: null });
     const b = computer('b', { seat: target });
     expect(planMove(a, 'lab-1', target, b)).toEqual([
-      { computerId: b.id, labId: 'lab-1', seat: null },
       { computerId: a.id, labId: 'lab-1', seat: target },
+      { computerId: b.id, labId: 'lab-1', seat: null },
     ]);
   });
   it('does not carry a seat over from another lab', () => {
     const a = computer('a', { labId: 'lab-2', seat: { row: 1, col: 1 } });
     const b = computer('b', { seat: target });
-    expect(planMove(a, 'lab-1', target, b)).toHaveLength(2);
+    expect(planMove(a, 'lab-1', target, b)[1]).toEqual({ computerId: b.id, labId: 'lab-1', seat: null });
   });
 });
 

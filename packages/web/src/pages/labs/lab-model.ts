@@ -146,7 +146,7 @@ export function labPlace(lab: Pick<Lab, 'building' | 'room'>): string | null {
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
-/** One PATCH of a computer's place: its lab and its seat there. */
+/** Where a computer goes: its lab and its seat there. */
 export interface Placement {
   computerId: string;
   labId: string | null;
@@ -154,10 +154,10 @@ export interface Placement {
 }
 
 /**
- * The PATCHes that put `moving` at `target` in `labId`. A seat holds one
- * computer (the server refuses a taken seat), so an occupant first steps
- * aside, then takes the seat the moving computer left (a swap) or, when
- * that one came from outside the grid, waits unseated in the lab.
+ * Where computers end up when `moving` is put at `target` in `labId`. The
+ * seat's occupant takes the seat the moving computer left (a swap) or, when
+ * that one came from outside the lab, waits unseated in it. The server
+ * applies them together, so their order does not matter.
  */
 export function planMove(
   moving: Pick<ComputerSummary, 'id' | 'labId' | 'seat'>,
@@ -168,14 +168,10 @@ export function planMove(
   if (moving.labId === labId && moving.seat && seatKey(moving.seat) === seatKey(target)) return [];
   const move: Placement = { computerId: moving.id, labId, seat: target };
   if (!occupant || occupant.id === moving.id) return [move];
-  const steps: Placement[] = [{ computerId: occupant.id, labId, seat: null }, move];
-  if (moving.labId === labId && moving.seat) {
-    steps.push({ computerId: occupant.id, labId, seat: moving.seat });
-  }
-  return steps;
+  return [move, { computerId: occupant.id, labId, seat: moving.labId === labId ? moving.seat : null }];
 }
 
-/** Where each computer ends up after `steps` (the last step for it wins). */
+/** Each computer's placement by id (the last one for it wins). */
 export function finalPlacements(steps: readonly Placement[]): Map<string, Placement> {
   const final = new Map<string, Placement>();
   for (const step of steps) final.set(step.computerId, step);
