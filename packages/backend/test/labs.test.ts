@@ -120,6 +120,20 @@ describe.each(databases)('labs, seats, tags and notes on $name', (database) => {
     expect(free.status).toBe(200);
   });
 
+  it('frees the seat of a computer that is revoked, for the one replacing it', async () => {
+    const lab = await createLab({ name: 'Room 204', rows: 1, cols: 2 });
+    const old = await enroll('r204-old');
+    const replacement = await enroll('r204-new');
+    const seat = { row: 1, col: 2 };
+    expect((await api('PATCH', `/api/v1/computers/${old}`, { labId: lab.id, seat })).status).toBe(200);
+    expect((await api('POST', `/api/v1/computers/${old}/revoke`, {})).status).toBe(200);
+    const taken = await api('PATCH', `/api/v1/computers/${replacement}`, { labId: lab.id, seat });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ labId: lab.id, seat });
+    const audit = await api('GET', `/api/v1/audit?target=${old}&action=computer.revoke`);
+    expect((audit.body.items as Json[])[0]?.details).toMatchObject({ freedSeat: seat });
+  });
+
   it('changes seats in one call: a swap, a newcomer, an unseat; live events and audit for each move', async () => {
     const lab = await createLab({ name: 'Room 404', rows: 2, cols: 2 });
     const a = await enroll('r404-a', lab.id);

@@ -132,7 +132,17 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const computer = await ctx.computers.findById(req.params.id);
         if (!computer || computer.retired) throw notFound('computer');
         // The credential dies first: whatever the relay answers, the agent cannot come back.
-        await ctx.computers.update(computer.id, { retired: 1, status: 'offline' });
+        // Its seat is freed for the machine that replaces it (the lab stays, for its history).
+        await ctx.computers.update(computer.id, {
+          retired: 1,
+          status: 'offline',
+          seat_row: null,
+          seat_col: null,
+        });
+        const freedSeat =
+          computer.seat_row !== null && computer.seat_col !== null
+            ? { row: computer.seat_row, col: computer.seat_col }
+            : null;
         const disconnect = await ctx.relayClient.disconnect(computer.id, req.body.reason);
         await ctx.audit.record({
           actor_type: 'user',
@@ -141,7 +151,7 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           target_type: 'computer',
           target_id: computer.id,
           ip: req.ip,
-          details: { hostname: computer.hostname, reason: req.body.reason, disconnect },
+          details: { hostname: computer.hostname, reason: req.body.reason, disconnect, freedSeat },
         });
         return { computerId: computer.id, disconnect };
       },
