@@ -112,4 +112,24 @@ describe.each(databases)('migrations with data on $name', (database) => {
     ]);
     await migrateToLatest(db);
   });
+
+  it('0012 frees the seats retired computers held and leaves the others seated', async () => {
+    await migrateTo(db, '0011_scripts');
+    for (const [id, retired] of [
+      ['r1', 1],
+      ['r2', 0],
+    ] as const) {
+      await sql`insert into computers (id, hostname, credential_hash, status, created_at, retired, lab_id, seat_row, seat_col)
+        values (${id}, ${`pc-${id}`}, ${`hash-${id}`}, 'offline', 1, ${retired}, 'lab-12', 1, ${retired ? 1 : 2})`.execute(
+        db,
+      );
+    }
+    await migrateToLatest(db);
+    const seats = await sql<{ id: string; lab_id: string; seat_row: number | null; seat_col: number | null }>`
+      select id, lab_id, seat_row, seat_col from computers where id in ('r1', 'r2') order by id`.execute(db);
+    expect(seats.rows).toEqual([
+      { id: 'r1', lab_id: 'lab-12', seat_row: null, seat_col: null },
+      { id: 'r2', lab_id: 'lab-12', seat_row: 1, seat_col: 2 },
+    ]);
+  });
 });

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008_raw_samples_figures_only.js';
 import * as m0009 from './migrations/0009_commands.js';
 import * as m0010 from './migrations/0010_run_executor.js';
 import * as m0011 from './migrations/0011_scripts.js';
+import * as m0012 from './migrations/0012_retired_free_seats.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_commands': m0009,
   '0010_run_executor': m0010,
   '0011_scripts': m0011,
+  '0012_retired_free_seats': m0012,
 };
 
 /** Migrates up (or down) to the named migration: tests of a migration's data step start from the one before. */
