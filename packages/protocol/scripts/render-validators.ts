@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { CodeGen } from 'ajv/dist/compile/codegen/index.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { z } from 'zod';
 import {
@@ -66,6 +67,10 @@ export function renderValidators(): string {
     // faster, and the error names the field that is wrong in that branch.
     discriminator: true,
   });
+  // The protocol's schemas use neither `unevaluated*` nor `$dynamicRef` (checked below), so the code that
+  // tracks evaluated properties and passes dynamic anchors around would be dead weight in every validator.
+  ajv.opts.unevaluated = false;
+  ajv.opts.dynamicRef = false;
   // One registry, so a schema used inside another (a metrics frame's sample)
   // becomes a $ref and is compiled once.
   const registry = z.registry<{ id: string }>();
@@ -79,7 +84,11 @@ export function renderValidators(): string {
     ajv.addSchema({ ...(addDiscriminators(json, resolve) as object), $id: name });
     exports[name] = name;
   }
-  const code = standaloneCode(ajv, exports);
+  const json = JSON.stringify(schemas);
+  if (/"(unevaluatedProperties|unevaluatedItems|\$dynamicRef|\$dynamicAnchor)"/.test(json)) {
+    throw new Error('a schema uses unevaluated*/$dynamicRef: drop the options that turn their tracking off');
+  }
+  const code = withLeanErrors(() => standaloneCode(ajv, exports));
   if (/\brequire\(/.test(code)) {
     throw new Error('generated validators need a runtime require(); adjust the Ajv options');
   }
@@ -87,6 +96,26 @@ export function renderValidators(): string {
 }
 
 type Json = unknown;
+
+/**
+ * Error objects with only the two fields their readers use (`checkX` in compiled.ts reports
+ * `instancePath: message`): Ajv's schemaPath, keyword and params were ~60 % of the generated
+ * source, and params that name an enum's values kept whole schema literals alive at run time.
+ */
+function withLeanErrors<T>(generate: () => T): T {
+  const object = CodeGen.prototype.object;
+  CodeGen.prototype.object = function (this: CodeGen, ...keyValues) {
+    const keys = keyValues.map(([key]) => String(key));
+    const isError = keys.includes('instancePath') && keys.includes('schemaPath') && keys.includes('message');
+    return object.apply(this, isError ? keyValues.filter(([key]) => LEAN_ERROR_KEYS.has(String(key))) : keyValues);
+  };
+  try {
+    return generate();
+  } finally {
+    CodeGen.prototype.object = object;
+  }
+}
+const LEAN_ERROR_KEYS: ReadonlySet<string> = new Set(['instancePath', 'message']);
 
 type Resolve = (branch: Record<string, Json>) => Record<string, Json>;
 
