@@ -20,7 +20,7 @@ import { fixtures, PROTOCOL_VERSION } from '@labmgr/protocol';
 import type { Page } from 'playwright-core';
 import { chooseSegment, launchBrowser, signIn } from '../e2e/browser.js';
 import { ADMIN_PASSWORD, ROOT, sleep, startSystem } from '../test/harness.js';
-import type { GeneratorCommand, GeneratorReport } from './relay-load-ipc.js';
+import type { GeneratorCommand, GeneratorReport, SimAgent } from './relay-load-ipc.js';
 import { ensureOpenFiles, Forked, killForked } from './relay-load-procs.js';
 import { enrollSimAgents } from './sim-agents.js';
 
@@ -176,10 +176,37 @@ async function measure(page: Page, label: string): Promise<FrameStats> {
   return stats;
 }
 
+type Generator = Forked<GeneratorCommand, GeneratorReport>;
+
+/** Generator processes, each connecting its share of the agents to the relay (they answer 'ready'). */
+function connectGenerators(url: string, agents: SimAgent[], seqStart: number): Generator[] {
+  const per = Math.ceil(agents.length / generatorCount);
+  const generators: Generator[] = [];
+  for (let g = 0; g < generatorCount; g++) {
+    const slice = agents.slice(g * per, (g + 1) * per);
+    if (slice.length === 0) continue;
+    const gen: Generator = new Forked(`generator ${g}`, GENERATOR);
+    generators.push(gen);
+    gen.send({
+      type: 'start',
+      mode: 'relay',
+      url,
+      agents: slice,
+      seqStart,
+      sampleTail: sampleTails[0] ?? '',
+      sampleTails,
+      protocolVersion: PROTOCOL_VERSION,
+      connectConcurrency: 32,
+      connectTimeoutMs: 120_000,
+    });
+  }
+  return generators;
+}
+
 async function main(): Promise<void> {
   ensureOpenFiles(agentCount + 1000);
   const sys = await startSystem();
-  const generators: Array<Forked<GeneratorCommand, GeneratorReport>> = [];
+  const generators: Generator[] = [];
   const browser = await launchBrowser();
   try {
     await sys.startRelay({
@@ -192,25 +219,7 @@ async function main(): Promise<void> {
     console.log(
       `enrolled ${agentCount} simulated agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const per = Math.ceil(agentCount / generatorCount);
-    for (let g = 0; g < generatorCount; g++) {
-      const slice = agents.slice(g * per, (g + 1) * per);
-      if (slice.length === 0) continue;
-      const gen = new Forked<GeneratorCommand, GeneratorReport>(`generator ${g}`, GENERATOR);
-      generators.push(gen);
-      gen.send({
-        type: 'start',
-        mode: 'relay',
-        url: sys.relayUrl,
-        agents: slice,
-        seqStart: 1,
-        sampleTail: sampleTails[0] ?? '',
-        sampleTails,
-        protocolVersion: PROTOCOL_VERSION,
-        connectConcurrency: 32,
-        connectTimeoutMs: 120_000,
-      });
-    }
+    generators.push(...connectGenerators(sys.relayUrl, agents, 1));
     const ready = await Promise.all(generators.map((g) => g.next('ready', 180_000)));
     console.log(`${ready.reduce((s, r) => s + r.connected, 0)}/${agentCount} connected`);
     // One sample each, so every row has figures, then silence for the baseline.
@@ -234,24 +243,7 @@ async function main(): Promise<void> {
     const baseline = await measure(page, 'table, no updates (baseline)');
 
     // The agents again, now reporting every second for the rest of the run.
-    for (let g = 0; g < generatorCount; g++) {
-      const slice = agents.slice(g * per, (g + 1) * per);
-      if (slice.length === 0) continue;
-      const gen = new Forked<GeneratorCommand, GeneratorReport>(`generator ${g}`, GENERATOR);
-      generators.push(gen);
-      gen.send({
-        type: 'start',
-        mode: 'relay',
-        url: sys.relayUrl,
-        agents: slice,
-        seqStart: 1_000_000,
-        sampleTail: sampleTails[0] ?? '',
-        sampleTails,
-        protocolVersion: PROTOCOL_VERSION,
-        connectConcurrency: 32,
-        connectTimeoutMs: 120_000,
-      });
-    }
+    generators.push(...connectGenerators(sys.relayUrl, agents, 1_000_000));
     await Promise.all(generators.map((g) => g.next('ready', 180_000)));
     for (const g of generators) g.send({ type: 'run' });
     await sleep(5000);
