@@ -88,7 +88,7 @@ export function renderValidators(): string {
   if (/"(unevaluatedProperties|unevaluatedItems|\$dynamicRef|\$dynamicAnchor)"/.test(json)) {
     throw new Error('a schema uses unevaluated*/$dynamicRef: drop the options that turn their tracking off');
   }
-  const code = withLeanErrors(() => standaloneCode(ajv, exports));
+  const code = withoutUnusedSchemas(withLeanErrors(() => standaloneCode(ajv, exports)));
   if (/\brequire\(/.test(code)) {
     throw new Error('generated validators need a runtime require(); adjust the Ajv options');
   }
@@ -107,7 +107,10 @@ function withLeanErrors<T>(generate: () => T): T {
   CodeGen.prototype.object = function (this: CodeGen, ...keyValues) {
     const keys = keyValues.map(([key]) => String(key));
     const isError = keys.includes('instancePath') && keys.includes('schemaPath') && keys.includes('message');
-    return object.apply(this, isError ? keyValues.filter(([key]) => LEAN_ERROR_KEYS.has(String(key))) : keyValues);
+    return object.apply(
+      this,
+      isError ? keyValues.filter(([key]) => LEAN_ERROR_KEYS.has(String(key))) : keyValues,
+    );
   };
   try {
     return generate();
@@ -116,6 +119,42 @@ function withLeanErrors<T>(generate: () => T): T {
   }
 }
 const LEAN_ERROR_KEYS: ReadonlySet<string> = new Set(['instancePath', 'message']);
+
+/**
+ * Drops the `const schemaN = {…}` literals no code reads any more (Ajv's standalone output keeps each
+ * compiled schema as source; with lean errors nothing refers to them): a consumer that loads the module
+ * without tree shaking would otherwise build and keep every schema as objects at run time.
+ */
+function withoutUnusedSchemas(code: string): string {
+  let out = code;
+  for (const match of code.matchAll(/const (schema\d+) = /g)) {
+    const name = match[1] as string;
+    const start = out.indexOf(match[0]);
+    const literalStart = start + match[0].length;
+    const literalEnd = jsonEnd(out, literalStart);
+    JSON.parse(out.slice(literalStart, literalEnd)); // throws if the scan went wrong
+    if (out[literalEnd] !== ';') throw new Error(`unexpected code after ${name}`);
+    const rest = out.slice(0, start) + out.slice(literalEnd + 1);
+    if (!new RegExp(`\\b${name}\\b`).test(rest)) out = rest;
+  }
+  return out;
+}
+
+/** The index just after the JSON value (an object or array, as JSON.stringify writes it) at `start`. */
+function jsonEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  throw new Error('unterminated schema literal');
+}
 
 type Resolve = (branch: Record<string, Json>) => Record<string, Json>;
 
