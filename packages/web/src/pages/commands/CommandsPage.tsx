@@ -4,8 +4,10 @@ import { IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { type CommandListParams, useCommands } from '../../api/commands.js';
 import { useLiveEvents } from '../../api/LiveProvider.js';
+import { NoMatch } from '../../components/NoMatch.js';
+import { PageError } from '../../components/PageError.js';
 import { useActions } from '../../features/actions/index.js';
-import { CommandsEmpty, CommandsError, CommandsNoMatch, CommandsSkeleton } from './CommandsStates.js';
+import { CommandsEmpty, CommandsSkeleton } from './CommandsStates.js';
 import { CommandsTable } from './CommandsTable.js';
 import { type CommandFilters, CommandsToolbar, hasFilters, NO_FILTERS } from './CommandsToolbar.js';
 import { touchesJobs } from './job-model.js';
@@ -60,8 +62,9 @@ export function CommandsPage() {
     body = <CommandsSkeleton />;
   } else if (!commands.data) {
     body = (
-      <CommandsError
-        message={commands.error?.message ?? 'Unknown error.'}
+      <PageError
+        title="Could not load the commands"
+        error={commands.error}
         retrying={commands.isFetching}
         onRetry={() => void commands.refetch()}
       />
@@ -76,7 +79,11 @@ export function CommandsPage() {
         {commands.data.items.length > 0 ? (
           <CommandsTable jobs={commands.data.items} names={names} />
         ) : (
-          <CommandsNoMatch onClear={() => changeFilters(NO_FILTERS)} />
+          <NoMatch
+            title="No commands match"
+            description="Try other words or filters."
+            onClear={() => changeFilters(NO_FILTERS)}
+          />
         )}
         {pages > 1 && (
           <Group justify="center">

@@ -2,7 +2,6 @@ import type { ComputerDetail } from '@labmgr/protocol';
 import {
   Button,
   Card,
-  Center,
   EmptyState,
   Group,
   Paper,
@@ -13,7 +12,6 @@ import {
   Text,
 } from '@mantine/core';
 import {
-  IconAlertTriangle,
   IconArrowLeft,
   IconChartLine,
   IconDeviceDesktopQuestion,
@@ -27,7 +25,8 @@ import { Link, useSearchParams } from 'wouter';
 import { ApiError } from '../../api/client.js';
 import { useComputerDetail, useLabsForPicker } from '../../api/computer.js';
 import { paths } from '../../app/paths.js';
-import { RetryState } from '../../components/RetryState.js';
+import { NotFound } from '../../components/NotFound.js';
+import { PageError } from '../../components/PageError.js';
 import { CommandConsole } from './CommandConsole.js';
 import { ComputerHeader } from './ComputerHeader.js';
 import { FilesystemsPanel } from './FilesystemsPanel.js';
@@ -50,37 +49,31 @@ export function ComputerPage({ params }: { params: { id: string } }) {
   if (detail.isPending) return <ComputerSkeleton />;
   if (detail.error instanceof ApiError && detail.error.status === 404) {
     return (
-      <Center mih={360}>
-        <EmptyState
-          variant="light"
-          icon={<IconDeviceDesktopQuestion size={26} stroke={1.7} />}
-          title="No such computer"
-          description="It may have been retired, or the address is mistyped."
-        >
-          <EmptyState.Actions>
-            <Button
-              component={Link}
-              href={paths.fleet}
-              variant="default"
-              leftSection={<IconArrowLeft size={16} />}
-            >
-              Back to the fleet
-            </Button>
-          </EmptyState.Actions>
-        </EmptyState>
-      </Center>
+      <NotFound
+        mih={360}
+        icon={IconDeviceDesktopQuestion}
+        title="No such computer"
+        description="It may have been retired, or the address is mistyped."
+        action={
+          <Button
+            component={Link}
+            href={paths.fleet}
+            variant="default"
+            leftSection={<IconArrowLeft size={16} />}
+          >
+            Back to the fleet
+          </Button>
+        }
+      />
     );
   }
   return (
-    <Paper withBorder py={56} px="lg" role="alert">
-      <RetryState
-        icon={<IconAlertTriangle size={26} stroke={1.7} />}
-        title="Could not load this computer"
-        message={detail.error?.message ?? 'Unknown error.'}
-        retrying={detail.isFetching}
-        onRetry={() => void detail.refetch()}
-      />
-    </Paper>
+    <PageError
+      title="Could not load this computer"
+      error={detail.error}
+      retrying={detail.isFetching}
+      onRetry={() => void detail.refetch()}
+    />
   );
 }
 

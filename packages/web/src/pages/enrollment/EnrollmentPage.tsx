@@ -1,7 +1,7 @@
 import type { EnrollmentToken } from '@labmgr/protocol';
-import { Button, EmptyState, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconFilterOff, IconPlugConnected, IconPlus } from '@tabler/icons-react';
+import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import {
   useEnrollmentLabs,
@@ -12,11 +12,13 @@ import {
 } from '../../api/enrollment.js';
 import { Forbidden } from '../../app/Forbidden.js';
 import { isAdmin, useRole } from '../../app/use-role.js';
+import { EmptyPanel } from '../../components/EmptyPanel.js';
+import { NoMatch } from '../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
+import { PageError } from '../../components/PageError.js';
+import { TableSkeleton } from '../../components/TableSkeleton.js';
 import { ConfirmModal } from '../admin/shared/ConfirmModal.js';
-import { LoadError } from '../admin/shared/LoadError.js';
 import { PageHeader } from '../admin/shared/PageHeader.js';
-import { TableSkeleton } from '../admin/shared/TableSkeleton.js';
 import { CreateTokenModal } from './CreateTokenModal.js';
 import { EnrollmentTokenTable } from './EnrollmentTokenTable.js';
 import { byId, filterTokens, shortId, type TokenFilter } from './enrollment-model.js';
@@ -65,12 +67,18 @@ function EnrollmentAdmin() {
     });
   };
 
+  const createButton = (
+    <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+      Create token
+    </Button>
+  );
+
   let body: ReactNode;
   if (tokens.isPending) {
     body = <TableSkeleton label="Loading enrollment tokens" />;
   } else if (!tokens.data) {
     body = (
-      <LoadError
+      <PageError
         title="Could not load the enrollment tokens"
         error={tokens.error}
         retrying={tokens.isFetching}
@@ -79,20 +87,12 @@ function EnrollmentAdmin() {
     );
   } else if (tokens.data.items.length === 0) {
     body = (
-      <Paper withBorder py={56} px="lg">
-        <EmptyState
-          variant="light"
-          icon={<IconPlugConnected size={26} stroke={1.7} />}
-          title="No enrollment tokens yet"
-          description="Create a token, then run the command it shows on each lab computer: the computer appears in the fleet as soon as its agent connects."
-        >
-          <EmptyState.Actions>
-            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-              Create token
-            </Button>
-          </EmptyState.Actions>
-        </EmptyState>
-      </Paper>
+      <EmptyPanel
+        icon={IconPlugConnected}
+        title="No enrollment tokens yet"
+        description="Create a token, then run the command it shows on each lab computer: the computer appears in the fleet as soon as its agent connects."
+        action={createButton}
+      />
     );
   } else {
     body = (
@@ -116,14 +116,11 @@ function EnrollmentAdmin() {
         {rows.length > 0 ? (
           <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={setRevoking} />
         ) : (
-          <Paper withBorder py={40} px="lg">
-            <EmptyState
-              size="sm"
-              icon={<IconFilterOff size={24} stroke={1.7} />}
-              title="No active tokens"
-              description="Every token has expired, been used up or been revoked. Create one to enroll more computers."
-            />
-          </Paper>
+          <NoMatch
+            title="No active tokens"
+            description="Every token has expired, been used up or been revoked. Create one to enroll more computers."
+            py={40}
+          />
         )}
       </Stack>
     );
@@ -131,15 +128,7 @@ function EnrollmentAdmin() {
 
   return (
     <Stack gap="lg">
-      <PageHeader
-        title={TITLE}
-        description={DESCRIPTION}
-        action={
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            Create token
-          </Button>
-        }
-      />
+      <PageHeader title={TITLE} description={DESCRIPTION} action={createButton} />
       {body}
       <CreateTokenModal opened={createOpened} onClose={createModal.close} />
       <ConfirmModal

@@ -3,8 +3,10 @@ import { useLocalStorage } from '@mantine/hooks';
 import { type ReactNode, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveState } from '../../api/LiveProvider.js';
 import { useComputers, useLabList } from '../../api/queries.js';
+import { NoMatch } from '../../components/NoMatch.js';
+import { PageError } from '../../components/PageError.js';
 import { ComputerTable } from './ComputerTable.js';
-import { FleetEmpty, FleetError, FleetNoMatch, FleetSkeleton } from './FleetStates.js';
+import { FleetEmpty, FleetSkeleton } from './FleetStates.js';
 import { FleetTiles } from './FleetTiles.js';
 import { FleetToolbar, type FleetView } from './FleetToolbar.js';
 import type { FleetFilter } from './fleet-model.js';
@@ -86,8 +88,9 @@ export function FleetPage() {
     body = <FleetSkeleton />;
   } else if (!computers.data) {
     body = (
-      <FleetError
-        message={computers.error?.message ?? 'Unknown error.'}
+      <PageError
+        title="Could not load the computers"
+        error={computers.error}
         retrying={computers.isFetching}
         onRetry={() => void computers.refetch()}
       />
@@ -127,7 +130,11 @@ export function FleetPage() {
             <SelectionBar computers={selectedComputers} onClear={() => setSelection(EMPTY_SELECTION)} />
           )}
           {rows.length === 0 ? (
-            <FleetNoMatch onClear={() => setFilter(NO_FILTER)} />
+            <NoMatch
+              title="No computers match"
+              description="Try another name or status."
+              onClear={() => setFilter(NO_FILTER)}
+            />
           ) : view === 'tiles' ? (
             <FleetTiles computers={rows} selected={selection.ids} onToggle={onToggle} />
           ) : (

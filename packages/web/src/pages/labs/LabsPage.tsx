@@ -8,10 +8,12 @@ import { useLabs } from '../../api/labs.js';
 import { useComputers } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
 import { isAdmin, useRole } from '../../app/use-role.js';
+import { NoMatch } from '../../components/NoMatch.js';
+import { PageError } from '../../components/PageError.js';
 import { DeleteLabModal } from './DeleteLabModal.js';
 import { LabCard } from './LabCard.js';
 import { LabFormModal } from './LabFormModal.js';
-import { LAB_GRID_COLS, LabsEmpty, LabsError, LabsNoMatch, LabsSkeleton } from './LabsStates.js';
+import { LAB_GRID_COLS, LabsEmpty, LabsSkeleton } from './LabsStates.js';
 import { computersByLab, filterLabs, reuseUnchanged } from './lab-model.js';
 
 const NONE: readonly ComputerSummary[] = [];
@@ -59,8 +61,9 @@ export function LabsPage() {
     body = <LabsSkeleton />;
   } else if (!labs.data) {
     body = (
-      <LabsError
-        message={labs.error?.message ?? 'Unknown error.'}
+      <PageError
+        title="Could not load the labs"
+        error={labs.error}
         retrying={labs.isFetching}
         onRetry={() => void labs.refetch()}
       />
@@ -97,7 +100,12 @@ export function LabsPage() {
           </Text>
         </Group>
         {shown.length === 0 ? (
-          <LabsNoMatch onClear={() => setSearch('')} />
+          <NoMatch
+            title="No labs match"
+            description="Try another name, building or room."
+            clearLabel="Clear search"
+            onClear={() => setSearch('')}
+          />
         ) : (
           <SimpleGrid cols={LAB_GRID_COLS} spacing="md">
             {shown.map((lab) => (

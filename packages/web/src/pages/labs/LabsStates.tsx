@@ -1,6 +1,6 @@
-import { Button, Card, EmptyState, Group, Paper, SimpleGrid, Skeleton, Stack } from '@mantine/core';
-import { IconAlertTriangle, IconFilterOff, IconLayoutGridAdd } from '@tabler/icons-react';
-import { RetryState } from '../../components/RetryState.js';
+import { Button, Card, SimpleGrid, Skeleton, Stack } from '@mantine/core';
+import { IconLayoutGridAdd } from '@tabler/icons-react';
+import { EmptyPanel } from '../../components/EmptyPanel.js';
 
 /** The card grid's columns, shared by the cards and their skeleton. */
 export const LAB_GRID_COLS = { base: 1, sm: 2, lg: 3, xl: 4 };
@@ -24,69 +24,18 @@ export function LabsSkeleton() {
   );
 }
 
-export function LabsError({
-  message,
-  retrying,
-  onRetry,
-}: {
-  message: string;
-  retrying: boolean;
-  onRetry: () => void;
-}) {
-  return (
-    <Paper withBorder py={56} px="lg" role="alert">
-      <RetryState
-        icon={<IconAlertTriangle size={26} stroke={1.7} />}
-        title="Could not load the labs"
-        message={message}
-        retrying={retrying}
-        onRetry={onRetry}
-      />
-    </Paper>
-  );
-}
-
 /** No lab exists yet. */
 export function LabsEmpty({ canCreate, onCreate }: { canCreate: boolean; onCreate: () => void }) {
   return (
-    <Paper withBorder py={56} px="lg">
-      <EmptyState
-        variant="light"
-        icon={<IconLayoutGridAdd size={26} stroke={1.7} />}
-        title="No labs yet"
-        description={
-          canCreate
-            ? 'A lab is a room with a seat plan. Create one, then place its computers on their seats to watch the room at a glance.'
-            : 'A lab is a room with a seat plan. An administrator creates them; they show up here.'
-        }
-      >
-        {canCreate && (
-          <EmptyState.Actions>
-            <Button onClick={onCreate}>Create the first lab</Button>
-          </EmptyState.Actions>
-        )}
-      </EmptyState>
-    </Paper>
-  );
-}
-
-export function LabsNoMatch({ onClear }: { onClear: () => void }) {
-  return (
-    <Paper withBorder py={48} px="lg">
-      <EmptyState
-        size="sm"
-        icon={<IconFilterOff size={24} stroke={1.7} />}
-        title="No labs match"
-        description="Try another name, building or room."
-      >
-        <EmptyState.Actions>
-          <Group>
-            <Button variant="default" onClick={onClear}>
-              Clear search
-            </Button>
-          </Group>
-        </EmptyState.Actions>
-      </EmptyState>
-    </Paper>
+    <EmptyPanel
+      icon={IconLayoutGridAdd}
+      title="No labs yet"
+      description={
+        canCreate
+          ? 'A lab is a room with a seat plan. Create one, then place its computers on their seats to watch the room at a glance.'
+          : 'A lab is a room with a seat plan. An administrator creates them; they show up here.'
+      }
+      action={canCreate && <Button onClick={onCreate}>Create the first lab</Button>}
+    />
   );
 }

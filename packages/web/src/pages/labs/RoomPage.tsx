@@ -17,6 +17,7 @@ import { useComputers } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
 import { canOperate, isAdmin, useRole } from '../../app/use-role.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
+import { PageError } from '../../components/PageError.js';
 import { ActionMenu } from '../../features/actions/index.js';
 import { AddComputersModal } from './AddComputersModal.js';
 import { DeleteLabModal } from './DeleteLabModal.js';
@@ -35,7 +36,7 @@ import {
 import { MoveToSeatModal } from './MoveToSeatModal.js';
 import classes from './Room.module.css';
 import { RoomLegend } from './RoomLegend.js';
-import { RoomError, RoomFleetError, RoomNotFound, RoomSkeleton } from './RoomStates.js';
+import { RoomFleetError, RoomNotFound, RoomSkeleton } from './RoomStates.js';
 import { RoomSummary } from './RoomSummary.js';
 import { SeatGrid } from './SeatGrid.js';
 import type { TileHandlers } from './SeatTile.js';
@@ -202,8 +203,9 @@ export function RoomPage({ params }: { params: { id: string } }) {
         {error instanceof ApiError && error.status === 404 ? (
           <RoomNotFound />
         ) : (
-          <RoomError
-            message={error?.message ?? 'Unknown error.'}
+          <PageError
+            title="Could not load the room"
+            error={error}
             retrying={labQuery.isFetching}
             onRetry={() => void labQuery.refetch()}
           />

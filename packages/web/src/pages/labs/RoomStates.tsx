@@ -1,7 +1,8 @@
-import { Button, Center, EmptyState, Group, Paper, Skeleton, Stack } from '@mantine/core';
-import { IconAlertTriangle, IconMapQuestion } from '@tabler/icons-react';
+import { Button, Group, Paper, Skeleton, Stack } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { paths } from '../../app/paths.js';
+import { NotFound } from '../../components/NotFound.js';
 import { RetryState } from '../../components/RetryState.js';
 
 /** Placeholder while the lab loads: title, summary strip and a seat plan without figures. */
@@ -28,42 +29,15 @@ export function RoomSkeleton() {
 
 export function RoomNotFound() {
   return (
-    <Center mih={320}>
-      <EmptyState
-        variant="light"
-        icon={<IconMapQuestion size={26} stroke={1.7} />}
-        title="No such lab"
-        description="It may have been deleted, or the address is mistyped."
-      >
-        <EmptyState.Actions>
-          <Button component={Link} href={paths.labs}>
-            All labs
-          </Button>
-        </EmptyState.Actions>
-      </EmptyState>
-    </Center>
-  );
-}
-
-export function RoomError({
-  message,
-  retrying,
-  onRetry,
-}: {
-  message: string;
-  retrying: boolean;
-  onRetry: () => void;
-}) {
-  return (
-    <Paper withBorder py={56} px="lg" role="alert">
-      <RetryState
-        icon={<IconAlertTriangle size={26} stroke={1.7} />}
-        title="Could not load the room"
-        message={message}
-        retrying={retrying}
-        onRetry={onRetry}
-      />
-    </Paper>
+    <NotFound
+      title="No such lab"
+      description="It may have been deleted, or the address is mistyped."
+      action={
+        <Button component={Link} href={paths.labs}>
+          All labs
+        </Button>
+      }
+    />
   );
 }
 

@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   CloseButton,
-  EmptyState,
   Group,
   Menu,
   Paper,
@@ -18,7 +17,6 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import {
-  IconAlertTriangle,
   IconDots,
   IconFileCode,
   IconHistory,
@@ -32,9 +30,10 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useDeleteScript, useScripts } from '../../api/scripts.js';
 import { canOperate, useRole } from '../../app/use-role.js';
 import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
+import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
+import { PageError } from '../../components/PageError.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
-import { RetryState } from '../../components/RetryState.js';
 import { useActions } from '../../features/actions/index.js';
 import { ConfirmDialog } from '../commands/ConfirmDialog.js';
 import { ScriptEditor } from './ScriptEditor.js';
@@ -75,34 +74,27 @@ export function ScriptsPage() {
     );
   } else if (!scripts.data) {
     body = (
-      <Paper withBorder py={56} px="lg" role="alert">
-        <RetryState
-          icon={<IconAlertTriangle size={26} stroke={1.7} />}
-          title="Could not load the scripts"
-          message={scripts.error?.message ?? ''}
-          retrying={scripts.isFetching}
-          onRetry={() => void scripts.refetch()}
-        />
-      </Paper>
+      <PageError
+        title="Could not load the scripts"
+        error={scripts.error}
+        retrying={scripts.isFetching}
+        onRetry={() => void scripts.refetch()}
+      />
     );
   } else if (scripts.data.items.length === 0) {
     body = (
-      <Paper withBorder py={56} px="lg">
-        <EmptyState
-          variant="light"
-          icon={<IconFileCode size={26} stroke={1.7} />}
-          title="No scripts yet"
-          description="Keep the scripts you run often here, with parameters, and run them on a computer, a lab or the whole fleet. Every change is kept as a version."
-        >
-          {operator && (
-            <EmptyState.Actions>
-              <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
-                New script
-              </Button>
-            </EmptyState.Actions>
-          )}
-        </EmptyState>
-      </Paper>
+      <EmptyPanel
+        icon={IconFileCode}
+        title="No scripts yet"
+        description="Keep the scripts you run often here, with parameters, and run them on a computer, a lab or the whole fleet. Every change is kept as a version."
+        action={
+          operator && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+              New script
+            </Button>
+          )
+        }
+      />
     );
   } else {
     body = (

@@ -1,14 +1,15 @@
 import type { ApiToken } from '@labmgr/protocol';
-import { Button, EmptyState, Paper, Stack } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useApiTokens, useRevokeApiToken } from '../../../api/admin.js';
+import { EmptyPanel } from '../../../components/EmptyPanel.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { PageError } from '../../../components/PageError.js';
+import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { LoadError } from '../shared/LoadError.js';
 import { PageHeader } from '../shared/PageHeader.js';
-import { TableSkeleton } from '../shared/TableSkeleton.js';
 import { ApiTokenTable } from './ApiTokenTable.js';
 import { CreateApiTokenModal } from './CreateApiTokenModal.js';
 
@@ -41,7 +42,7 @@ export function ApiTokensPage() {
     body = <TableSkeleton rows={4} label="Loading API tokens" />;
   } else if (!tokens.data) {
     body = (
-      <LoadError
+      <PageError
         title="Could not load your API tokens"
         error={tokens.error}
         retrying={tokens.isFetching}
@@ -50,16 +51,12 @@ export function ApiTokensPage() {
     );
   } else if (tokens.data.items.length === 0) {
     body = (
-      <Paper withBorder py={56} px="lg">
-        <EmptyState
-          variant="light"
-          icon={<IconKey size={26} stroke={1.7} />}
-          title="No API tokens yet"
-          description="A token lets a script or another tool call the Lab Manager API as you, without your password."
-        >
-          <EmptyState.Actions>{createButton}</EmptyState.Actions>
-        </EmptyState>
-      </Paper>
+      <EmptyPanel
+        icon={IconKey}
+        title="No API tokens yet"
+        description="A token lets a script or another tool call the Lab Manager API as you, without your password."
+        action={createButton}
+      />
     );
   } else {
     body = <ApiTokenTable tokens={tokens.data.items} onRevoke={setRevoking} />;

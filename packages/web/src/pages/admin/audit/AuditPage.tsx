@@ -1,13 +1,14 @@
 import { EmptyState, Group, Pagination, Paper, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconFilterOff, IconListCheck } from '@tabler/icons-react';
+import { IconListCheck } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useAuditLog } from '../../../api/admin.js';
 import { Forbidden } from '../../../app/Forbidden.js';
 import { isAdmin, useRole } from '../../../app/use-role.js';
-import { LoadError } from '../shared/LoadError.js';
+import { NoMatch } from '../../../components/NoMatch.js';
+import { PageError } from '../../../components/PageError.js';
+import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { PageHeader } from '../shared/PageHeader.js';
-import { TableSkeleton } from '../shared/TableSkeleton.js';
 import { AuditFilterBar } from './AuditFilterBar.js';
 import { AuditTable } from './AuditTable.js';
 import { type AuditFilters, auditRequest, hasFilters, NO_FILTERS, pageCount } from './audit-model.js';
@@ -47,7 +48,7 @@ function AuditLog() {
     body = <TableSkeleton rows={10} label="Loading the audit log" />;
   } else if (!log.data) {
     body = (
-      <LoadError
+      <PageError
         title="Could not load the audit log"
         error={log.error}
         retrying={log.isFetching}
@@ -55,23 +56,16 @@ function AuditLog() {
       />
     );
   } else if (log.data.items.length === 0) {
-    body = (
+    body = hasFilters(debounced) ? (
+      <NoMatch title="No entries match" description="Try another actor, action, target or date range." />
+    ) : (
       <Paper withBorder py={48} px="lg">
-        {hasFilters(debounced) ? (
-          <EmptyState
-            size="sm"
-            icon={<IconFilterOff size={24} stroke={1.7} />}
-            title="No entries match"
-            description="Try another actor, action, target or date range."
-          />
-        ) : (
-          <EmptyState
-            variant="light"
-            icon={<IconListCheck size={26} stroke={1.7} />}
-            title="Nothing recorded yet"
-            description="Sign-ins and every change to users, tokens, relays and computers are recorded here."
-          />
-        )}
+        <EmptyState
+          variant="light"
+          icon={<IconListCheck size={26} stroke={1.7} />}
+          title="Nothing recorded yet"
+          description="Sign-ins and every change to users, tokens, relays and computers are recorded here."
+        />
       </Paper>
     );
   } else {

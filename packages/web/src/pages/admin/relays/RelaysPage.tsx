@@ -1,16 +1,18 @@
 import type { RelaySummary } from '@labmgr/protocol';
-import { Button, EmptyState, Group, Paper, Stack, Switch, Text } from '@mantine/core';
+import { Button, Group, Stack, Switch, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconServer2 } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useDeleteRelay, useRelays } from '../../../api/admin.js';
 import { Forbidden } from '../../../app/Forbidden.js';
 import { isAdmin, useRole } from '../../../app/use-role.js';
+import { EmptyPanel } from '../../../components/EmptyPanel.js';
+import { NoMatch } from '../../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { PageError } from '../../../components/PageError.js';
+import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { LoadError } from '../shared/LoadError.js';
 import { PageHeader } from '../shared/PageHeader.js';
-import { TableSkeleton } from '../shared/TableSkeleton.js';
 import { RegisterRelayModal } from './RegisterRelayModal.js';
 import { RelayTable } from './RelayTable.js';
 
@@ -60,7 +62,7 @@ function RelaysAdmin() {
     body = <TableSkeleton rows={3} label="Loading relays" />;
   } else if (!relays.data) {
     body = (
-      <LoadError
+      <PageError
         title="Could not load the relays"
         error={relays.error}
         retrying={relays.isFetching}
@@ -69,16 +71,12 @@ function RelaysAdmin() {
     );
   } else if (relays.data.items.length === 0) {
     body = (
-      <Paper withBorder py={56} px="lg">
-        <EmptyState
-          variant="light"
-          icon={<IconServer2 size={26} stroke={1.7} />}
-          title="No relays registered"
-          description="Agents connect to a relay, which forwards their data here. Register one to get its token and start command."
-        >
-          <EmptyState.Actions>{registerButton}</EmptyState.Actions>
-        </EmptyState>
-      </Paper>
+      <EmptyPanel
+        icon={IconServer2}
+        title="No relays registered"
+        description="Agents connect to a relay, which forwards their data here. Register one to get its token and start command."
+        action={registerButton}
+      />
     );
   } else {
     const all = relays.data.items;
@@ -102,14 +100,12 @@ function RelaysAdmin() {
         {shown.length > 0 ? (
           <RelayTable relays={shown} onDelete={setDeleting} />
         ) : (
-          <Paper withBorder py={40} px="lg">
-            <EmptyState
-              size="sm"
-              icon={<IconServer2 size={24} stroke={1.7} />}
-              title="Every relay has been deleted"
-              description="Register a relay for agents to connect to."
-            />
-          </Paper>
+          <NoMatch
+            icon={IconServer2}
+            title="Every relay has been deleted"
+            description="Register a relay for agents to connect to."
+            py={40}
+          />
         )}
       </Stack>
     );

@@ -1,27 +1,18 @@
 import type { UserDetail } from '@labmgr/protocol';
-import {
-  Button,
-  CloseButton,
-  EmptyState,
-  Group,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Button, CloseButton, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconFilterOff, IconSearch, IconUserPlus } from '@tabler/icons-react';
+import { IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useDeleteUser, useUsers } from '../../../api/admin.js';
 import { useMe } from '../../../api/queries.js';
 import { Forbidden } from '../../../app/Forbidden.js';
 import { isAdmin, useRole } from '../../../app/use-role.js';
+import { NoMatch } from '../../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { PageError } from '../../../components/PageError.js';
+import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { LoadError } from '../shared/LoadError.js';
 import { PageHeader } from '../shared/PageHeader.js';
-import { TableSkeleton } from '../shared/TableSkeleton.js';
 import { CreateUserModal } from './CreateUserModal.js';
 import { EditUserModal } from './EditUserModal.js';
 import { ResetPasswordModal } from './ResetPasswordModal.js';
@@ -87,7 +78,7 @@ function UsersAdmin() {
     body = <TableSkeleton label="Loading users" />;
   } else if (!users.data) {
     body = (
-      <LoadError
+      <PageError
         title="Could not load the users"
         error={users.error}
         retrying={users.isFetching}
@@ -140,26 +131,15 @@ function UsersAdmin() {
             onDelete={setDeleting}
           />
         ) : (
-          <Paper withBorder py={40} px="lg">
-            <EmptyState
-              size="sm"
-              icon={<IconFilterOff size={24} stroke={1.7} />}
-              title="No users match"
-              description="Try another name or role."
-            >
-              <EmptyState.Actions>
-                <Button
-                  variant="default"
-                  onClick={() => {
-                    setSearch('');
-                    setRoleFilter('all');
-                  }}
-                >
-                  Clear filters
-                </Button>
-              </EmptyState.Actions>
-            </EmptyState>
-          </Paper>
+          <NoMatch
+            title="No users match"
+            description="Try another name or role."
+            onClear={() => {
+              setSearch('');
+              setRoleFilter('all');
+            }}
+            py={40}
+          />
         )}
       </Stack>
     );

@@ -1,16 +1,16 @@
 import { Paper } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { RetryState } from '../../../components/RetryState.js';
+import { RetryState } from './RetryState.js';
 
-export interface LoadErrorProps {
+export interface PageErrorProps {
   title: string;
   error: Error | null;
   retrying: boolean;
   onRetry: () => void;
 }
 
-/** A list could not be loaded: the server's reason and "Try again". */
-export function LoadError({ title, error, retrying, onRetry }: LoadErrorProps) {
+/** A page's data could not be loaded: the server's reason and "Try again", in place of the list. */
+export function PageError({ title, error, retrying, onRetry }: PageErrorProps) {
   return (
     <Paper withBorder py={56} px="lg" role="alert">
       <RetryState
