@@ -1,22 +1,7 @@
-import type { ComputerSummary, Lab } from '@labmgr/protocol';
+import type { Lab } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
+import { bareComputer as pc } from '../../test-fixtures.js';
 import { computerOptions, EMPTY_PICK, fleetTags, pickedTarget } from './target-pick.js';
-
-const pc = (id: string, over: Partial<ComputerSummary> = {}): ComputerSummary => ({
-  id,
-  hostname: id,
-  displayName: null,
-  status: 'online',
-  lastSeenAt: null,
-  osName: null,
-  agentVersion: null,
-  loggedInUsers: [],
-  metrics: null,
-  labId: null,
-  seat: null,
-  tags: [],
-  ...over,
-});
 
 const lab: Lab = {
   id: 'r101',

@@ -1,5 +1,5 @@
-import type { ComputerSummary } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
+import { bareComputer as pc } from '../../test-fixtures.js';
 import { initialDraft } from './drafts.js';
 import {
   confirmLabel,
@@ -9,22 +9,6 @@ import {
   sentTitle,
   targetPhrase,
 } from './wording.js';
-
-const pc = (id: string, over: Partial<ComputerSummary> = {}): ComputerSummary => ({
-  id,
-  hostname: id,
-  displayName: null,
-  status: 'online',
-  lastSeenAt: null,
-  osName: null,
-  agentVersion: null,
-  loggedInUsers: [],
-  metrics: null,
-  labId: null,
-  seat: null,
-  tags: [],
-  ...over,
-});
 
 const fleet = [
   pc('a', { labId: 'r101', tags: ['gpu'] }),

@@ -1,5 +1,6 @@
-import type { ComputerSummary, LatestMetrics } from '@labmgr/protocol';
+import type { ComputerSummary } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
+import { computer, GIB, metrics } from '../../test-fixtures.js';
 import {
   conditionOf,
   DEFAULT_SORT,
@@ -10,44 +11,6 @@ import {
   sortComputers,
   summarize,
 } from './fleet-model.js';
-
-const GIB = 1024 ** 3;
-
-function metrics(over: Partial<LatestMetrics> = {}): LatestMetrics {
-  return {
-    at: '2024-01-10T12:00:00.000Z',
-    cpuPercent: 10,
-    memUsedBytes: 4 * GIB,
-    memTotalBytes: 16 * GIB,
-    diskUsedBytes: 100 * GIB,
-    diskTotalBytes: 400 * GIB,
-    load1: 0.5,
-    netRxBytesPerSec: 1000,
-    netTxBytesPerSec: 500,
-    uptimeSec: 3600,
-    ...over,
-  };
-}
-
-let n = 0;
-function computer(hostname: string, over: Partial<ComputerSummary> = {}): ComputerSummary {
-  n++;
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    hostname,
-    status: 'online',
-    lastSeenAt: '2024-01-10T12:00:00.000Z',
-    osName: 'Debian GNU/Linux 12',
-    agentVersion: '0.1.0',
-    loggedInUsers: [],
-    displayName: null,
-    labId: null,
-    seat: null,
-    tags: [],
-    metrics: metrics(),
-    ...over,
-  };
-}
 
 const hostnames = (items: ComputerSummary[]) => items.map((c) => c.hostname);
 

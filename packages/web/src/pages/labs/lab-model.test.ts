@@ -1,5 +1,6 @@
-import type { ComputerSummary, Lab, LatestMetrics } from '@labmgr/protocol';
+import type { ComputerSummary, Lab } from '@labmgr/protocol';
 import { describe, expect, it } from 'vitest';
+import { computer as fixtureComputer, GIB, metrics } from '../../test-fixtures.js';
 import {
   applyPlacements,
   computersByLab,
@@ -15,43 +16,9 @@ import {
   tileState,
 } from './lab-model.js';
 
-const GIB = 1024 ** 3;
-
-function metrics(over: Partial<LatestMetrics> = {}): LatestMetrics {
-  return {
-    at: '2024-01-10T12:00:00.000Z',
-    cpuPercent: 10,
-    memUsedBytes: 4 * GIB,
-    memTotalBytes: 16 * GIB,
-    diskUsedBytes: 100 * GIB,
-    diskTotalBytes: 400 * GIB,
-    load1: 0.5,
-    netRxBytesPerSec: 1000,
-    netTxBytesPerSec: 500,
-    uptimeSec: 3600,
-    ...over,
-  };
-}
-
-let n = 0;
-function computer(hostname: string, over: Partial<ComputerSummary> = {}): ComputerSummary {
-  n++;
-  return {
-    id: `id-${n}`,
-    hostname,
-    displayName: null,
-    status: 'online',
-    lastSeenAt: '2024-01-10T12:00:00.000Z',
-    osName: 'Debian GNU/Linux 12',
-    agentVersion: '0.1.0',
-    loggedInUsers: [],
-    metrics: metrics(),
-    labId: 'lab-1',
-    seat: null,
-    tags: [],
-    ...over,
-  };
-}
+/** The fixtures' computers are in lab-1 unless a test says otherwise. */
+const computer = (hostname: string, over: Partial<ComputerSummary> = {}): ComputerSummary =>
+  fixtureComputer(hostname, { labId: 'lab-1', ...over });
 
 function lab(over: Partial<Lab> = {}): Lab {
   return {
