@@ -1,8 +1,9 @@
 import type { EnrollmentTokenCreated } from '@labmgr/protocol';
-import { Button, Group, Modal, NumberInput, Select, Stack } from '@mantine/core';
+import { Modal, NumberInput, Select, Stack } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useCreateEnrollmentToken, useEnrollmentLabs } from '../../api/enrollment.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
+import { DoneAction, FormActions } from '../admin/shared/ModalActions.js';
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES } from './enrollment-model.js';
 import { InstallInstructions } from './InstallInstructions.js';
 
@@ -58,9 +59,7 @@ export function CreateTokenModal({ opened, onClose }: { opened: boolean; onClose
             created={created}
             labName={labs.data?.items.find((lab) => lab.id === labId)?.name ?? null}
           />
-          <Group justify="flex-end">
-            <Button onClick={close}>Done</Button>
-          </Group>
+          <DoneAction onDone={close} />
         </Stack>
       ) : (
         <form onSubmit={submit}>
@@ -96,14 +95,12 @@ export function CreateTokenModal({ opened, onClose }: { opened: boolean; onClose
               nothingFoundMessage="No lab by that name"
               error={labs.isError ? `Labs could not be loaded: ${labs.error.message}` : undefined}
             />
-            <Group justify="flex-end" gap="sm" mt="xs">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending} disabled={!validUses}>
-                Create token
-              </Button>
-            </Group>
+            <FormActions
+              submitLabel="Create token"
+              loading={create.isPending}
+              disabled={!validUses}
+              onCancel={close}
+            />
           </Stack>
         </form>
       )}

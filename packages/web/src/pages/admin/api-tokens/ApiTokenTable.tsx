@@ -1,10 +1,10 @@
 import type { ApiToken } from '@labmgr/protocol';
-import { ActionIcon, Badge, Paper, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Table, Text } from '@mantine/core';
 import { IconBan } from '@tabler/icons-react';
-import { DelegatedTooltip } from '../../../components/DelegatedTooltip.js';
 import { RelativeTime } from '../../../components/RelativeTime.js';
 import { useNow } from '../../../components/useNow.js';
-import classes from '../shared/AdminTable.module.css';
+import { AdminTable } from '../shared/AdminTable.js';
+import { DangerRowAction } from '../shared/RowAction.js';
 import { StateLabel } from '../shared/StateLabel.js';
 import { UntilTime } from '../shared/UntilTime.js';
 import { SCOPE_META, TOKEN_STATE_META, tokenState } from './api-token-model.js';
@@ -27,72 +27,56 @@ export function ApiTokenTable({
 }) {
   const now = useNow();
   return (
-    <Paper withBorder>
-      <DelegatedTooltip>
-        <Table.ScrollContainer minWidth={700} type="native">
-          <Table className={classes.nowrap}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Scope</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th w={56}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tokens.map((token) => {
-                const state = tokenState(token, now);
-                const meta = TOKEN_STATE_META[state];
-                const scope = SCOPE_META[token.scope];
-                return (
-                  <Table.Tr key={token.id} data-token-name={token.name} data-state={state}>
-                    <Table.Td>
-                      <Text size="sm" fw={600} truncate="end" maw={280}>
-                        {token.name}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={scope.color}>
-                        {scope.label}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <RelativeTime value={token.createdAt} />
-                    </Table.Td>
-                    <Table.Td>{token.expiresAt ? <UntilTime value={token.expiresAt} /> : <Never />}</Table.Td>
-                    <Table.Td>
-                      {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <Never />}
-                    </Table.Td>
-                    <Table.Td>
-                      <StateLabel label={meta.label} color={meta.color} />
-                    </Table.Td>
-                    <Table.Td>
-                      {state === 'active' && (
-                        <Tooltip label="Revoke token">
-                          <ActionIcon
-                            size="md"
-                            color="red"
-                            variant="subtle"
-                            aria-label={`Revoke ${token.name}`}
-                            onClick={() => onRevoke(token)}
-                          >
-                            <IconBan size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </DelegatedTooltip>
-    </Paper>
+    <AdminTable
+      minWidth={700}
+      head={
+        <>
+          <Table.Th>Name</Table.Th>
+          <Table.Th>Scope</Table.Th>
+          <Table.Th>Created</Table.Th>
+          <Table.Th>Expires</Table.Th>
+          <Table.Th>Last used</Table.Th>
+          <Table.Th>Status</Table.Th>
+        </>
+      }
+    >
+      {tokens.map((token) => {
+        const state = tokenState(token, now);
+        const meta = TOKEN_STATE_META[state];
+        const scope = SCOPE_META[token.scope];
+        return (
+          <Table.Tr key={token.id} data-token-name={token.name} data-state={state}>
+            <Table.Td>
+              <Text size="sm" fw={600} truncate="end" maw={280}>
+                {token.name}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={scope.color}>
+                {scope.label}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <RelativeTime value={token.createdAt} />
+            </Table.Td>
+            <Table.Td>{token.expiresAt ? <UntilTime value={token.expiresAt} /> : <Never />}</Table.Td>
+            <Table.Td>{token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <Never />}</Table.Td>
+            <Table.Td>
+              <StateLabel label={meta.label} color={meta.color} />
+            </Table.Td>
+            <Table.Td>
+              {state === 'active' && (
+                <DangerRowAction
+                  tooltip="Revoke token"
+                  label={`Revoke ${token.name}`}
+                  icon={IconBan}
+                  onClick={() => onRevoke(token)}
+                />
+              )}
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
+    </AdminTable>
   );
 }

@@ -1,9 +1,10 @@
 import type { ApiTokenCreated, ApiTokenScope } from '@labmgr/protocol';
-import { Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Modal, Radio, Select, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useCreateApiToken } from '../../../api/admin.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
-import { CopyField } from '../shared/CopyField.js';
+import { CommandField } from '../shared/CopyField.js';
+import { DoneAction, FormActions } from '../shared/ModalActions.js';
 import { SecretReveal } from '../shared/SecretReveal.js';
 import {
   DEFAULT_TOKEN_EXPIRY,
@@ -69,19 +70,12 @@ export function CreateApiTokenModal({ opened, onClose }: { opened: boolean; onCl
             Send it as a Bearer token; it acts as you,{' '}
             {created.scope === 'read' ? 'for reading only' : 'with everything your role allows'}.
           </SecretReveal>
-          <div>
-            <Text fw={600} size="sm" mb={4}>
-              Try it
-            </Text>
-            <CopyField
-              value={exampleCall(window.location.origin, created.token)}
-              copyLabel="Copy example command"
-              block
-            />
-          </div>
-          <Group justify="flex-end">
-            <Button onClick={close}>Done</Button>
-          </Group>
+          <CommandField
+            title="Try it"
+            value={exampleCall(window.location.origin, created.token)}
+            copyLabel="Copy example command"
+          />
+          <DoneAction onDone={close} />
         </Stack>
       ) : (
         <form onSubmit={submit} noValidate>
@@ -120,14 +114,7 @@ export function CreateApiTokenModal({ opened, onClose }: { opened: boolean; onCl
               onChange={(value) => value !== null && setExpiry(value)}
               allowDeselect={false}
             />
-            <Group justify="flex-end" gap="sm" mt="xs">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create token
-              </Button>
-            </Group>
+            <FormActions submitLabel="Create token" loading={create.isPending} onCancel={close} />
           </Stack>
         </form>
       )}

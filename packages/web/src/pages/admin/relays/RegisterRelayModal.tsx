@@ -1,10 +1,11 @@
 import type { RelayCreated } from '@labmgr/protocol';
 import { RelayCreate } from '@labmgr/protocol';
-import { Button, Group, List, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { List, Modal, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useCreateRelay } from '../../../api/admin.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
-import { CopyField } from '../shared/CopyField.js';
+import { CommandField } from '../shared/CopyField.js';
+import { DoneAction, FormActions } from '../shared/ModalActions.js';
 import { SecretReveal } from '../shared/SecretReveal.js';
 import { relayStartCommand } from './relay-model.js';
 
@@ -66,17 +67,12 @@ export function RegisterRelayModal({ opened, onClose }: { opened: boolean; onClo
             It is the relay’s service token: pass it in the environment as below, not as --token (command
             lines are visible to every user of the machine).
           </SecretReveal>
-          <div>
-            <Text fw={600} size="sm" mb={4}>
-              Start the relay with it
-            </Text>
-            <CopyField
-              value={relayStartCommand(window.location.origin, created.name, created.token)}
-              copyLabel="Copy start command"
-              block
-              testId="relay-start-command"
-            />
-          </div>
+          <CommandField
+            title="Start the relay with it"
+            value={relayStartCommand(window.location.origin, created.name, created.token)}
+            copyLabel="Copy start command"
+            testId="relay-start-command"
+          />
           <List size="sm" spacing={4} c="dimmed">
             <List.Item>
               Agents connect on port 8081 (LABMGR_RELAY_PORT). The relay appears online here within 30
@@ -94,9 +90,7 @@ export function RegisterRelayModal({ opened, onClose }: { opened: boolean; onClo
               </List.Item>
             )}
           </List>
-          <Group justify="flex-end">
-            <Button onClick={close}>Done</Button>
-          </Group>
+          <DoneAction onDone={close} />
         </Stack>
       ) : (
         <form onSubmit={submit} noValidate>
@@ -113,14 +107,7 @@ export function RegisterRelayModal({ opened, onClose }: { opened: boolean; onClo
               autoComplete="off"
               spellCheck={false}
             />
-            <Group justify="flex-end" gap="sm" mt="xs">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Register relay
-              </Button>
-            </Group>
+            <FormActions submitLabel="Register relay" loading={create.isPending} onCancel={close} />
           </Stack>
         </form>
       )}

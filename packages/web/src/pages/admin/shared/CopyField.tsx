@@ -1,4 +1,4 @@
-import { ActionIcon, Code, CopyButton, Group, Tooltip } from '@mantine/core';
+import { ActionIcon, Code, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import classes from './CopyField.module.css';
 
@@ -33,5 +33,27 @@ export function CopyField({ value, copyLabel, block = false, testId }: CopyField
         )}
       </CopyButton>
     </Group>
+  );
+}
+
+/** A command to run, under a short heading, kept on its lines with a copy button. */
+export function CommandField({
+  title,
+  value,
+  copyLabel,
+  testId,
+}: {
+  title: string;
+  value: string;
+  copyLabel: string;
+  testId?: string;
+}) {
+  return (
+    <div>
+      <Text fw={600} size="sm" mb={4}>
+        {title}
+      </Text>
+      <CopyField value={value} copyLabel={copyLabel} block testId={testId} />
+    </div>
   );
 }

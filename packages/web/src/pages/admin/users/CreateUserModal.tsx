@@ -1,9 +1,10 @@
 import type { Role } from '@labmgr/protocol';
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useCreateUser } from '../../../api/admin.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { passwordProblem, usernameProblem } from '../../account/password-rules.js';
+import { FormActions } from '../shared/ModalActions.js';
 import { isRole, ROLE_CHOICES, ROLE_META } from './user-model.js';
 
 /** Creates a user with an initial password the admin passes on. */
@@ -85,14 +86,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
             required
             autoComplete="new-password"
           />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
+          <FormActions submitLabel="Create user" loading={create.isPending} onCancel={close} />
         </Stack>
       </form>
     </Modal>

@@ -1,8 +1,9 @@
 import type { Role, UserDetail } from '@labmgr/protocol';
-import { Button, Group, Modal, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { Modal, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useUpdateUser } from '../../../api/admin.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
+import { FormActions } from '../shared/ModalActions.js';
 import { isRole, ROLE_CHOICES, ROLE_META, SELF_REASONS, userChanges } from './user-model.js';
 
 export interface EditUserModalProps {
@@ -79,14 +80,7 @@ export function EditUserModal({ user, isSelf, onClose }: EditUserModalProps) {
             onChange={(e) => setDisabled(e.currentTarget.checked)}
             disabled={isSelf}
           />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Save changes
-            </Button>
-          </Group>
+          <FormActions submitLabel="Save changes" loading={update.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

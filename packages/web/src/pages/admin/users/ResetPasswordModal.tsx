@@ -1,9 +1,10 @@
 import type { UserDetail } from '@labmgr/protocol';
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useUpdateUser } from '../../../api/admin.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { passwordProblem } from '../../account/password-rules.js';
+import { FormActions } from '../shared/ModalActions.js';
 
 /** An administrator sets a new password for a user (who is signed out everywhere). */
 export function ResetPasswordModal({ user, onClose }: { user: UserDetail | null; onClose: () => void }) {
@@ -51,14 +52,7 @@ export function ResetPasswordModal({ user, onClose }: { user: UserDetail | null;
             autoComplete="new-password"
             data-autofocus
           />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Set password
-            </Button>
-          </Group>
+          <FormActions submitLabel="Set password" loading={update.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
