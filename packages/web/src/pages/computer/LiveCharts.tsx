@@ -2,36 +2,89 @@ import { Alert, Center, SimpleGrid, Text } from '@mantine/core';
 import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { CoreHeatmap } from '../../components/charts/CoreHeatmap.js';
+import type { ChartUnit } from '../../components/charts/chart-units.js';
 import { type ChartSeries, TimeSeriesChart } from '../../components/charts/TimeSeriesChart.js';
 import { ChartCard } from './ChartCard.js';
-import { LIVE_WINDOW_SEC } from './live-buffer.js';
+import { type Columns, LIVE_WINDOW_SEC, type LivePoint } from './live-buffer.js';
 import type { LiveComputer } from './useLiveComputer.js';
 
-const CPU_SERIES: ChartSeries[] = [
-  { label: 'Total', color: 'indigo', fill: true },
-  { label: 'User', color: 'teal' },
-  { label: 'System', color: 'orange' },
-  { label: 'I/O wait', color: 'red', dashed: true },
-];
-const MEMORY_SERIES: ChartSeries[] = [
-  { label: 'Used', color: 'indigo', fill: true },
-  { label: 'Cache', color: 'cyan' },
-  { label: 'Available', color: 'teal', dashed: true },
-  { label: 'Swap used', color: 'orange' },
-];
-const DISK_SERIES: ChartSeries[] = [
-  { label: 'Read', color: 'teal', fill: true },
-  { label: 'Write', color: 'orange', fill: true },
-];
-const NET_SERIES: ChartSeries[] = [
-  { label: 'Received', color: 'cyan', fill: true },
-  { label: 'Sent', color: 'grape', fill: true },
-];
+type Pick = (p: LivePoint) => number;
 
-const LOAD_SERIES: ChartSeries[] = [
-  { label: '1 min', color: 'indigo', fill: true },
-  { label: '5 min', color: 'teal' },
-  { label: '15 min', color: 'gray', dashed: true },
+/** One live chart: what it plots from each point, and how it is titled and drawn. */
+interface LiveChartDef {
+  title: string;
+  aside?: string;
+  /** The chart's accessible name. */
+  label: string;
+  testId?: string;
+  series: ChartSeries[];
+  unit: ChartUnit;
+  /** One column a series, in the order of `series`. */
+  columns: readonly Pick[];
+}
+
+const CPU_CHART: LiveChartDef = {
+  title: 'CPU',
+  aside: 'last 5 minutes, every second',
+  label: 'CPU use over the last five minutes',
+  testId: 'live-cpu-chart',
+  series: [
+    { label: 'Total', color: 'indigo', fill: true },
+    { label: 'User', color: 'teal' },
+    { label: 'System', color: 'orange' },
+    { label: 'I/O wait', color: 'red', dashed: true },
+  ],
+  unit: 'percent',
+  columns: [(p) => p.cpu, (p) => p.cpuUser, (p) => p.cpuSystem, (p) => p.cpuIowait],
+};
+
+/** The charts after the per-core heatmap, in the grid's order. */
+const MORE_CHARTS: readonly LiveChartDef[] = [
+  {
+    title: 'Memory',
+    label: 'Memory over the last five minutes',
+    series: [
+      { label: 'Used', color: 'indigo', fill: true },
+      { label: 'Cache', color: 'cyan' },
+      { label: 'Available', color: 'teal', dashed: true },
+      { label: 'Swap used', color: 'orange' },
+    ],
+    unit: 'bytes',
+    columns: [(p) => p.memUsed, (p) => p.memCached, (p) => p.memAvailable, (p) => p.swapUsed],
+  },
+  {
+    title: 'Network',
+    aside: 'all interfaces',
+    label: 'Network throughput over the last five minutes',
+    series: [
+      { label: 'Received', color: 'cyan', fill: true },
+      { label: 'Sent', color: 'grape', fill: true },
+    ],
+    unit: 'bitsFromBytesPerSec',
+    columns: [(p) => p.netRx, (p) => p.netTx],
+  },
+  {
+    title: 'Disk I/O',
+    aside: 'all disks',
+    label: 'Disk reads and writes over the last five minutes',
+    series: [
+      { label: 'Read', color: 'teal', fill: true },
+      { label: 'Write', color: 'orange', fill: true },
+    ],
+    unit: 'bytesPerSec',
+    columns: [(p) => p.diskRead, (p) => p.diskWrite],
+  },
+  {
+    title: 'Load average',
+    label: 'Load average over the last five minutes',
+    series: [
+      { label: '1 min', color: 'indigo', fill: true },
+      { label: '5 min', color: 'teal' },
+      { label: '15 min', color: 'gray', dashed: true },
+    ],
+    unit: 'load',
+    columns: [(p) => p.load1, (p) => p.load5, (p) => p.load15],
+  },
 ];
 
 const SYNC = 'computer-live';
@@ -45,31 +98,8 @@ export function LiveCharts({ live, cores }: { live: LiveComputer; cores: number 
     const end = buffer.latest?.t ?? Date.now() / 1000;
     return {
       xRange: [end - LIVE_WINDOW_SEC, end] as const,
-      cpu: buffer.columns(
-        (p) => p.cpu,
-        (p) => p.cpuUser,
-        (p) => p.cpuSystem,
-        (p) => p.cpuIowait,
-      ),
-      memory: buffer.columns(
-        (p) => p.memUsed,
-        (p) => p.memCached,
-        (p) => p.memAvailable,
-        (p) => p.swapUsed,
-      ),
-      disk: buffer.columns(
-        (p) => p.diskRead,
-        (p) => p.diskWrite,
-      ),
-      net: buffer.columns(
-        (p) => p.netRx,
-        (p) => p.netTx,
-      ),
-      load: buffer.columns(
-        (p) => p.load1,
-        (p) => p.load5,
-        (p) => p.load15,
-      ),
+      cpu: buffer.columns(...CPU_CHART.columns),
+      more: MORE_CHARTS.map((chart) => ({ chart, data: buffer.columns(...chart.columns) })),
       perCore: buffer.perCore(),
     };
   }, [buffer, version]);
@@ -88,18 +118,7 @@ export function LiveCharts({ live, cores }: { live: LiveComputer; cores: number 
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-        <ChartCard title="CPU" aside="last 5 minutes, every second">
-          <TimeSeriesChart
-            label="CPU use over the last five minutes"
-            testId="live-cpu-chart"
-            data={charts.cpu}
-            series={CPU_SERIES}
-            unit="percent"
-            xRange={charts.xRange}
-            syncKey={SYNC}
-            emptyText={waiting}
-          />
-        </ChartCard>
+        <LiveChart chart={CPU_CHART} data={charts.cpu} xRange={charts.xRange} emptyText={waiting} />
         <ChartCard
           title="CPU per core"
           aside={cores ? `${charts.perCore.cores.length || cores} cores` : undefined}
@@ -118,51 +137,37 @@ export function LiveCharts({ live, cores }: { live: LiveComputer; cores: number 
             </Center>
           )}
         </ChartCard>
-        <ChartCard title="Memory">
-          <TimeSeriesChart
-            label="Memory over the last five minutes"
-            data={charts.memory}
-            series={MEMORY_SERIES}
-            unit="bytes"
-            xRange={charts.xRange}
-            syncKey={SYNC}
-            emptyText={waiting}
-          />
-        </ChartCard>
-        <ChartCard title="Network" aside="all interfaces">
-          <TimeSeriesChart
-            label="Network throughput over the last five minutes"
-            data={charts.net}
-            series={NET_SERIES}
-            unit="bitsFromBytesPerSec"
-            xRange={charts.xRange}
-            syncKey={SYNC}
-            emptyText={waiting}
-          />
-        </ChartCard>
-        <ChartCard title="Disk I/O" aside="all disks">
-          <TimeSeriesChart
-            label="Disk reads and writes over the last five minutes"
-            data={charts.disk}
-            series={DISK_SERIES}
-            unit="bytesPerSec"
-            xRange={charts.xRange}
-            syncKey={SYNC}
-            emptyText={waiting}
-          />
-        </ChartCard>
-        <ChartCard title="Load average">
-          <TimeSeriesChart
-            label="Load average over the last five minutes"
-            data={charts.load}
-            series={LOAD_SERIES}
-            unit="load"
-            xRange={charts.xRange}
-            syncKey={SYNC}
-            emptyText={waiting}
-          />
-        </ChartCard>
+        {charts.more.map(({ chart, data }) => (
+          <LiveChart key={chart.title} chart={chart} data={data} xRange={charts.xRange} emptyText={waiting} />
+        ))}
       </SimpleGrid>
     </>
+  );
+}
+
+function LiveChart({
+  chart,
+  data,
+  xRange,
+  emptyText,
+}: {
+  chart: LiveChartDef;
+  data: Columns;
+  xRange: readonly [number, number];
+  emptyText: string;
+}) {
+  return (
+    <ChartCard title={chart.title} aside={chart.aside}>
+      <TimeSeriesChart
+        label={chart.label}
+        testId={chart.testId}
+        data={data}
+        series={chart.series}
+        unit={chart.unit}
+        xRange={xRange}
+        syncKey={SYNC}
+        emptyText={emptyText}
+      />
+    </ChartCard>
   );
 }
