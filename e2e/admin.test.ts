@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -43,11 +44,6 @@ async function dialogShown(page: Page): Promise<void> {
   );
 }
 
-/** The words of a shell command line (the commands shown hold no quoted words). */
-function words(line: string): string[] {
-  return line.trim().split(/\s+/);
-}
-
 describe('enrollment and administration pages in a real browser', () => {
   let sys: System;
   let browser: Browser;
@@ -91,13 +87,11 @@ describe('enrollment and administration pages in a real browser', () => {
     await dialog.getByText(/It enrolls 2 computers into Room 101 until/).waitFor();
     await expect.poll(() => page.getByText(/Enrollment token created/).count()).toBeGreaterThan(0);
 
-    // The Linux commands, exactly as shown: enroll, then install the service.
+    // The Linux command, exactly as shown: the server's install.sh piped into sh with the token.
     const linux = (await dialog.getByTestId('install-linux').textContent()) ?? '';
-    const [enrollLine, serviceLine] = linux.split('\n');
-    expect(enrollLine).toBe(
-      `sudo labmgr-agent enroll --server ${sys.backendUrl} --token ${token} --state-dir /var/lib/labmgr/agent`,
+    expect(linux).toBe(
+      `curl -fsSL ${sys.backendUrl}/api/v1/agent-package/install.sh | sudo sh -s -- --token ${token}`,
     );
-    expect(serviceLine).toBe('sudo labmgr-agent install-service --state-dir /var/lib/labmgr/agent');
     await dialog.getByRole('tab', { name: 'Windows' }).click();
     await expect
       .poll(() => dialog.getByTestId('install-windows').textContent())
@@ -106,18 +100,33 @@ describe('enrollment and administration pages in a real browser', () => {
     await dialog.getByRole('tab', { name: 'Linux' }).click();
     await screenshot(page, 'admin-enrollment-token-created');
 
-    // Run the shown enroll command (without sudo, into a test state dir) with the real agent CLI.
-    const args = words(enrollLine ?? '').slice(2);
+    // Run the shown command (without sudo; into a test prefix and state dir, no service): it downloads and enrolls.
+    const prefix = join(sys.dataDir, 'ui-installed-agent');
     const stateDir = join(sys.dataDir, 'ui-enrolled-agent');
-    args[args.indexOf('--state-dir') + 1] = stateDir;
-    const enrolled = await runCli(BIN.agent, args);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    const computerId = enrolled.stdout.trim();
+    const installed = await new Promise<{ code: number | null; out: string }>((res) => {
+      const child = spawn(
+        'sh',
+        ['-c', `${linux.replace('| sudo sh', '| sh')} --prefix "$PREFIX" --state-dir "$STATE" --no-service`],
+        { env: { ...process.env, PREFIX: prefix, STATE: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      child.on('exit', (code) => res({ code, out }));
+    });
+    expect(installed.code, installed.out).toBe(0);
+    const computerId = installed.out.match(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+    )?.[0];
     const detail = await sys.api.json<{ labId: string | null }>('GET', `/api/v1/computers/${computerId}`);
     expect(detail.labId).toBe(lab.id);
-    // The install-service command is checked with --dry-run: it writes the systemd unit for that state dir.
-    const service = await runCli(BIN.agent, [
-      ...words(serviceLine ?? '').slice(2, 3),
+    // The service the script installs as root is checked with --dry-run: the unit runs the downloaded agent.
+    const service = await runCli(join(prefix, 'bin/labmgr-agent.js'), [
+      'install-service',
       '--state-dir',
       stateDir,
       '--dry-run',
@@ -125,7 +134,7 @@ describe('enrollment and administration pages in a real browser', () => {
       'linux',
     ]);
     expect(service.code, service.stderr).toBe(0);
-    expect(service.stdout).toContain(`run --state-dir ${stateDir}`);
+    expect(service.stdout).toContain(`${join(prefix, 'bin/labmgr-agent.js')} run --state-dir ${stateDir}`);
     sys.startAgent(stateDir);
 
     await dialog.getByRole('button', { name: 'Done' }).click();

@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
+import { agentPackageRoutes } from './agent-package/agent-package.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { installAccessControl } from './auth/access.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -71,6 +72,7 @@ export async function buildApp(
   await app.register(labRoutes(ctx));
   await app.register(commandRoutes(ctx));
   await app.register(scriptRoutes(ctx));
+  await app.register(agentPackageRoutes(ctx));
   const hasWeb = await registerWeb(app, ctx.config.webDir);
   if (!hasWeb) logger.warn({ webDir: ctx.config.webDir }, 'web UI not built; serving the API only');
   return app;

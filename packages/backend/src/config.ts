@@ -19,6 +19,8 @@ export interface ServerConfig {
   relayPort: number;
   /** Built web UI to serve. */
   webDir: string;
+  /** The built agent package whose files `/api/v1/agent-package` serves for download (LABMGR_AGENT_PACKAGE_DIR). */
+  agentPackageDir: string;
   /** A computer with no news for this long is marked offline. @default 60 */
   offlineAfterSec: number;
   /** @default 'info' */
@@ -75,6 +77,7 @@ export function loadConfig(
     relayUrl: env.LABMGR_RELAY_URL || undefined,
     relayPort: intSetting('LABMGR_RELAY_PORT', env.LABMGR_RELAY_PORT, 8081, 1, 65535),
     webDir: resolve(env.LABMGR_WEB_DIR || resolve(packageDir, '../web/dist')),
+    agentPackageDir: resolve(env.LABMGR_AGENT_PACKAGE_DIR || resolve(packageDir, '../agent')),
     offlineAfterSec: intSetting('LABMGR_OFFLINE_AFTER_SEC', env.LABMGR_OFFLINE_AFTER_SEC, 60, 5, 86_400),
     logLevel: env.LABMGR_LOG_LEVEL || 'info',
     retentionRawHours: intSetting(

@@ -21,6 +21,8 @@ Options (each also read from the environment variable shown):
                                           (default ws://<this host>:LABMGR_RELAY_PORT/agent)
                      LABMGR_RELAY_PORT    (default 8081)
                      LABMGR_WEB_DIR       built web UI (default packages/web/dist)
+                     LABMGR_AGENT_PACKAGE_DIR  built agent offered for download at
+                                          /api/v1/agent-package (default packages/agent)
                      LABMGR_OFFLINE_AFTER_SEC  silence before a computer shows offline (default 60)
                      LABMGR_LOG_LEVEL     (default info)
                      LABMGR_TLS=auto      serve HTTPS with a self-signed certificate made on first

@@ -41,6 +41,13 @@ const POLICY: Record<string, Access> = {
   'GET /api/v1/auth/me': ANY_USER,
   'POST /api/v1/auth/password': ANY_USER,
   'POST /api/v1/agents/enroll': PUBLIC,
+  // The agent's code is useless without an enrollment token, and a computer has no credentials before it enrolls.
+  'GET /api/v1/agent-package': PUBLIC,
+  'GET /api/v1/agent-package/install.sh': PUBLIC,
+  'GET /api/v1/agent-package/files/package.json': PUBLIC,
+  'GET /api/v1/agent-package/files/bin/package.json': PUBLIC,
+  'GET /api/v1/agent-package/files/bin/labmgr-agent.js': PUBLIC,
+  'GET /api/v1/agent-package/files/dist/labmgr-agent.cjs': PUBLIC,
   'GET /api/v1/computers': ANY_USER,
   'GET /api/v1/computers/:id': ANY_USER,
   'PATCH /api/v1/computers/:id': ADMIN,

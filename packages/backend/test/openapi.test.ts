@@ -154,8 +154,13 @@ describe('OpenAPI document', () => {
       }
       const nonNull = Object.keys(response).filter((s) => !['204', '304'].includes(s));
       for (const status of nonNull) {
-        if (!op.responses[status]?.content?.['application/json']?.schema)
-          missing.push(`${where}: response ${status} has no JSON schema`);
+        // A download (the agent's files, install.sh) declares its own media type with `content`.
+        const declared = (response[status] as { content?: Record<string, unknown> }).content;
+        const mediaTypes = declared ? Object.keys(declared) : ['application/json'];
+        for (const mediaType of mediaTypes) {
+          if (!op.responses[status]?.content?.[mediaType]?.schema)
+            missing.push(`${where}: response ${status} has no ${mediaType} schema`);
+        }
       }
       if (schema.body && !op.requestBody?.content['application/json']?.schema)
         missing.push(`${where}: request body missing`);

@@ -11,9 +11,11 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 /**
  * The real server on a fresh database of `database`'s kind and a temporary
  * data dir, listening on a free loopback port; `close` removes both.
+ * `overrides` replace settings (e.g. `agentPackageDir`).
  */
 export async function startTestServer(
   database: (typeof databases)[number],
+  overrides: Partial<ServerConfig> = {},
 ): Promise<{ server: RunningServer; config: ServerConfig; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'labmgr-api-'));
   const db = await database.create();
@@ -23,6 +25,7 @@ export async function startTestServer(
     databaseUrl: db.url,
     adminPassword: ADMIN_PASSWORD,
     webDir: join(dataDir, 'no-web'),
+    ...overrides,
   };
   const server = await startServer(config, { logger: pino({ level: 'silent' }) });
   return {

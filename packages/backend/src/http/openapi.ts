@@ -39,7 +39,7 @@ export function securityFor(access: Access): { [scheme: string]: string[] }[] {
 const TAGS: { name: string; description: string }[] = [
   { name: 'auth', description: 'Sign-in, sessions and API tokens' },
   { name: 'computers', description: 'Enrolled computers, their inventory, metrics and actions' },
-  { name: 'enrollment', description: 'Enrollment tokens and the agent enroll exchange' },
+  { name: 'enrollment', description: 'Enrollment tokens, the agent enroll exchange and the agent download' },
   { name: 'relays', description: 'Relays registered with this backend' },
   { name: 'users', description: 'User accounts and roles' },
   { name: 'audit', description: 'The append-only audit log' },
@@ -52,6 +52,7 @@ const TAGS: { name: string; description: string }[] = [
 const TAG_BY_SEGMENT: Record<string, string> = {
   'enrollment-tokens': 'enrollment',
   agents: 'enrollment',
+  'agent-package': 'enrollment',
   'api-tokens': 'auth',
   health: 'system',
   'openapi.json': 'system',

@@ -1,8 +1,10 @@
 /**
- * Ready-to-paste commands that enroll a computer with a token and install the
- * agent as a service, per operating system. They follow the agent's own CLI
- * (`labmgr-agent enroll`, `install-service`) and the agent README's recipes;
- * only Linux is tested end to end (macOS and Windows are marked untested there).
+ * Ready-to-paste commands that get the agent onto a computer, enroll it with a
+ * token and install the agent as a service, per operating system. The agent is
+ * downloaded from this server (`/api/v1/agent-package`): on Linux and macOS its
+ * `install.sh` does everything (the Linux path is tested end to end, including
+ * the one-liner); on Windows PowerShell downloads the same files and follows
+ * the NSSM recipe. macOS and Windows are marked untested.
  */
 
 export type InstallOs = 'linux' | 'macos' | 'windows';
@@ -32,77 +34,95 @@ export const STATE_DIRS: Record<InstallOs, string> = {
   windows: 'C:\\ProgramData\\labmgr\\agent',
 };
 
-/** The agent as the Windows recipe installs it (a checkout or copy of the agent package). */
-const WINDOWS_AGENT = 'C:\\labmgr\\packages\\agent\\bin\\labmgr-agent.js';
+/** Where the Windows recipe puts the agent's files, downloaded from the server. */
+const WINDOWS_DIR = 'C:\\labmgr';
+const WINDOWS_AGENT = `${WINDOWS_DIR}\\bin\\labmgr-agent.js`;
 const WINDOWS_NODE = 'C:\\Program Files\\nodejs\\node.exe';
 const WINDOWS_LOG = 'C:\\ProgramData\\labmgr\\agent.log';
+
+/** The server's agent download (manifest, files, Linux/macOS installer): `GET /api/v1/agent-package…`. */
+export const AGENT_PACKAGE_PATH = '/api/v1/agent-package';
 
 /** Quotes a POSIX shell word only when it needs it. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Quotes a word for cmd.exe when it holds spaces or special characters. */
-function cmdWord(word: string): string {
-  return /^[\w@%+=:,./\\-]+$/.test(word) ? word : `"${word.replace(/"/g, '""')}"`;
+/** A PowerShell string literal: single quotes expand nothing; the typographic ones count too, so each is doubled. */
+function psString(text: string): string {
+  return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
 }
 
-/** The `enroll` flags every system shares. */
-function enrollArgs({ server, token, fingerprint }: InstallInput): string[] {
-  const args = ['--server', server, '--token', token];
-  const pin = fingerprint?.trim();
-  if (pin) args.push('--fingerprint', pin);
-  return args;
+/** Quotes a command argument for PowerShell unless it is plain (no `@`, `,`, `$`, quotes, spaces…). */
+export function psWord(word: string): string {
+  return /^[\w+=:./\\-]+$/.test(word) ? word : psString(word);
 }
 
-/** Enroll and install-service commands for Linux, macOS and Windows. */
-export function installRecipes(input: InstallInput): InstallRecipe[] {
-  const args = enrollArgs(input);
+/** Enroll and service commands for Linux, macOS and Windows, the agent downloaded from `server`. */
+export function installRecipes({ server, token, fingerprint }: InstallInput): InstallRecipe[] {
+  const base = server.replace(/\/+$/, '');
+  const pin = fingerprint?.trim() ?? '';
   const posix = (list: string[]) => list.map(shellWord).join(' ');
-  const win = (list: string[]) => list.map(cmdWord).join(' ');
+  const ps = (list: string[]) => list.map(psWord).join(' ');
 
-  const linux = [
-    `sudo labmgr-agent enroll ${posix([...args, '--state-dir', STATE_DIRS.linux])}`,
-    `sudo labmgr-agent install-service ${posix(['--state-dir', STATE_DIRS.linux])}`,
-  ].join('\n');
-
-  const macos = [
-    `sudo labmgr-agent enroll ${posix([...args, '--state-dir', STATE_DIRS.macos])}`,
-    '# prints the launchd plist and the launchctl command: apply them as root',
-    `sudo labmgr-agent install-service ${posix(['--state-dir', STATE_DIRS.macos, '--dry-run'])}`,
-  ].join('\n');
+  // install.sh picks the state dir per system (/var/lib/labmgr/agent, /var/db/labmgr/agent) and, on macOS,
+  // only prints the launchd plan (install-service --dry-run): the agent does not install it there.
+  const installer = `curl -fsSL ${shellWord(`${base}${AGENT_PACKAGE_PATH}/install.sh`)} | sudo sh -s -- ${posix(
+    ['--token', token, ...(pin ? ['--fingerprint', pin] : [])],
+  )}`;
 
   const dir = STATE_DIRS.windows;
   const windows = [
-    `node ${win([WINDOWS_AGENT, 'enroll', ...args, '--state-dir', dir])}`,
-    `nssm install labmgr-agent ${win([WINDOWS_NODE, WINDOWS_AGENT, 'run', '--state-dir', dir])}`,
+    "$ErrorActionPreference = 'Stop'",
+    ...(base.startsWith('https:')
+      ? [
+          '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
+        ]
+      : []),
+    `$server = ${psString(base)}`,
+    `$agent = Invoke-RestMethod "$server${AGENT_PACKAGE_PATH}"`,
+    'foreach ($f in $agent.files) {',
+    `  $dest = Join-Path ${WINDOWS_DIR} $f.path`,
+    '  New-Item -ItemType Directory -Force -Path (Split-Path $dest) | Out-Null',
+    '  Invoke-WebRequest -UseBasicParsing "$server$($f.url)" -OutFile $dest',
+    '  if ((Get-FileHash $dest -Algorithm SHA256).Hash -ne $f.sha256) { throw "SHA-256 mismatch: $($f.path)" }',
+    '}',
+    `node ${ps([WINDOWS_AGENT, 'enroll', '--server', base, '--token', token, ...(pin ? ['--fingerprint', pin] : []), '--state-dir', dir])}`,
+    `nssm install labmgr-agent ${ps([WINDOWS_NODE, WINDOWS_AGENT, 'run', '--state-dir', dir])}`,
     'nssm set labmgr-agent AppExit Default Restart',
     'nssm set labmgr-agent AppRestartDelay 5000',
-    `nssm set labmgr-agent AppStdout ${win([WINDOWS_LOG])}`,
-    `nssm set labmgr-agent AppStderr ${win([WINDOWS_LOG])}`,
+    `nssm set labmgr-agent AppStdout ${ps([WINDOWS_LOG])}`,
+    `nssm set labmgr-agent AppStderr ${ps([WINDOWS_LOG])}`,
     'nssm start labmgr-agent',
   ].join('\n');
 
+  const selfSigned = pin
+    ? ' With a self-signed certificate, curl must trust it too: copy the server’s tls/ca.crt over and add --cacert ca.crt to curl, or install it in the system’s CA store.'
+    : '';
   return [
     {
       os: 'linux',
       label: 'Linux',
-      script: linux,
-      note: 'As root, with Node.js 20+ and the labmgr-agent command installed. Installs a systemd service that restarts the agent if it stops.',
+      script: installer,
+      note: `As root, with Node.js 20+ installed. Downloads the agent from this server into /opt/labmgr-agent (checking its SHA-256), enrolls this computer and installs a systemd service that restarts the agent if it stops.${selfSigned}`,
       tested: true,
     },
     {
       os: 'macos',
       label: 'macOS',
-      script: macos,
-      note: 'Untested: the launchd service is written from Apple’s documentation and has never run on a Mac.',
+      script: installer,
+      note: `Untested: with Node.js 20+ installed, downloads and enrolls as on Linux, then prints the launchd plist and launchctl command to apply as root; neither has ever run on a Mac.${selfSigned}`,
       tested: false,
     },
     {
       os: 'windows',
       label: 'Windows',
       script: windows,
-      note: `Untested recipe, from an elevated prompt with Node.js and NSSM installed and the agent in C:\\labmgr. Restrict ${dir} to Administrators and SYSTEM.`,
+      note: `Untested PowerShell, from an elevated prompt with Node.js and NSSM installed: downloads the agent from this server into ${WINDOWS_DIR} (checking its SHA-256), enrolls and installs the NSSM service. Restrict ${dir} to Administrators and SYSTEM.${
+        pin
+          ? ' With a self-signed certificate, import the server’s tls/ca.crt into Trusted Root Certification Authorities first.'
+          : ''
+      }`,
       tested: false,
     },
   ];
