@@ -59,13 +59,13 @@ describe('installRecipes', () => {
     expect(pinned.find((r) => r.os === 'linux')?.script).toBe(
       'curl -fsSL https://labs.example.edu:8080/api/v1/agent-package/install.sh | sudo sh -s -- --token lme_abc-DEF_123 --fingerprint AB:CD:EF',
     );
-    expect(pinned.find((r) => r.os === 'linux')?.note).toContain('--cacert ca.crt');
+    expect(pinned.find((r) => r.os === 'linux')?.note).toContain('tls/ca.crt');
     expect(pinned.find((r) => r.os === 'windows')?.script).toContain(
       '--token lme_abc-DEF_123 --fingerprint AB:CD:EF --state-dir',
     );
     for (const r of installRecipes({ ...input, fingerprint: '  ' })) {
       expect(r.script).not.toContain('--fingerprint');
-      expect(r.note).not.toContain('--cacert');
+      expect(r.note).not.toContain('ca.crt');
     }
   });
 

@@ -97,7 +97,7 @@ export function installRecipes({ server, token, fingerprint }: InstallInput): In
   ].join('\n');
 
   const selfSigned = pin
-    ? ' With a self-signed certificate, curl must trust it too: copy the server’s tls/ca.crt over and add --cacert ca.crt to curl, or install it in the system’s CA store.'
+    ? ' With a self-signed certificate curl must trust it too: add the server’s tls/ca.crt to the system’s CA store first (or see the README for --cacert).'
     : '';
   return [
     {
