@@ -15,6 +15,21 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * ws requires zlib at load for its permessage-deflate extension, which the agent turns off; it gets a
+ * stand-in that loads node:zlib at first use instead (scripts/lazy-zlib.cjs), so zlib never loads.
+ */
+const lazyZlibForWs = {
+  name: 'lazy-zlib-for-ws',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?zlib$/ }, (args) =>
+      /[\\/]node_modules[\\/]ws[\\/]/.test(args.importer)
+        ? { path: fileURLToPath(new URL('lazy-zlib.cjs', import.meta.url)) }
+        : undefined,
+    );
+  },
+};
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/main.ts'],
@@ -30,6 +45,7 @@ const result = await build({
   legalComments: 'external',
   metafile: true,
   logLevel: 'warning',
+  plugins: [lazyZlibForWs],
   // The sources are ES modules; `import.meta.url` (package-root.ts) is this file's URL.
   define: { 'import.meta.url': '__labmgrModuleUrl' },
   banner: { js: "const __labmgrModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
