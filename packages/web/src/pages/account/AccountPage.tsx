@@ -3,8 +3,8 @@ import { Link } from 'wouter';
 import { useMe } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
 import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
+import { PageHeader } from '../../components/PageHeader.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
-import { PageHeader } from '../admin/shared/PageHeader.js';
 import { ROLE_META } from '../admin/users/user-model.js';
 import { ChangePasswordForm } from './ChangePasswordForm.js';
 

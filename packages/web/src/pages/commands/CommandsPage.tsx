@@ -1,4 +1,4 @@
-import { Button, Group, Pagination, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Pagination, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useRef, useState } from 'react';
@@ -6,6 +6,7 @@ import { type CommandListParams, useCommands } from '../../api/commands.js';
 import { useLiveEvents } from '../../api/LiveProvider.js';
 import { NoMatch } from '../../components/NoMatch.js';
 import { PageError } from '../../components/PageError.js';
+import { PageHeader } from '../../components/PageHeader.js';
 import { useActions } from '../../features/actions/index.js';
 import { CommandsEmpty, CommandsSkeleton } from './CommandsStates.js';
 import { CommandsTable } from './CommandsTable.js';
@@ -101,21 +102,20 @@ export function CommandsPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-start">
-        <div>
-          <Title order={2} fz={24}>
-            Commands
-          </Title>
-          <Text c="dimmed" size="sm">
-            Everything sent to the computers, and how each one answered.
-          </Text>
-        </div>
-        {actions.canRun && !empty && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => actions.open()}>
-            New command
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title="Commands"
+        description="Everything sent to the computers, and how each one answered."
+        align="flex-start"
+        gap="md"
+        action={
+          actions.canRun &&
+          !empty && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => actions.open()}>
+              New command
+            </Button>
+          )
+        }
+      />
       {body}
       {actions.dialog}
     </Stack>

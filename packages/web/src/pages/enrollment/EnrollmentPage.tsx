@@ -10,15 +10,14 @@ import {
   useRevokeEnrollmentToken,
   useTokenCreators,
 } from '../../api/enrollment.js';
-import { Forbidden } from '../../app/Forbidden.js';
-import { isAdmin, useRole } from '../../app/use-role.js';
 import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { NoMatch } from '../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
 import { PageError } from '../../components/PageError.js';
+import { PageHeader } from '../../components/PageHeader.js';
 import { TableSkeleton } from '../../components/TableSkeleton.js';
+import { AdminOnly } from '../admin/shared/AdminOnly.js';
 import { ConfirmModal } from '../admin/shared/ConfirmModal.js';
-import { PageHeader } from '../admin/shared/PageHeader.js';
 import { CreateTokenModal } from './CreateTokenModal.js';
 import { EnrollmentTokenTable } from './EnrollmentTokenTable.js';
 import { byId, filterTokens, shortId, type TokenFilter } from './enrollment-model.js';
@@ -28,16 +27,11 @@ const DESCRIPTION = 'Tokens that let new lab computers join, and the commands th
 
 /** Enrollment tokens (admins): list, create with install commands, revoke. */
 export function EnrollmentPage() {
-  const role = useRole();
-  if (!isAdmin(role)) {
-    return (
-      <Stack gap="lg">
-        <PageHeader title={TITLE} description={DESCRIPTION} />
-        <Forbidden what="Enrolling computers" />
-      </Stack>
-    );
-  }
-  return <EnrollmentAdmin />;
+  return (
+    <AdminOnly title={TITLE} description={DESCRIPTION} what="Enrolling computers">
+      <EnrollmentAdmin />
+    </AdminOnly>
+  );
 }
 
 function EnrollmentAdmin() {

@@ -1,5 +1,5 @@
 import type { ComputerSummary, Lab } from '@labmgr/protocol';
-import { Button, CloseButton, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, CloseButton, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { type ReactNode, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
@@ -10,6 +10,7 @@ import { paths } from '../../app/paths.js';
 import { isAdmin, useRole } from '../../app/use-role.js';
 import { NoMatch } from '../../components/NoMatch.js';
 import { PageError } from '../../components/PageError.js';
+import { PageHeader } from '../../components/PageHeader.js';
 import { DeleteLabModal } from './DeleteLabModal.js';
 import { LabCard } from './LabCard.js';
 import { LabFormModal } from './LabFormModal.js';
@@ -126,21 +127,17 @@ export function LabsPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end" gap="sm">
-        <div>
-          <Title order={2} fz={24}>
-            Labs
-          </Title>
-          <Text c="dimmed" size="sm">
-            Rooms and their seat plans; open one to watch and act on the whole room.
-          </Text>
-        </div>
-        {canEdit && (
-          <Button leftSection={<IconPlus size={16} />} onClick={create}>
-            New lab
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title="Labs"
+        description="Rooms and their seat plans; open one to watch and act on the whole room."
+        action={
+          canEdit && (
+            <Button leftSection={<IconPlus size={16} />} onClick={create}>
+              New lab
+            </Button>
+          )
+        }
+      />
       {body}
       <LabFormModal
         opened={formOpened}

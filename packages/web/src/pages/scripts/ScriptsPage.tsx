@@ -13,7 +13,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import {
@@ -33,6 +32,7 @@ import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
 import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
 import { PageError } from '../../components/PageError.js';
+import { PageHeader } from '../../components/PageHeader.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { useActions } from '../../features/actions/index.js';
 import { ConfirmDialog } from '../commands/ConfirmDialog.js';
@@ -244,21 +244,19 @@ export function ScriptsPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-start">
-        <div>
-          <Title order={2} fz={24}>
-            Scripts
-          </Title>
-          <Text c="dimmed" size="sm">
-            Reusable scripts with parameters, versioned on every change.
-          </Text>
-        </div>
-        {operator && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
-            New script
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title="Scripts"
+        description="Reusable scripts with parameters, versioned on every change."
+        align="flex-start"
+        gap="md"
+        action={
+          operator && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+              New script
+            </Button>
+          )
+        }
+      />
       {body}
       <ScriptEditor script={editing} readOnly={!operator} onClose={() => setEditing(null)} />
       <ScriptVersions script={history} onClose={() => setHistory(null)} />

@@ -7,9 +7,9 @@ import { useApiTokens, useRevokeApiToken } from '../../../api/admin.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
+import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { PageHeader } from '../shared/PageHeader.js';
 import { ApiTokenTable } from './ApiTokenTable.js';
 import { CreateApiTokenModal } from './CreateApiTokenModal.js';
 

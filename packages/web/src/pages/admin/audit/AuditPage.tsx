@@ -3,12 +3,11 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconListCheck } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useAuditLog } from '../../../api/admin.js';
-import { Forbidden } from '../../../app/Forbidden.js';
-import { isAdmin, useRole } from '../../../app/use-role.js';
 import { NoMatch } from '../../../components/NoMatch.js';
 import { PageError } from '../../../components/PageError.js';
+import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
-import { PageHeader } from '../shared/PageHeader.js';
+import { AdminOnly } from '../shared/AdminOnly.js';
 import { AuditFilterBar } from './AuditFilterBar.js';
 import { AuditTable } from './AuditTable.js';
 import { type AuditFilters, auditRequest, hasFilters, NO_FILTERS, pageCount } from './audit-model.js';
@@ -18,16 +17,11 @@ const DESCRIPTION = 'Every change and sign-in: who did what, to what, when and f
 
 /** The audit log (admins), filtered and paged by the server. */
 export function AuditPage() {
-  const role = useRole();
-  if (!isAdmin(role)) {
-    return (
-      <Stack gap="lg">
-        <PageHeader title={TITLE} description={DESCRIPTION} />
-        <Forbidden what="The audit log" />
-      </Stack>
-    );
-  }
-  return <AuditLog />;
+  return (
+    <AdminOnly title={TITLE} description={DESCRIPTION} what="The audit log">
+      <AuditLog />
+    </AdminOnly>
+  );
 }
 
 function AuditLog() {

@@ -4,15 +4,14 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconServer2 } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useDeleteRelay, useRelays } from '../../../api/admin.js';
-import { Forbidden } from '../../../app/Forbidden.js';
-import { isAdmin, useRole } from '../../../app/use-role.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
 import { NoMatch } from '../../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
+import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
+import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { PageHeader } from '../shared/PageHeader.js';
 import { RegisterRelayModal } from './RegisterRelayModal.js';
 import { RelayTable } from './RelayTable.js';
 
@@ -21,16 +20,11 @@ const DESCRIPTION = 'The relays that carry agents’ connections to this server,
 
 /** Relays (admins): status, agents, register and delete. */
 export function RelaysPage() {
-  const role = useRole();
-  if (!isAdmin(role)) {
-    return (
-      <Stack gap="lg">
-        <PageHeader title={TITLE} description={DESCRIPTION} />
-        <Forbidden what="Managing relays" />
-      </Stack>
-    );
-  }
-  return <RelaysAdmin />;
+  return (
+    <AdminOnly title={TITLE} description={DESCRIPTION} what="Managing relays">
+      <RelaysAdmin />
+    </AdminOnly>
+  );
 }
 
 function RelaysAdmin() {

@@ -5,14 +5,13 @@ import { IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useDeleteUser, useUsers } from '../../../api/admin.js';
 import { useMe } from '../../../api/queries.js';
-import { Forbidden } from '../../../app/Forbidden.js';
-import { isAdmin, useRole } from '../../../app/use-role.js';
 import { NoMatch } from '../../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
+import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
+import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
-import { PageHeader } from '../shared/PageHeader.js';
 import { CreateUserModal } from './CreateUserModal.js';
 import { EditUserModal } from './EditUserModal.js';
 import { ResetPasswordModal } from './ResetPasswordModal.js';
@@ -24,16 +23,11 @@ const DESCRIPTION = 'Who can sign in to Lab Manager, and what each role may do.'
 
 /** User administration (admins). */
 export function UsersPage() {
-  const role = useRole();
-  if (!isAdmin(role)) {
-    return (
-      <Stack gap="lg">
-        <PageHeader title={TITLE} description={DESCRIPTION} />
-        <Forbidden what="Managing users" />
-      </Stack>
-    );
-  }
-  return <UsersAdmin />;
+  return (
+    <AdminOnly title={TITLE} description={DESCRIPTION} what="Managing users">
+      <UsersAdmin />
+    </AdminOnly>
+  );
 }
 
 const isRoleFilter = (value: string): value is RoleFilter =>
