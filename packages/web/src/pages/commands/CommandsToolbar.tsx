@@ -1,8 +1,8 @@
 import type { CommandKind } from '@labmgr/protocol';
-import { CloseButton, Group, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
-import { IconSearch } from '@tabler/icons-react';
+import { Group, SegmentedControl, Select, Text } from '@mantine/core';
 import { useCommandAuthors } from '../../api/commands.js';
 import { useMe } from '../../api/queries.js';
+import { SearchInput } from '../../components/SearchInput.js';
 import { KIND_NAME } from './job-model.js';
 
 export type StatusFilter = 'all' | 'running' | 'completed';
@@ -45,24 +45,12 @@ export function CommandsToolbar({
   return (
     <Group justify="space-between" gap="sm" align="flex-end">
       <Group gap="sm" wrap="wrap" align="flex-end">
-        <TextInput
+        <SearchInput
           aria-label="Search what ran"
           placeholder="Search what ran…"
-          leftSection={<IconSearch size={16} stroke={1.8} />}
           value={filters.text}
-          onChange={(e) => onChange({ ...filters, text: e.currentTarget.value })}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') onChange({ ...filters, text: '' });
-          }}
-          rightSection={
-            filters.text ? (
-              <CloseButton
-                size="sm"
-                aria-label="Clear search"
-                onClick={() => onChange({ ...filters, text: '' })}
-              />
-            ) : null
-          }
+          onSearch={(text) => onChange({ ...filters, text })}
+          clearOnEscape
           w={{ base: '100%', xs: 260 }}
           spellCheck={false}
           autoComplete="off"

@@ -2,21 +2,20 @@ import type { CommandDetail, CommandRun, RunStatus } from '@labmgr/protocol';
 import {
   ActionIcon,
   Anchor,
-  CloseButton,
   Group,
   Pagination,
   Paper,
   Select,
   Table,
   Text,
-  TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconChevronDown, IconChevronRight, IconSearch } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { Fragment, useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { paths } from '../../app/paths.js';
 import { DelegatedTooltip } from '../../components/DelegatedTooltip.js';
+import { SearchInput } from '../../components/SearchInput.js';
 import { formatDuration, isFinal, RUN_STATUS_LABEL, statusCounts, type TargetNames } from './job-model.js';
 import { RunOutput } from './RunOutput.js';
 import { RunStatusBadge } from './StatusBadges.js';
@@ -143,20 +142,15 @@ export function RunsTable({ job, names }: { job: CommandDetail; names: TargetNam
           </Text>
         ) : (
           <Group gap="sm">
-            <TextInput
+            <SearchInput
               aria-label="Search computers"
               placeholder="Search computer…"
-              leftSection={<IconSearch size={16} stroke={1.8} />}
               value={search}
-              onChange={(e) => {
-                setSearch(e.currentTarget.value);
+              onSearch={(value) => {
+                setSearch(value);
                 setPage(1);
               }}
-              rightSection={
-                search ? (
-                  <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
-                ) : null
-              }
+              onClear={() => setSearch('')}
               w={220}
               spellCheck={false}
               autoComplete="off"

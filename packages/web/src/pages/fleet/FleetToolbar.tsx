@@ -1,15 +1,7 @@
 import type { Lab } from '@labmgr/protocol';
-import {
-  Center,
-  CloseButton,
-  Group,
-  SegmentedControl,
-  Select,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
-import { IconLayoutGrid, IconSearch, IconTable } from '@tabler/icons-react';
+import { Center, Group, SegmentedControl, Select, Text, VisuallyHidden } from '@mantine/core';
+import { IconLayoutGrid, IconTable } from '@tabler/icons-react';
+import { SearchInput } from '../../components/SearchInput.js';
 import { type FleetFilter, type FleetSummary, NO_LAB, type StatusFilter } from './fleet-model.js';
 
 export type FleetView = 'table' | 'tiles';
@@ -51,24 +43,12 @@ export function FleetToolbar({
   return (
     <Group justify="space-between" gap="sm" align="flex-end">
       <Group gap="sm" wrap="wrap" align="flex-end">
-        <TextInput
+        <SearchInput
           aria-label="Search by name or user"
           placeholder="Search name or user…"
-          leftSection={<IconSearch size={16} stroke={1.8} />}
           value={search}
-          onChange={(e) => onFilterChange({ search: e.currentTarget.value })}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') onFilterChange({ search: '' });
-          }}
-          rightSection={
-            search ? (
-              <CloseButton
-                size="sm"
-                aria-label="Clear search"
-                onClick={() => onFilterChange({ search: '' })}
-              />
-            ) : null
-          }
+          onSearch={(search) => onFilterChange({ search })}
+          clearOnEscape
           w={{ base: '100%', xs: 260 }}
           spellCheck={false}
           autoComplete="off"

@@ -1,17 +1,7 @@
 import type { ComputerSummary } from '@labmgr/protocol';
-import {
-  Button,
-  Checkbox,
-  CloseButton,
-  Group,
-  Modal,
-  ScrollArea,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { IconSearch } from '@tabler/icons-react';
+import { Button, Checkbox, Group, Modal, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDeferredValue, useMemo, useState } from 'react';
+import { SearchInput } from '../../components/SearchInput.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { byName, shownName } from './lab-model.js';
 
@@ -86,15 +76,11 @@ function AddForm({ labName, candidates, onClose, onAdd }: Omit<AddComputersModal
       <Text size="sm" c="dimmed">
         Computers in no lab. They join {labName} without a seat; drag them onto their seats afterwards.
       </Text>
-      <TextInput
+      <SearchInput
         aria-label="Search computers"
         placeholder="Search name or hostname…"
-        leftSection={<IconSearch size={16} stroke={1.8} />}
         value={search}
-        onChange={(e) => setSearch(e.currentTarget.value)}
-        rightSection={
-          search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} /> : null
-        }
+        onSearch={setSearch}
         data-autofocus
         spellCheck={false}
         autoComplete="off"
