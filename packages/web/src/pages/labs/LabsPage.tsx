@@ -1,6 +1,6 @@
 import type { ComputerSummary, Lab } from '@labmgr/protocol';
-import { Button, CloseButton, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useLiveState } from '../../api/LiveProvider.js';
@@ -11,6 +11,7 @@ import { isAdmin, useRole } from '../../app/use-role.js';
 import { NoMatch } from '../../components/NoMatch.js';
 import { PageError } from '../../components/PageError.js';
 import { PageHeader } from '../../components/PageHeader.js';
+import { SearchInput } from '../../components/SearchInput.js';
 import { DeleteLabModal } from './DeleteLabModal.js';
 import { LabCard } from './LabCard.js';
 import { LabFormModal } from './LabFormModal.js';
@@ -76,20 +77,12 @@ export function LabsPage() {
     body = (
       <Stack gap="sm">
         <Group justify="space-between" gap="sm">
-          <TextInput
+          <SearchInput
             aria-label="Search labs"
             placeholder="Search name, building or room…"
-            leftSection={<IconSearch size={16} stroke={1.8} />}
             value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setSearch('');
-            }}
-            rightSection={
-              search ? (
-                <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
-              ) : null
-            }
+            onSearch={setSearch}
+            clearOnEscape
             w={{ base: '100%', xs: 320 }}
             spellCheck={false}
             autoComplete="off"

@@ -4,7 +4,6 @@ import {
   Anchor,
   Badge,
   Button,
-  CloseButton,
   Group,
   Menu,
   Paper,
@@ -12,7 +11,6 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   VisuallyHidden,
 } from '@mantine/core';
 import {
@@ -22,7 +20,6 @@ import {
   IconPencil,
   IconPlayerPlay,
   IconPlus,
-  IconSearch,
   IconTrash,
 } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
@@ -34,6 +31,7 @@ import { notifyError, notifySuccess } from '../../components/notify.js';
 import { PageError } from '../../components/PageError.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
+import { SearchInput } from '../../components/SearchInput.js';
 import { useActions } from '../../features/actions/index.js';
 import { ConfirmDialog } from '../commands/ConfirmDialog.js';
 import { ScriptEditor } from './ScriptEditor.js';
@@ -100,17 +98,11 @@ export function ScriptsPage() {
     body = (
       <Stack gap="sm">
         <Group justify="space-between">
-          <TextInput
+          <SearchInput
             aria-label="Search scripts"
             placeholder="Search name or description…"
-            leftSection={<IconSearch size={16} stroke={1.8} />}
             value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
-            rightSection={
-              search ? (
-                <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
-              ) : null
-            }
+            onSearch={setSearch}
             w={{ base: '100%', xs: 300 }}
           />
           <Text size="sm" c="dimmed">

@@ -1,7 +1,7 @@
 import type { UserDetail } from '@labmgr/protocol';
-import { Button, CloseButton, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconSearch, IconUserPlus } from '@tabler/icons-react';
+import { IconUserPlus } from '@tabler/icons-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useDeleteUser, useUsers } from '../../../api/admin.js';
 import { useMe } from '../../../api/queries.js';
@@ -9,6 +9,7 @@ import { NoMatch } from '../../../components/NoMatch.js';
 import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
+import { SearchInput } from '../../../components/SearchInput.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
@@ -84,17 +85,11 @@ function UsersAdmin() {
       <Stack gap="sm">
         <Group justify="space-between" gap="sm">
           <Group gap="sm">
-            <TextInput
+            <SearchInput
               aria-label="Search users"
               placeholder="Search name or username…"
-              leftSection={<IconSearch size={16} stroke={1.8} />}
               value={search}
-              onChange={(e) => setSearch(e.currentTarget.value)}
-              rightSection={
-                search ? (
-                  <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} />
-                ) : null
-              }
+              onSearch={setSearch}
               w={{ base: '100%', xs: 260 }}
               autoComplete="off"
             />
