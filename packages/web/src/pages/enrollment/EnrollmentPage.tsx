@@ -12,12 +12,12 @@ import {
 } from '../../api/enrollment.js';
 import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { NoMatch } from '../../components/NoMatch.js';
-import { notifyError, notifySuccess } from '../../components/notify.js';
 import { PageError } from '../../components/PageError.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { TableSkeleton } from '../../components/TableSkeleton.js';
 import { AdminOnly } from '../admin/shared/AdminOnly.js';
 import { ConfirmModal } from '../admin/shared/ConfirmModal.js';
+import { useConfirmedRemoval } from '../admin/shared/use-confirmed-removal.js';
 import { CreateTokenModal } from './CreateTokenModal.js';
 import { EnrollmentTokenTable } from './EnrollmentTokenTable.js';
 import { byId, filterTokens, shortId, type TokenFilter } from './enrollment-model.js';
@@ -41,7 +41,6 @@ function EnrollmentAdmin() {
   const revoke = useRevokeEnrollmentToken();
   useRefreshTokensOnEnroll();
   const [createOpened, createModal] = useDisclosure(false);
-  const [revoking, setRevoking] = useState<EnrollmentToken | null>(null);
   const [filter, setFilter] = useState<TokenFilter>('all');
 
   const users = useMemo(() => byId(creators.data?.items), [creators.data]);
@@ -50,16 +49,10 @@ function EnrollmentAdmin() {
   const rows = useMemo(() => filterTokens(items ?? [], filter), [items, filter]);
   const activeCount = useMemo(() => (items ?? []).filter((t) => t.state === 'active').length, [items]);
 
-  const confirmRevoke = () => {
-    if (!revoking) return;
-    revoke.mutate(revoking.id, {
-      onSuccess: () => {
-        notifySuccess(`Token ${shortId(revoking.id)} revoked: it enrolls no more computers.`);
-        setRevoking(null);
-      },
-      onError: (error) => notifyError(error, 'Could not revoke the token'),
-    });
-  };
+  const revoking = useConfirmedRemoval<EnrollmentToken>(revoke, {
+    done: (t) => `Token ${shortId(t.id)} revoked: it enrolls no more computers.`,
+    failed: () => 'Could not revoke the token',
+  });
 
   const createButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
@@ -108,7 +101,7 @@ function EnrollmentAdmin() {
           )}
         </Group>
         {rows.length > 0 ? (
-          <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={setRevoking} />
+          <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={revoking.ask} />
         ) : (
           <NoMatch
             title="No active tokens"
@@ -126,15 +119,15 @@ function EnrollmentAdmin() {
       {body}
       <CreateTokenModal opened={createOpened} onClose={createModal.close} />
       <ConfirmModal
-        opened={revoking !== null}
+        opened={revoking.item !== null}
         title="Revoke enrollment token?"
         confirmLabel="Revoke token"
         loading={revoke.isPending}
-        onConfirm={confirmRevoke}
-        onClose={() => setRevoking(null)}
+        onConfirm={revoking.confirm}
+        onClose={revoking.cancel}
       >
-        Token {revoking ? shortId(revoking.id) : ''} will not enroll any more computers. Computers already
-        enrolled with it stay enrolled.
+        Token {revoking.item ? shortId(revoking.item.id) : ''} will not enroll any more computers. Computers
+        already enrolled with it stay enrolled.
       </ConfirmModal>
     </Stack>
   );

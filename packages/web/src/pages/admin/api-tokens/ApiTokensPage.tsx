@@ -2,14 +2,14 @@ import type { ApiToken } from '@labmgr/protocol';
 import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useApiTokens, useRevokeApiToken } from '../../../api/admin.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
-import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { ApiTokenTable } from './ApiTokenTable.js';
 import { CreateApiTokenModal } from './CreateApiTokenModal.js';
 
@@ -18,18 +18,11 @@ export function ApiTokensPage() {
   const tokens = useApiTokens();
   const revoke = useRevokeApiToken();
   const [createOpened, createModal] = useDisclosure(false);
-  const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
-  const confirmRevoke = () => {
-    if (!revoking) return;
-    revoke.mutate(revoking.id, {
-      onSuccess: () => {
-        notifySuccess(`API token “${revoking.name}” revoked.`);
-        setRevoking(null);
-      },
-      onError: (error) => notifyError(error, 'Could not revoke the token'),
-    });
-  };
+  const revoking = useConfirmedRemoval<ApiToken>(revoke, {
+    done: (t) => `API token “${t.name}” revoked.`,
+    failed: () => 'Could not revoke the token',
+  });
 
   const createButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
@@ -59,7 +52,7 @@ export function ApiTokensPage() {
       />
     );
   } else {
-    body = <ApiTokenTable tokens={tokens.data.items} onRevoke={setRevoking} />;
+    body = <ApiTokenTable tokens={tokens.data.items} onRevoke={revoking.ask} />;
   }
 
   return (
@@ -72,14 +65,14 @@ export function ApiTokensPage() {
       {body}
       <CreateApiTokenModal opened={createOpened} onClose={createModal.close} />
       <ConfirmModal
-        opened={revoking !== null}
+        opened={revoking.item !== null}
         title="Revoke API token?"
         confirmLabel="Revoke token"
         loading={revoke.isPending}
-        onConfirm={confirmRevoke}
-        onClose={() => setRevoking(null)}
+        onConfirm={revoking.confirm}
+        onClose={revoking.cancel}
       >
-        Anything still using “{revoking?.name}” is refused from now on. This cannot be undone.
+        Anything still using “{revoking.item?.name}” is refused from now on. This cannot be undone.
       </ConfirmModal>
     </Stack>
   );

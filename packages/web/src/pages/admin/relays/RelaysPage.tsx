@@ -6,12 +6,12 @@ import { type ReactNode, useState } from 'react';
 import { useDeleteRelay, useRelays } from '../../../api/admin.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
 import { NoMatch } from '../../../components/NoMatch.js';
-import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { RegisterRelayModal } from './RegisterRelayModal.js';
 import { RelayTable } from './RelayTable.js';
 
@@ -31,19 +31,12 @@ function RelaysAdmin() {
   const relays = useRelays();
   const remove = useDeleteRelay();
   const [registerOpened, registerModal] = useDisclosure(false);
-  const [deleting, setDeleting] = useState<RelaySummary | null>(null);
   const [showDeleted, setShowDeleted] = useState(false);
 
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notifySuccess(`Relay ${deleting.name} deleted: its token no longer works.`);
-        setDeleting(null);
-      },
-      onError: (error) => notifyError(error, `Could not delete relay ${deleting.name}`),
-    });
-  };
+  const deleting = useConfirmedRemoval<RelaySummary>(remove, {
+    done: (r) => `Relay ${r.name} deleted: its token no longer works.`,
+    failed: (r) => `Could not delete relay ${r.name}`,
+  });
 
   const registerButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={registerModal.open}>
@@ -92,7 +85,7 @@ function RelaysAdmin() {
           )}
         </Group>
         {shown.length > 0 ? (
-          <RelayTable relays={shown} onDelete={setDeleting} />
+          <RelayTable relays={shown} onDelete={deleting.ask} />
         ) : (
           <NoMatch
             icon={IconServer2}
@@ -111,16 +104,16 @@ function RelaysAdmin() {
       {body}
       <RegisterRelayModal opened={registerOpened} onClose={registerModal.close} />
       <ConfirmModal
-        opened={deleting !== null}
+        opened={deleting.item !== null}
         title="Delete relay?"
         confirmLabel="Delete relay"
         loading={remove.isPending}
-        onConfirm={confirmDelete}
-        onClose={() => setDeleting(null)}
+        onConfirm={deleting.confirm}
+        onClose={deleting.cancel}
       >
-        Relay {deleting?.name}’s token stops working at once: it can no longer forward data or commands, and
-        its {deleting?.connectedAgents ?? 0} connected agents lose their link to this server until they reach
-        another relay. Its name cannot be reused.
+        Relay {deleting.item?.name}’s token stops working at once: it can no longer forward data or commands,
+        and its {deleting.item?.connectedAgents ?? 0} connected agents lose their link to this server until
+        they reach another relay. Its name cannot be reused.
       </ConfirmModal>
     </Stack>
   );

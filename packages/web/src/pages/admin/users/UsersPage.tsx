@@ -6,13 +6,13 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useDeleteUser, useUsers } from '../../../api/admin.js';
 import { useMe } from '../../../api/queries.js';
 import { NoMatch } from '../../../components/NoMatch.js';
-import { notifyError, notifySuccess } from '../../../components/notify.js';
 import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { SearchInput } from '../../../components/SearchInput.js';
 import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { CreateUserModal } from './CreateUserModal.js';
 import { EditUserModal } from './EditUserModal.js';
 import { ResetPasswordModal } from './ResetPasswordModal.js';
@@ -41,7 +41,6 @@ function UsersAdmin() {
   const [createOpened, createModal] = useDisclosure(false);
   const [editing, setEditing] = useState<UserDetail | null>(null);
   const [resetting, setResetting] = useState<UserDetail | null>(null);
-  const [deleting, setDeleting] = useState<UserDetail | null>(null);
   const [search, setSearch] = useState('');
   const [roleFilter, setRoleFilter] = useState<RoleFilter>('all');
 
@@ -57,16 +56,10 @@ function UsersAdmin() {
     };
   }, [items]);
 
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notifySuccess(`User ${deleting.username} deleted.`);
-        setDeleting(null);
-      },
-      onError: (error) => notifyError(error, `Could not delete ${deleting.username}`),
-    });
-  };
+  const deleting = useConfirmedRemoval<UserDetail>(remove, {
+    done: (u) => `User ${u.username} deleted.`,
+    failed: (u) => `Could not delete ${u.username}`,
+  });
 
   let body: ReactNode;
   if (users.isPending) {
@@ -117,7 +110,7 @@ function UsersAdmin() {
             selfId={me?.id ?? ''}
             onEdit={setEditing}
             onResetPassword={setResetting}
-            onDelete={setDeleting}
+            onDelete={deleting.ask}
           />
         ) : (
           <NoMatch
@@ -150,15 +143,15 @@ function UsersAdmin() {
       <EditUserModal user={editing} isSelf={editing?.id === me?.id} onClose={() => setEditing(null)} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
       <ConfirmModal
-        opened={deleting !== null}
+        opened={deleting.item !== null}
         title="Delete user?"
         confirmLabel="Delete user"
         loading={remove.isPending}
-        onConfirm={confirmDelete}
-        onClose={() => setDeleting(null)}
+        onConfirm={deleting.confirm}
+        onClose={deleting.cancel}
       >
-        {deleting?.username} can no longer sign in, and their API tokens are deleted. The audit log keeps what
-        they did. To keep the account for later, disable it instead.
+        {deleting.item?.username} can no longer sign in, and their API tokens are deleted. The audit log keeps
+        what they did. To keep the account for later, disable it instead.
       </ConfirmModal>
     </Stack>
   );
