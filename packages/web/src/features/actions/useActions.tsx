@@ -1,7 +1,10 @@
-import { type ReactNode, useCallback, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useMemo, useState } from 'react';
 import { canOperate, useRole } from '../../app/use-role.js';
-import { ActionDialog } from './ActionDialog.js';
 import type { ActionRequest } from './types.js';
+
+// The dialog and its forms load when first opened: the fleet page (the first
+// load) offers bulk actions, but most visits never open one.
+const ActionDialog = lazy(() => import('./ActionDialog.js').then((m) => ({ default: m.ActionDialog })));
 
 export interface Actions {
   /** False for viewers: show no action buttons at all. */
@@ -16,13 +19,25 @@ export interface Actions {
 export function useActions(): Actions {
   const canRun = canOperate(useRole());
   const [request, setRequest] = useState<ActionRequest | null>(null);
+  // Mounted from the first open on, so that closing still animates.
+  const [opened, setOpened] = useState(false);
   const open = useCallback(
     (next: ActionRequest = {}) => {
-      if (canRun) setRequest(next);
+      if (!canRun) return;
+      setOpened(true);
+      setRequest(next);
     },
     [canRun],
   );
   const close = useCallback(() => setRequest(null), []);
-  const dialog = useMemo(() => <ActionDialog request={request} onClose={close} />, [request, close]);
+  const dialog = useMemo(
+    () =>
+      opened ? (
+        <Suspense fallback={null}>
+          <ActionDialog request={request} onClose={close} />
+        </Suspense>
+      ) : null,
+    [opened, request, close],
+  );
   return { canRun, open, dialog };
 }
