@@ -205,7 +205,7 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
     expect((await api('GET', '/api/v1/users/not-a-uuid', undefined, as(admin))).status).toBe(400);
   });
 
-  it('refuses an admin deleting, disabling or changing the role of their own account (409)', async () => {
+  it('refuses an admin deleting, disabling, resetting the password of or changing the role of their own account (409)', async () => {
     const me = (await api('GET', '/api/v1/auth/me', undefined, as(admin))).body.user as Json;
     const adminId = me.id as string;
     // Refused even with another enabled admin around: it is about the own account, not the last admin.
@@ -215,6 +215,11 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
       ['PATCH', { role: 'operator' }, 'you cannot change your own role'],
       ['PATCH', { disabled: true }, 'you cannot disable your own account'],
       ['PATCH', { displayName: 'Me', role: 'viewer' }, 'you cannot change your own role'],
+      [
+        'PATCH',
+        { password: 'a password reset by myself' },
+        'change your own password with your current one (POST /api/v1/auth/password)',
+      ],
       ['DELETE', undefined, 'you cannot delete your own account'],
     ];
     for (const [method, body, message] of refusals) {

@@ -74,6 +74,10 @@ export class UserService {
         throw ownAccount('you cannot change your own role');
       }
       if (body.disabled === true) throw ownAccount('you cannot disable your own account');
+      // A reset needs no current password: a stolen session must not be able to take the account over.
+      if (body.password !== undefined) {
+        throw ownAccount('change your own password with your current one (POST /api/v1/auth/password)');
+      }
     }
     const demotes = body.role !== undefined && body.role !== 'admin';
     if (before.role === 'admin' && !before.disabled && (demotes || body.disabled === true)) {
