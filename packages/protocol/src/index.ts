@@ -11,6 +11,7 @@ export * from './live.js';
 export * from './metrics.js';
 export * from './parse.js';
 export * from './relay-backend.js';
+export * from './sample-summary.js';
 export * from './scripts.js';
 export * from './users.js';
 export * from './version.js';

@@ -1,4 +1,4 @@
-import type { LatestMetrics, MetricSample } from '@labmgr/protocol';
+import { type LatestMetrics, type MetricSample, networkTotals } from '@labmgr/protocol';
 import { Card, SimpleGrid, Text, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { UsageBar } from '../../components/UsageBar.js';
@@ -41,8 +41,9 @@ export function LiveStats({
   const memTotal = sample?.memory.totalBytes ?? metrics?.memTotalBytes;
   const load1 = sample?.load[0] ?? metrics?.load1;
   const uptime = sample?.uptimeSec ?? metrics?.uptimeSec;
-  const rx = sample ? sample.network.reduce((s, n) => s + n.rxBytesPerSec, 0) : metrics?.netRxBytesPerSec;
-  const tx = sample ? sample.network.reduce((s, n) => s + n.txBytesPerSec, 0) : metrics?.netTxBytesPerSec;
+  const net = sample ? networkTotals(sample.network) : undefined;
+  const rx = net?.rx ?? metrics?.netRxBytesPerSec;
+  const tx = net?.tx ?? metrics?.netTxBytesPerSec;
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
       <Stat label="CPU" testId="stat-cpu">

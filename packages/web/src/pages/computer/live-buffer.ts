@@ -1,4 +1,4 @@
-import type { MetricSample } from '@labmgr/protocol';
+import { diskIoTotals, type MetricSample, networkTotals } from '@labmgr/protocol';
 
 /** Seconds of live history the charts keep (at one sample a second). */
 export const LIVE_WINDOW_SEC = 300;
@@ -26,18 +26,8 @@ export interface LivePoint {
 }
 
 export function toLivePoint(sample: MetricSample): LivePoint {
-  let diskRead = 0;
-  let diskWrite = 0;
-  for (const d of sample.disks) {
-    diskRead += d.readBytesPerSec;
-    diskWrite += d.writeBytesPerSec;
-  }
-  let netRx = 0;
-  let netTx = 0;
-  for (const n of sample.network) {
-    netRx += n.rxBytesPerSec;
-    netTx += n.txBytesPerSec;
-  }
+  const disk = diskIoTotals(sample.disks);
+  const net = networkTotals(sample.network);
   const m = sample.memory;
   return {
     t: sample.at / 1000,
@@ -53,10 +43,10 @@ export function toLivePoint(sample: MetricSample): LivePoint {
     load1: sample.load[0],
     load5: sample.load[1],
     load15: sample.load[2],
-    diskRead,
-    diskWrite,
-    netRx,
-    netTx,
+    diskRead: disk.read,
+    diskWrite: disk.write,
+    netRx: net.rx,
+    netTx: net.tx,
   };
 }
 
