@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,24 @@ describe.each(databases)('agent package downloads on $name', (database) => {
       writePackage();
     }
     expect((await fetch(`${server.url}/api/v1/agent-package/files/dist/labmgr-agent.cjs`)).status).toBe(200);
+  });
+
+  it('serves a file rebuilt in place with its new bytes and SHA-256 at once', async () => {
+    const file = join(agentDir, 'bin/labmgr-agent.js');
+    const before = await (await fetch(`${server.url}/api/v1/agent-package/files/bin/labmgr-agent.js`)).text();
+    expect(before).toBe(FILES['bin/labmgr-agent.js']);
+    const rebuilt = (FILES['bin/labmgr-agent.js'] as string).replace('agent', 'AGENT'); // same size
+    try {
+      writeFileSync(file, rebuilt);
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const res = await fetch(`${server.url}/api/v1/agent-package/files/bin/labmgr-agent.js`);
+      expect(await res.text()).toBe(rebuilt);
+      expect(res.headers.get('x-content-sha256')).toBe(sha256(rebuilt));
+      const manifest = (await (await fetch(`${server.url}/api/v1/agent-package`)).json()) as Manifest;
+      expect(manifest.files.find((f) => f.path === 'bin/labmgr-agent.js')?.sha256).toBe(sha256(rebuilt));
+    } finally {
+      writePackage();
+    }
   });
 
   it('serves nothing else under the package: no path outside the four files', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../http/errors.js';
 
@@ -39,17 +39,38 @@ export interface AgentPackage {
   files: AgentFile[];
 }
 
+/** Files already read, by absolute path, with the size and mtime they were read at. */
+const fileCache = new Map<
+  string,
+  { ino: number; size: number; mtimeMs: number; body: Buffer; sha256: string }
+>();
+
 /**
- * Reads the agent's files from `dir` (on each call, so a rebuilt agent is
- * served without a restart). 404 `agent_not_built` names what is missing.
+ * One file's bytes and SHA-256: read and hashed again only when its inode,
+ * size or mtime changed, so a fleet downloading the agent (every request names the
+ * whole package) costs a stat per file, not a read and hash of the bundle.
+ */
+async function readHashed(file: string): Promise<{ body: Buffer; sha256: string }> {
+  const { ino, size, mtimeMs } = await stat(file);
+  const cached = fileCache.get(file);
+  if (cached && cached.ino === ino && cached.size === size && cached.mtimeMs === mtimeMs) return cached;
+  const body = await readFile(file);
+  const entry = { ino, size, mtimeMs, body, sha256: createHash('sha256').update(body).digest('hex') };
+  fileCache.set(file, entry);
+  return entry;
+}
+
+/**
+ * Reads the agent's files from `dir` (checked on each call, so a rebuilt agent
+ * is served without a restart). 404 `agent_not_built` names what is missing.
  */
 export async function readAgentPackage(dir: string): Promise<AgentPackage> {
   const files: AgentFile[] = [];
   const missing: string[] = [];
   for (const { path, contentType } of AGENT_FILES) {
     try {
-      const body = await readFile(join(dir, path));
-      files.push({ path, contentType, body, sha256: createHash('sha256').update(body).digest('hex') });
+      const { body, sha256 } = await readHashed(join(dir, path));
+      files.push({ path, contentType, body, sha256 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       missing.push(path);
