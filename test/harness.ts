@@ -135,8 +135,17 @@ export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runProgram(process.execPath, [bin, ...args], env);
+}
+
+/** Runs a program to completion (no stdin) and returns its output and exit code. */
+export function runProgram(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(file, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

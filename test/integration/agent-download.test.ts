@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { ComputerDetail } from '@labmgr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, Proc, runCli, type System, startSystem, tempDir } from '../harness.js';
+import { eventually, Proc, runCli, runProgram, type System, startSystem, tempDir } from '../harness.js';
 import { expectOnceAndInOrder, storedPoints } from './agent-helpers.js';
 
 interface Manifest {
@@ -31,26 +30,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** Runs a shell command line with `sh -c`, to completion. */
-function sh(
-  command: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn('sh', ['-c', command], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('exit', (code) => res({ code, stdout, stderr }));
-  });
-}
+const sh = (command: string, env: NodeJS.ProcessEnv = {}) => runProgram('sh', ['-c', command], env);
 
 /**
  * A lab computer with nothing but Node: the agent comes from the server's
