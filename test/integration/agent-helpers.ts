@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricPoint, MetricSeries } from '@labmgr/protocol';
 import { expect } from 'vitest';
-import type { System } from '../harness.js';
+import { eventually, type System } from '../harness.js';
 
 /** Every stored point of a computer (last hour), sorted by seq; duplicates would show twice. */
 export async function storedPoints(sys: System, computerId: string): Promise<MetricPoint[]> {
@@ -29,4 +29,20 @@ export async function agentStatus(
   } catch {
     return null;
   }
+}
+
+/** Waits until the backend reports the computer `online` (or `offline`). */
+export async function waitForStatus(
+  sys: System,
+  computerId: string,
+  status: 'online' | 'offline' = 'online',
+  timeoutMs = 20_000,
+): Promise<void> {
+  await eventually(
+    async () =>
+      (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status === status ||
+      undefined,
+    timeoutMs,
+    `${computerId} ${status}`,
+  );
 }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiClient, eventually, type Proc, type System, startSystem, tempDir } from '../harness.js';
+import { waitForStatus } from './agent-helpers.js';
 
 /**
  * Commands end to end with real processes: the backend signs one run per
@@ -30,14 +31,7 @@ describe('commands: backend → relay → agents → results (real processes)', 
       timeoutMs,
       `command ${id} to complete`,
     );
-  const online = (computerId: string) =>
-    eventually(
-      async () =>
-        (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
-        'online',
-      20_000,
-      `${computerId} online`,
-    );
+  const online = (computerId: string) => waitForStatus(sys, computerId);
 
   beforeAll(async () => {
     sys = await startSystem();
@@ -286,6 +280,12 @@ describe('commands: backend → relay → agents → results (real processes)', 
       const online = [...agents.map((a) => a.computerId), refusing.computerId];
       expect(online).toContain(bySubnet.runs[0]?.executorId);
       expect(bySubnet.runs[0]?.status).toBe('succeeded');
+      await eventually(
+        async () => packets.length >= macs.length || undefined,
+        5000,
+        'the magic packets again',
+      );
+      expect(new Set(packets.map((p) => p.toString('hex')))).toEqual(new Set(macs.map(magic)));
     } finally {
       listener.close();
     }
@@ -305,13 +305,7 @@ describe('commands: backend → relay → agents → results (real processes)', 
     const proc = sys.startAgent(stateDir);
     await online(computerId);
     await proc.stop();
-    await eventually(
-      async () =>
-        (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
-        'offline',
-      20_000,
-      'offline',
-    );
+    await waitForStatus(sys, computerId, 'offline');
     const created = await run({
       targets: { computerIds: [computerId] },
       kind: 'shell',

@@ -2,6 +2,7 @@ import type { ComputerDetail } from '@labmgr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, type System, startSystem } from '../harness.js';
+import { waitForStatus } from './agent-helpers.js';
 
 /**
  * The computer detail page's data with real processes: raw history keeps only
@@ -19,13 +20,7 @@ describe('watching a computer live: its full samples (real processes)', () => {
     computerId = enrolled.computerId;
     // A slow pace, so live mode is what brings the samples.
     sys.startAgent(enrolled.stateDir, { LABMGR_AGENT_INTERVAL_MS: '5000' });
-    await eventually(
-      async () =>
-        (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
-        'online',
-      20_000,
-      'online',
-    );
+    await waitForStatus(sys, computerId);
   }, 60_000);
 
   afterAll(async () => {
