@@ -118,14 +118,7 @@ function EnrollmentAdmin() {
       <PageHeader title={TITLE} description={DESCRIPTION} action={createButton} />
       {body}
       <CreateTokenModal opened={createOpened} onClose={createModal.close} />
-      <ConfirmModal
-        opened={revoking.item !== null}
-        title="Revoke enrollment token?"
-        confirmLabel="Revoke token"
-        loading={revoke.isPending}
-        onConfirm={revoking.confirm}
-        onClose={revoking.cancel}
-      >
+      <ConfirmModal {...revoking.modal} title="Revoke enrollment token?" confirmLabel="Revoke token">
         Token {revoking.item ? shortId(revoking.item.id) : ''} will not enroll any more computers. Computers
         already enrolled with it stay enrolled.
       </ConfirmModal>

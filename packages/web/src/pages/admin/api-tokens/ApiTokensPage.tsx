@@ -64,14 +64,7 @@ export function ApiTokensPage() {
       />
       {body}
       <CreateApiTokenModal opened={createOpened} onClose={createModal.close} />
-      <ConfirmModal
-        opened={revoking.item !== null}
-        title="Revoke API token?"
-        confirmLabel="Revoke token"
-        loading={revoke.isPending}
-        onConfirm={revoking.confirm}
-        onClose={revoking.cancel}
-      >
+      <ConfirmModal {...revoking.modal} title="Revoke API token?" confirmLabel="Revoke token">
         Anything still using “{revoking.item?.name}” is refused from now on. This cannot be undone.
       </ConfirmModal>
     </Stack>

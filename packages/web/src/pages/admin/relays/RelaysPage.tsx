@@ -103,14 +103,7 @@ function RelaysAdmin() {
       <PageHeader title={TITLE} description={DESCRIPTION} action={registerButton} />
       {body}
       <RegisterRelayModal opened={registerOpened} onClose={registerModal.close} />
-      <ConfirmModal
-        opened={deleting.item !== null}
-        title="Delete relay?"
-        confirmLabel="Delete relay"
-        loading={remove.isPending}
-        onConfirm={deleting.confirm}
-        onClose={deleting.cancel}
-      >
+      <ConfirmModal {...deleting.modal} title="Delete relay?" confirmLabel="Delete relay">
         Relay {deleting.item?.name}’s token stops working at once: it can no longer forward data or commands,
         and its {deleting.item?.connectedAgents ?? 0} connected agents lose their link to this server until
         they reach another relay. Its name cannot be reused.

@@ -3,6 +3,7 @@ import { notifyError, notifySuccess } from '../../../components/notify.js';
 
 /** What a removal mutation needs to offer: TanStack Query's `mutate`, keyed by id. */
 interface RemoveMutation {
+  isPending: boolean;
   mutate: (id: string, options: { onSuccess: () => void; onError: (error: Error) => void }) => void;
 }
 
@@ -15,8 +16,9 @@ export interface RemovalWords<T> {
 
 /**
  * A row's revoke or delete, asked first: `ask` opens the confirmation for an
- * item, `confirm` runs the mutation and closes it once the server agrees (a
- * failure leaves it open, with the reason in a toast), `cancel` closes it.
+ * item; `modal` is the ConfirmModal's props: its confirm runs the mutation and
+ * closes it once the server agrees (a failure leaves it open, with the reason
+ * in a toast), its close cancels.
  */
 export function useConfirmedRemoval<T extends { id: string }>(
   mutation: RemoveMutation,
@@ -33,5 +35,10 @@ export function useConfirmedRemoval<T extends { id: string }>(
       onError: (error) => notifyError(error, words.failed(item)),
     });
   };
-  return { item, ask: setItem, cancel: () => setItem(null), confirm };
+  const cancel = () => setItem(null);
+  return {
+    item,
+    ask: setItem,
+    modal: { opened: item !== null, loading: mutation.isPending, onConfirm: confirm, onClose: cancel },
+  };
 }

@@ -142,14 +142,7 @@ function UsersAdmin() {
       <CreateUserModal opened={createOpened} onClose={createModal.close} />
       <EditUserModal user={editing} isSelf={editing?.id === me?.id} onClose={() => setEditing(null)} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
-      <ConfirmModal
-        opened={deleting.item !== null}
-        title="Delete user?"
-        confirmLabel="Delete user"
-        loading={remove.isPending}
-        onConfirm={deleting.confirm}
-        onClose={deleting.cancel}
-      >
+      <ConfirmModal {...deleting.modal} title="Delete user?" confirmLabel="Delete user">
         {deleting.item?.username} can no longer sign in, and their API tokens are deleted. The audit log keeps
         what they did. To keep the account for later, disable it instead.
       </ConfirmModal>
