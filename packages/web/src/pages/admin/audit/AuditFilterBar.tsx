@@ -1,5 +1,6 @@
 import { Autocomplete, Button, Group, SimpleGrid, TextInput } from '@mantine/core';
 import { IconFilterOff } from '@tabler/icons-react';
+import type { ChangeEvent } from 'react';
 import { ACTION_PREFIXES, type AuditFilters, hasFilters, NO_FILTERS } from './audit-model.js';
 
 export interface AuditFilterBarProps {
@@ -10,17 +11,17 @@ export interface AuditFilterBarProps {
 /** Actor, action, target and date range; each narrows the log as soon as it is typed. */
 export function AuditFilterBar({ filters, onChange }: AuditFilterBarProps) {
   const set = (key: keyof AuditFilters) => (value: string) => onChange({ ...filters, [key]: value });
+  /** A free-text filter: its value, and no browser autocomplete or spell check. */
+  const text = (key: keyof AuditFilters) => ({
+    value: filters[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => set(key)(e.currentTarget.value),
+    autoComplete: 'off',
+    spellCheck: false,
+  });
   return (
     <Group align="flex-end" gap="sm" wrap="nowrap">
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" verticalSpacing="xs" style={{ flex: 1 }}>
-        <TextInput
-          label="Actor"
-          placeholder="Username or id"
-          value={filters.actor}
-          onChange={(e) => set('actor')(e.currentTarget.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <TextInput label="Actor" placeholder="Username or id" {...text('actor')} />
         <Autocomplete
           label="Action"
           placeholder="e.g. user. or auth.login"
@@ -33,28 +34,9 @@ export function AuditFilterBar({ filters, onChange }: AuditFilterBarProps) {
           autoComplete="off"
           spellCheck={false}
         />
-        <TextInput
-          label="Target"
-          placeholder="Exact id or username"
-          value={filters.target}
-          onChange={(e) => set('target')(e.currentTarget.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <TextInput
-          type="date"
-          label="From"
-          value={filters.fromDate}
-          max={filters.toDate || undefined}
-          onChange={(e) => set('fromDate')(e.currentTarget.value)}
-        />
-        <TextInput
-          type="date"
-          label="To"
-          value={filters.toDate}
-          min={filters.fromDate || undefined}
-          onChange={(e) => set('toDate')(e.currentTarget.value)}
-        />
+        <TextInput label="Target" placeholder="Exact id or username" {...text('target')} />
+        <TextInput type="date" label="From" {...text('fromDate')} max={filters.toDate || undefined} />
+        <TextInput type="date" label="To" {...text('toDate')} min={filters.fromDate || undefined} />
       </SimpleGrid>
       <Button
         variant="default"
