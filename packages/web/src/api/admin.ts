@@ -29,10 +29,16 @@ const LIST_LIMIT = 1000;
 
 // ---- users -----------------------------------------------------------------------
 
-export function useUsers() {
+/**
+ * Every user. The one query for the list: the users page, the commands "who"
+ * filter and the enrollment page's token creators share it, so the user
+ * mutations below refresh all of them.
+ */
+export function useUsers(enabled = true) {
   return useQuery({
     queryKey: adminKeys.users,
     queryFn: ({ signal }) => apiRequest('/users', UserList, { signal, query: { limit: LIST_LIMIT } }),
+    enabled,
   });
 }
 

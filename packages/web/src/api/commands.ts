@@ -1,11 +1,4 @@
-import {
-  type CommandCreate,
-  CommandDetail,
-  CommandList,
-  type CommandListQuery,
-  LabList,
-  UserList,
-} from '@labmgr/protocol';
+import { type CommandCreate, CommandDetail, CommandList, type CommandListQuery } from '@labmgr/protocol';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
 
@@ -18,10 +11,6 @@ export const commandKeys = {
   lists: ['commands', 'list'] as const,
   list: (params: CommandListParams) => ['commands', 'list', params] as const,
   detail: (id: string) => ['commands', 'detail', id] as const,
-  /** Labs, for choosing a lab as a command's target. */
-  labs: ['commands', 'labs'] as const,
-  /** Users, for an administrator's "who" filter. */
-  users: ['commands', 'users'] as const,
 };
 
 export function fetchCommands(params: CommandListParams, signal?: AbortSignal): Promise<CommandList> {
@@ -83,25 +72,5 @@ export function useRerunCommand() {
       queryClient.setQueryData(commandKeys.detail(job.id), job);
       void queryClient.invalidateQueries({ queryKey: commandKeys.lists });
     },
-  });
-}
-
-/** The labs, to target one of them. */
-export function useTargetLabs(enabled = true) {
-  return useQuery({
-    queryKey: commandKeys.labs,
-    queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
-    staleTime: 60_000,
-    enabled,
-  });
-}
-
-/** Everyone who may have started a command (administrators only may list users). */
-export function useCommandAuthors(enabled: boolean) {
-  return useQuery({
-    queryKey: commandKeys.users,
-    queryFn: ({ signal }) => apiRequest('/users', UserList, { signal, query: { limit: 1000 } }),
-    staleTime: 5 * 60_000,
-    enabled,
   });
 }

@@ -4,14 +4,13 @@ import {
   CommandList,
   ComputerDetail,
   type ComputerUpdate,
-  LabList,
   LiveModeResponse,
   MetricSeries,
   RevokeResponse,
 } from '@labmgr/protocol';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
-import { queryKeys } from './queries.js';
+import { queryKeys, useLabList } from './queries.js';
 
 /** Query keys of the computer detail page. */
 export const computerKeys = {
@@ -20,7 +19,6 @@ export const computerKeys = {
   metrics: (id: string, from: number, to: number) => ['computer', 'metrics', id, from, to] as const,
   commands: (id: string) => ['computer', 'commands', id] as const,
   command: (commandId: string) => ['computer', 'command', commandId] as const,
-  labs: ['computer', 'labs'] as const,
 };
 
 const path = (id: string) => `/computers/${encodeURIComponent(id)}`;
@@ -86,15 +84,8 @@ export function useRevokeComputer(id: string) {
   });
 }
 
-/** The labs, for the lab picker. */
-export function useLabsForPicker(enabled: boolean) {
-  return useQuery({
-    queryKey: computerKeys.labs,
-    queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
-    enabled,
-    staleTime: 60_000,
-  });
-}
+/** The labs, for the lab picker (the shared {@link useLabList}). */
+export const useLabsForPicker = (enabled: boolean): ReturnType<typeof useLabList> => useLabList(enabled);
 
 /** How many of this computer's commands the page lists. */
 export const RECENT_COMMANDS = 10;

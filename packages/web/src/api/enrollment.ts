@@ -1,20 +1,14 @@
-import {
-  type EnrollmentTokenCreate,
-  EnrollmentTokenCreated,
-  EnrollmentTokenList,
-  LabList,
-  UserList,
-} from '@labmgr/protocol';
+import { type EnrollmentTokenCreate, EnrollmentTokenCreated, EnrollmentTokenList } from '@labmgr/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useUsers } from './admin.js';
 import { apiRequest } from './client.js';
 import { useLiveEvents } from './LiveProvider.js';
+import { useLabList } from './queries.js';
 
 /** Query keys of the enrollment page (prefixed with its area). */
 export const enrollmentKeys = {
   all: ['enrollment'] as const,
   tokens: ['enrollment', 'tokens'] as const,
-  labs: ['enrollment', 'labs'] as const,
-  creators: ['enrollment', 'creators'] as const,
 };
 
 /** Tokens the page lists at most; older ones are rarely of interest (newest first). */
@@ -30,23 +24,11 @@ export function useEnrollmentTokens() {
   });
 }
 
-/** Labs a new token can place computers into. */
-export function useEnrollmentLabs() {
-  return useQuery({
-    queryKey: enrollmentKeys.labs,
-    queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
-    staleTime: 60_000,
-  });
-}
+/** Labs a new token can place computers into (the shared {@link useLabList}). */
+export const useEnrollmentLabs = (): ReturnType<typeof useLabList> => useLabList();
 
-/** Every user, to name a token's creator (tokens carry only the creator's id). */
-export function useTokenCreators() {
-  return useQuery({
-    queryKey: enrollmentKeys.creators,
-    queryFn: ({ signal }) => apiRequest('/users', UserList, { signal, query: { limit: 1000 } }),
-    staleTime: 5 * 60_000,
-  });
-}
+/** Every user, to name a token's creator (tokens carry only the creator's id; the shared {@link useUsers}). */
+export const useTokenCreators = (): ReturnType<typeof useUsers> => useUsers();
 
 export function useCreateEnrollmentToken() {
   const queryClient = useQueryClient();

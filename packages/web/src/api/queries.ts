@@ -17,12 +17,18 @@ export const queryKeys = {
   labs: ['labs', 'list'] as const,
 };
 
-/** Every lab (rooms are few; the list is small). Shared by the fleet filters and the labs pages. */
-export function useLabList() {
+/**
+ * Every lab (rooms are few; the list is small). The one query for it: the
+ * fleet filters, the labs pages, the target and lab pickers and the
+ * enrollment page all share it, so a lab edited on the labs page shows
+ * everywhere at once.
+ */
+export function useLabList(enabled = true) {
   return useQuery({
     queryKey: queryKeys.labs,
     queryFn: ({ signal }) => apiRequest('/labs', LabList, { signal }),
     staleTime: 30_000,
+    enabled,
   });
 }
 

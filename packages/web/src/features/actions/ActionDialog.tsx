@@ -2,9 +2,9 @@ import type { Script } from '@labmgr/protocol';
 import { Alert, Button, Code, Divider, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useId, useMemo, useState } from 'react';
-import { useCreateCommand, useTargetLabs } from '../../api/commands.js';
+import { useCreateCommand } from '../../api/commands.js';
 import { useLiveState } from '../../api/LiveProvider.js';
-import { useComputers } from '../../api/queries.js';
+import { useComputers, useLabList } from '../../api/queries.js';
 import { useScripts } from '../../api/scripts.js';
 import { notifyError } from '../../components/notify.js';
 import {
@@ -63,7 +63,7 @@ export function ActionDialog({ request, onClose }: ActionDialogProps) {
 function ActionForm({ request, onDone }: { request: ActionRequest; onDone: () => void }) {
   const live = useLiveState();
   const fleet = useComputers(live).data?.items;
-  const labs = useTargetLabs(request.target === undefined);
+  const labs = useLabList(request.target === undefined);
   const [pick, setPick] = useState<TargetPick>(EMPTY_PICK);
   const target = request.target ?? pickedTarget(pick, fleet, labs.data?.items);
 

@@ -1,8 +1,7 @@
 import { Alert, MultiSelect, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useId, useMemo } from 'react';
-import { useTargetLabs } from '../../api/commands.js';
 import { useLiveState } from '../../api/LiveProvider.js';
-import { useComputers } from '../../api/queries.js';
+import { useComputers, useLabList } from '../../api/queries.js';
 import { computerOptions, fleetTags, type PickMode, type TargetPick } from './target-pick.js';
 import { plural } from './wording.js';
 
@@ -25,7 +24,7 @@ export function TargetPicker({
   const modeLabelId = useId();
   const live = useLiveState();
   const computers = useComputers(live);
-  const labs = useTargetLabs(value.mode === 'lab');
+  const labs = useLabList(value.mode === 'lab');
   const fleet = computers.data?.items;
   const options = useMemo(() => computerOptions(fleet ?? []), [fleet]);
   const tags = useMemo(() => fleetTags(fleet ?? []), [fleet]);

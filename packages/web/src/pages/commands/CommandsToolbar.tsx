@@ -1,6 +1,6 @@
 import type { CommandKind } from '@labmgr/protocol';
 import { Group, SegmentedControl, Select, Text } from '@mantine/core';
-import { useCommandAuthors } from '../../api/commands.js';
+import { useUsers } from '../../api/admin.js';
 import { useMe } from '../../api/queries.js';
 import { SearchInput } from '../../components/SearchInput.js';
 import { KIND_NAME } from './job-model.js';
@@ -34,7 +34,7 @@ export function CommandsToolbar({
   total: number | null;
 }) {
   const me = useMe().data?.user;
-  const authors = useCommandAuthors(me?.role === 'admin');
+  const authors = useUsers(me?.role === 'admin');
   const whoOptions = [
     ...(me ? [{ value: me.id, label: 'Me' }] : []),
     ...(authors.data?.items ?? [])
