@@ -198,6 +198,23 @@ export const EnrollmentTokenCreated = z.object({
 });
 export type EnrollmentTokenCreated = z.infer<typeof EnrollmentTokenCreated>;
 
+/** `GET /api/v1/agent-package`: what a lab computer downloads to run the agent. */
+export const AgentPackageManifest = z
+  .object({
+    version: z.string().describe('The agent version (its package.json)'),
+    installScript: z.string().describe('Path of the Linux/macOS installer on this server'),
+    files: z.array(
+      z.object({
+        path: z.string().describe('Where the file goes, relative to the install directory'),
+        url: z.string().describe('Path of the file on this server'),
+        size: z.number().int().nonnegative(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    ),
+  })
+  .describe('The agent package a lab computer downloads');
+export type AgentPackageManifest = z.infer<typeof AgentPackageManifest>;
+
 /** An enrollment token as administrators list it (never the secret). */
 export const EnrollmentToken = z.object({
   id: z.string(),

@@ -1,3 +1,4 @@
+import { AgentPackageManifest } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PUBLIC } from '../auth/access.js';
@@ -11,22 +12,6 @@ import {
   installScript,
   readAgentPackage,
 } from './agent-package.js';
-
-/** `GET /api/v1/agent-package`: what a lab computer downloads to run the agent. */
-export const AgentPackageManifest = z
-  .object({
-    version: z.string().describe('The agent version (its package.json)'),
-    installScript: z.string().describe('Path of the Linux/macOS installer on this server'),
-    files: z.array(
-      z.object({
-        path: z.string().describe('Where the file goes, relative to the install directory'),
-        url: z.string().describe('Path of the file on this server'),
-        size: z.number().int().nonnegative(),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      }),
-    ),
-  })
-  .describe('The agent package a lab computer downloads');
 
 /** A non-JSON answer, documented with its media type. */
 function rawResponse(mediaType: string, description: string) {
