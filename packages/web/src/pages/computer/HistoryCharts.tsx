@@ -10,7 +10,7 @@ import {
   Text,
 } from '@mantine/core';
 import { IconAlertTriangle, IconZoomReset } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
+import { type ComponentProps, useEffect, useMemo, useState } from 'react';
 import { useComputerMetrics } from '../../api/computer.js';
 import { type ChartSeries, TimeSeriesChart } from '../../components/charts/TimeSeriesChart.js';
 import { RetryState } from '../../components/RetryState.js';
@@ -48,6 +48,46 @@ const DISK: ChartSeries[] = [
   { label: 'Used', color: 'orange', fill: true },
   { label: 'Capacity', color: 'gray', dashed: true },
 ];
+
+type HistoryColumns = ReturnType<typeof historyColumns>;
+
+/** The smaller charts under the CPU one, in the order they are laid out. */
+function historyPanels(c: HistoryColumns) {
+  const t = c.times;
+  return [
+    {
+      title: 'Memory',
+      label: 'Memory use history',
+      data: [t, c.memUsed, c.memTotal],
+      series: MEMORY,
+      unit: 'bytes',
+    },
+    { title: 'Load average', label: 'Load average history', data: [t, c.load1], series: LOAD, unit: 'load' },
+    {
+      title: 'Network',
+      aside: 'all interfaces',
+      label: 'Network throughput history',
+      data: [t, c.netRx, c.netTx],
+      series: NETWORK,
+      unit: 'bitsFromBytesPerSec',
+    },
+    {
+      title: 'Disk space',
+      aside: 'all filesystems',
+      label: 'Disk space history',
+      data: [t, c.diskUsed, c.diskTotal],
+      series: DISK,
+      unit: 'bytes',
+    },
+  ] satisfies {
+    title: string;
+    aside?: string;
+    label: string;
+    data: ComponentProps<typeof TimeSeriesChart>['data'];
+    series: ChartSeries[];
+    unit: ComponentProps<typeof TimeSeriesChart>['unit'];
+  }[];
+}
 
 /** Stored history over 1 h … 30 d; drag across a chart to zoom in (finer data is fetched), reset to go back. */
 export function HistoryCharts({ computerId }: { computerId: string }) {
@@ -154,42 +194,11 @@ export function HistoryCharts({ computerId }: { computerId: string }) {
         </ChartCard>
       </div>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-        <ChartCard title="Memory">
-          <TimeSeriesChart
-            label="Memory use history"
-            data={[t, columns.memUsed, columns.memTotal]}
-            series={MEMORY}
-            unit="bytes"
-            {...chart}
-          />
-        </ChartCard>
-        <ChartCard title="Load average">
-          <TimeSeriesChart
-            label="Load average history"
-            data={[t, columns.load1]}
-            series={LOAD}
-            unit="load"
-            {...chart}
-          />
-        </ChartCard>
-        <ChartCard title="Network" aside="all interfaces">
-          <TimeSeriesChart
-            label="Network throughput history"
-            data={[t, columns.netRx, columns.netTx]}
-            series={NETWORK}
-            unit="bitsFromBytesPerSec"
-            {...chart}
-          />
-        </ChartCard>
-        <ChartCard title="Disk space" aside="all filesystems">
-          <TimeSeriesChart
-            label="Disk space history"
-            data={[t, columns.diskUsed, columns.diskTotal]}
-            series={DISK}
-            unit="bytes"
-            {...chart}
-          />
-        </ChartCard>
+        {historyPanels(columns).map((p) => (
+          <ChartCard key={p.title} title={p.title} aside={p.aside}>
+            <TimeSeriesChart label={p.label} data={p.data} series={p.series} unit={p.unit} {...chart} />
+          </ChartCard>
+        ))}
       </SimpleGrid>
     </>
   );
