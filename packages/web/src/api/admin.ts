@@ -3,6 +3,7 @@ import {
   ApiTokenCreated,
   ApiTokenList,
   AuditList,
+  type AuditQuery,
   type PasswordChange,
   RelayCreated,
   RelayList,
@@ -128,16 +129,8 @@ export function useDeleteRelay() {
 
 // ---- audit log ---------------------------------------------------------------------
 
-/** One page of the audit log as the server filters it (see `AuditQuery`). */
-export interface AuditRequest {
-  actor?: string;
-  action?: string;
-  target?: string;
-  from?: string;
-  to?: string;
-  limit: number;
-  offset: number;
-}
+/** One page of the audit log as the server filters it. */
+export type AuditRequest = AuditQuery;
 
 export function useAuditLog(query: AuditRequest) {
   return useQuery({

@@ -1,7 +1,7 @@
-import type { PowerAction } from '@labmgr/protocol';
+import type { CommandCreate, PowerAction, Script } from '@labmgr/protocol';
 
-/** What an action does: the command kinds a person starts from the UI. */
-export type ActionKind = 'shell' | 'script' | 'power' | 'message' | 'wake';
+/** What an action does: the command kinds a person starts from the UI (all but `exec`, an API-only kind). */
+export type ActionKind = Exclude<CommandCreate['kind'], 'exec'>;
 
 /** A computer as a target: its id, and its name for people (display name or hostname). */
 export interface TargetComputer {
@@ -28,4 +28,5 @@ export interface ActionRequest {
   scriptId?: string;
 }
 
-export type Shell = 'sh' | 'bash' | 'powershell' | 'cmd';
+/** The shells a command or script may run in (the protocol's list). */
+export type Shell = Script['shell'];
