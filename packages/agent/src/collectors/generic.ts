@@ -21,6 +21,7 @@ import { type CpuJiffies, cpuMetricsFrom, jiffies } from './cpu.js';
 import { usageFromStatfs } from './filesystems.js';
 import { resolveFqdn } from './fqdn.js';
 import { capList, clip } from './limits.js';
+import { addressLists } from './network-interfaces.js';
 
 /**
  * Fallback for platforms without a dedicated collector, built on Node's `os`
@@ -155,18 +156,7 @@ function interfaces(): NetworkInterfaceInfo[] {
       {
         name: clip(name, 64),
         mac,
-        ipv4: capList(
-          addrs.filter((a) => a.family === 'IPv4').map((a) => clip(a.address, 64)),
-          64,
-        ),
-        ipv4Cidr: capList(
-          addrs.filter((a) => a.family === 'IPv4' && a.cidr).map((a) => clip(a.cidr ?? '', 64)),
-          64,
-        ),
-        ipv6: capList(
-          addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64)),
-          64,
-        ),
+        ...addressLists(addrs),
         up: true,
         speedMbps: null,
       },

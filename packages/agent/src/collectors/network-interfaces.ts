@@ -27,24 +27,39 @@ export function mergeInterfaces(
   return names.map((name) => {
     const attrs = sys.get(name);
     const addrs = os[name] ?? [];
-    const v4 = addrs.filter((a) => a.family === 'IPv4');
-    const ipv4 = v4.map((a) => clip(a.address, 64));
-    const ipv4Cidr = v4.flatMap((a) => (a.cidr ? [clip(a.cidr, 64)] : []));
-    const ipv6 = addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64));
     const mac = attrs?.address ?? addrs.find((a) => a.mac !== ZERO_MAC)?.mac ?? null;
     const speed = toInt(attrs?.speed);
     const state = attrs?.operstate ?? null;
     return {
       name: clip(name, 64),
       mac: mac && mac !== ZERO_MAC ? clip(mac, 64) : null,
-      ipv4: capList(ipv4, 64),
-      ipv4Cidr: capList(ipv4Cidr, 64),
-      ipv6: capList(ipv6, 64),
+      ...addressLists(addrs),
       up: state === 'up' || ((state === 'unknown' || state === null) && addrs.length > 0),
       // The kernel reports -1 (or an error) when the speed is unknown or the link is down.
       speedMbps: speed !== null && speed > 0 ? speed : null,
     };
   });
+}
+
+/** An interface's addresses as Node reports them, in the inventory's lists (each clipped and capped). */
+export function addressLists(
+  addrs: readonly OsInterfaceInfo[],
+): Pick<NetworkInterfaceInfo, 'ipv4' | 'ipv4Cidr' | 'ipv6'> {
+  const v4 = addrs.filter((a) => a.family === 'IPv4');
+  return {
+    ipv4: capList(
+      v4.map((a) => clip(a.address, 64)),
+      64,
+    ),
+    ipv4Cidr: capList(
+      v4.flatMap((a) => (a.cidr ? [clip(a.cidr, 64)] : [])),
+      64,
+    ),
+    ipv6: capList(
+      addrs.filter((a) => a.family === 'IPv6').map((a) => clip(a.address, 64)),
+      64,
+    ),
+  };
 }
 
 export function readNetworkInterfaces(sysRoot = '/sys'): NetworkInterfaceInfo[] {
