@@ -31,12 +31,7 @@ export function powerProgram(
     if (action === 'logoff') return afterDelayWindows(delaySec, ['shutdown.exe', flag.logoff]);
     return {
       file: 'shutdown.exe',
-      args: [
-        flag[action],
-        '/t',
-        String(Math.min(delaySec, 315_360_000)),
-        ...(message ? ['/c', message] : []),
-      ],
+      args: [flag[action], '/t', String(delaySec), ...(message ? ['/c', message] : [])],
     };
   }
   if (action === 'reboot' || action === 'shutdown') {
