@@ -81,6 +81,18 @@ describe('policyRefusal', () => {
     expect(policyRefusal(strict, { ...rest, kind: 'message', title: 't', text: 'x' })).toBe(
       'refused by local policy: messages to users are denied',
     );
+    const { action: _a, delaySec: _d, message: _m, ...common } = rest;
+    const wake = {
+      ...common,
+      kind: 'wake' as const,
+      macs: ['02:00:00:00:00:01'],
+      broadcast: '10.0.0.255',
+      port: 9,
+    };
+    expect(policyRefusal(policy, wake)).toBeNull();
+    expect(policyRefusal(parsePolicy({ wake: 'deny' }, 'test'), wake)).toBe(
+      'refused by local policy: sending wake-on-LAN packets is denied',
+    );
   });
 
   it('allows everything by default', () => {
