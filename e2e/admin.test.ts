@@ -207,7 +207,8 @@ describe('enrollment and administration pages in a real browser', () => {
 
     const teacher = await openAs(browser, sys, { username: TEACHER.username, password: TEACHER.password });
     await teacher.page.getByText(TEACHER.displayName).first().waitFor();
-    // Operators see no admin-only entries in the navigation.
+    // Operators see no admin-only entries in the navigation (once it is drawn for their role).
+    await teacher.page.getByRole('link', { name: 'API tokens' }).waitFor();
     expect(await teacher.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
 
     // Demoted to viewer, the teacher sees Forbidden on the users page.
