@@ -1,7 +1,7 @@
 import { Button, Group, Pagination, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
-import { type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { type CommandListParams, useCommands } from '../../api/commands.js';
 import { useLiveEvents } from '../../api/LiveProvider.js';
 import { NoMatch } from '../../components/NoMatch.js';
@@ -39,6 +39,8 @@ export function CommandsPage() {
   const ids = useMemo(() => new Set((items ?? []).map((j) => j.id)), [items]);
 
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // A refresh still pending when the page closes is not needed any more.
+  useEffect(() => () => clearTimeout(refreshTimer.current), []);
   useLiveEvents((events) => {
     const touched = touchesJobs(events, ids);
     // A job started elsewhere shows up on the first page only; others keep their place.
