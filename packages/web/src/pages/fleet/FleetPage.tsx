@@ -1,3 +1,4 @@
+import type { ComputerSummary } from '@labmgr/protocol';
 import { Stack, Text, Title } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { type ReactNode, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
@@ -67,14 +68,15 @@ export function FleetPage() {
     [],
   );
 
-  // The toggles are stable for memoised rows; they read the order shown through a ref.
-  const shownIds = useRef<string[]>([]);
-  shownIds.current = rows.map((c) => c.id);
+  // The toggles are stable for memoised rows; they read the order shown through
+  // a ref, and list its ids only on a click (not on every render of the fleet).
+  const shown = useRef(rows);
+  shown.current = rows;
   const onToggle = useCallback(
-    (id: string, extend: boolean) => setSelection((s) => toggle(s, id, extend, shownIds.current)),
+    (id: string, extend: boolean) => setSelection((s) => toggle(s, id, extend, idsOf(shown.current))),
     [],
   );
-  const onToggleAll = useCallback(() => setSelection((s) => toggleAll(s, shownIds.current)), []);
+  const onToggleAll = useCallback(() => setSelection((s) => toggleAll(s, idsOf(shown.current))), []);
   useEffect(() => {
     if (items) setSelection((s) => prune(s, new Set(items.map((c) => c.id))));
   }, [items]);
@@ -158,4 +160,8 @@ export function FleetPage() {
       {body}
     </Stack>
   );
+}
+
+function idsOf(computers: readonly ComputerSummary[]): string[] {
+  return computers.map((c) => c.id);
 }
