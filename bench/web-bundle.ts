@@ -31,7 +31,7 @@ function sizeOf(dir: string, file: string): Asset {
 }
 
 /** The files index.html makes the browser fetch before anything renders. */
-export function firstLoadFiles(html: string): { scripts: string[]; styles: string[] } {
+function firstLoadFiles(html: string): { scripts: string[]; styles: string[] } {
   const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]+)"`).exec(tag)?.[1];
   const scripts = new Set<string>();
   const styles = new Set<string>();
