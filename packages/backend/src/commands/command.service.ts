@@ -420,12 +420,7 @@ export class CommandService {
         if (running) this.#publishRun(running);
         const bytes = Buffer.byteLength(frame.data);
         const room = MAX_RUN_OUTPUT_BYTES - run.output_bytes;
-        const data =
-          room <= 0
-            ? ''
-            : bytes <= room
-              ? frame.data
-              : Buffer.from(frame.data).subarray(0, room).toString('utf8');
+        const data = room <= 0 ? '' : bytes <= room ? frame.data : utf8Prefix(frame.data, room);
         const dataBytes = Buffer.byteLength(data);
         const applied = await commands.appendOutput(
           run.id,
@@ -566,6 +561,15 @@ export class CommandService {
   #publishRun(row: RunRow): void {
     this.#d.publish({ type: 'command.run', commandId: row.command_id, run: toRunState(row) });
   }
+}
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, never cutting a character in two. */
+export function utf8Prefix(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text);
+  let end = Math.min(maxBytes, buf.length);
+  // Back off from the middle of a multi-byte character (continuation bytes are 10xxxxxx).
+  while (end > 0 && end < buf.length && ((buf[end] as number) & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
 }
 
 function unreachableMessage(status: SendStatus): string {
