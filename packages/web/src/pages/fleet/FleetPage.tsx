@@ -1,7 +1,7 @@
 import type { ComputerSummary } from '@labmgr/protocol';
 import { Stack, Text, Title } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
-import { type ReactNode, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useLiveState } from '../../api/LiveProvider.js';
 import { useComputers, useLabList } from '../../api/queries.js';
 import { NoMatch } from '../../components/NoMatch.js';
@@ -23,7 +23,7 @@ import {
 } from './fleet-model.js';
 import { SelectionBar } from './SelectionBar.js';
 import { SummaryCards } from './SummaryCards.js';
-import { EMPTY_SELECTION, prune, type Selection, toggle, toggleAll } from './selection.js';
+import { EMPTY_SELECTION, type Selection, toggle, toggleAll } from './selection.js';
 
 function PageTitle() {
   return (
@@ -77,9 +77,8 @@ export function FleetPage() {
     [],
   );
   const onToggleAll = useCallback(() => setSelection((s) => toggleAll(s, idsOf(shown.current))), []);
-  useEffect(() => {
-    if (items) setSelection((s) => prune(s, new Set(items.map((c) => c.id))));
-  }, [items]);
+  // Ids of computers that have since gone (retired) may stay in the selection:
+  // only computers that exist are shown as selected or acted on.
   const selectedComputers = useMemo(
     () => (selection.ids.size === 0 ? [] : (items ?? []).filter((c) => selection.ids.has(c.id))),
     [items, selection],

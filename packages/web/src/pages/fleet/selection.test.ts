@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SELECTION, prune, toggle, toggleAll } from './selection.js';
+import { EMPTY_SELECTION, toggle, toggleAll } from './selection.js';
 
 const shown = ['a', 'b', 'c', 'd', 'e'];
 const ids = (s: { ids: ReadonlySet<string> }) => [...s.ids].sort();
@@ -27,11 +27,5 @@ describe('selection', () => {
     const all = toggleAll(outside, shown);
     expect(ids(all)).toEqual(['a', 'b', 'c', 'd', 'e', 'z']);
     expect(ids(toggleAll(all, shown))).toEqual(['z']);
-  });
-
-  it('forgets computers that are gone, returning the same object when none are', () => {
-    const s = toggleAll(EMPTY_SELECTION, ['a', 'b']);
-    expect(prune(s, new Set(['a', 'b', 'c']))).toBe(s);
-    expect(ids(prune(s, new Set(['a'])))).toEqual(['a']);
   });
 });

@@ -45,16 +45,3 @@ export function toggleAll(selection: Selection, shown: readonly string[]): Selec
   }
   return { ids, anchor: null };
 }
-
-/** Drops selected computers that no longer exist (retired, deleted). Same object when none did. */
-export function prune(selection: Selection, existing: ReadonlySet<string>): Selection {
-  let gone = false;
-  for (const id of selection.ids) {
-    if (!existing.has(id)) {
-      gone = true;
-      break;
-    }
-  }
-  if (!gone) return selection;
-  return { ids: new Set([...selection.ids].filter((id) => existing.has(id))), anchor: selection.anchor };
-}
