@@ -2,7 +2,7 @@ import type { EnrollmentToken } from '@labmgr/protocol';
 import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   useEnrollmentLabs,
   useEnrollmentTokens,
@@ -12,11 +12,10 @@ import {
 } from '../../api/enrollment.js';
 import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { NoMatch } from '../../components/NoMatch.js';
-import { PageError } from '../../components/PageError.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { TableSkeleton } from '../../components/TableSkeleton.js';
 import { AdminOnly } from '../admin/shared/AdminOnly.js';
 import { ConfirmModal } from '../admin/shared/ConfirmModal.js';
+import { QueryBody } from '../admin/shared/QueryBody.js';
 import { useConfirmedRemoval } from '../admin/shared/use-confirmed-removal.js';
 import { CreateTokenModal } from './CreateTokenModal.js';
 import { EnrollmentTokenTable } from './EnrollmentTokenTable.js';
@@ -60,58 +59,52 @@ function EnrollmentAdmin() {
     </Button>
   );
 
-  let body: ReactNode;
-  if (tokens.isPending) {
-    body = <TableSkeleton label="Loading enrollment tokens" />;
-  } else if (!tokens.data) {
-    body = (
-      <PageError
-        title="Could not load the enrollment tokens"
-        error={tokens.error}
-        retrying={tokens.isFetching}
-        onRetry={() => void tokens.refetch()}
-      />
-    );
-  } else if (tokens.data.items.length === 0) {
-    body = (
-      <EmptyPanel
-        icon={IconPlugConnected}
-        title="No enrollment tokens yet"
-        description="Create a token, then run the command it shows on each lab computer: the computer appears in the fleet as soon as its agent connects."
-        action={createButton}
-      />
-    );
-  } else {
-    body = (
-      <Stack gap="sm">
-        <Group justify="space-between" gap="sm">
-          <SegmentedControl
-            aria-label="Show tokens"
-            value={filter}
-            onChange={(value) => setFilter(value === 'active' ? 'active' : 'all')}
-            data={[
-              { value: 'all', label: `All ${tokens.data.items.length}` },
-              { value: 'active', label: `Active ${activeCount}` },
-            ]}
+  const body = (
+    <QueryBody
+      query={tokens}
+      loading="Loading enrollment tokens"
+      errorTitle="Could not load the enrollment tokens"
+    >
+      {(data) =>
+        data.items.length === 0 ? (
+          <EmptyPanel
+            icon={IconPlugConnected}
+            title="No enrollment tokens yet"
+            description="Create a token, then run the command it shows on each lab computer: the computer appears in the fleet as soon as its agent connects."
+            action={createButton}
           />
-          {tokens.data.total > tokens.data.items.length && (
-            <Text size="sm" c="dimmed">
-              Newest {tokens.data.items.length} of {tokens.data.total}
-            </Text>
-          )}
-        </Group>
-        {rows.length > 0 ? (
-          <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={revoking.ask} />
         ) : (
-          <NoMatch
-            title="No active tokens"
-            description="Every token has expired, been used up or been revoked. Create one to enroll more computers."
-            py={40}
-          />
-        )}
-      </Stack>
-    );
-  }
+          <Stack gap="sm">
+            <Group justify="space-between" gap="sm">
+              <SegmentedControl
+                aria-label="Show tokens"
+                value={filter}
+                onChange={(value) => setFilter(value === 'active' ? 'active' : 'all')}
+                data={[
+                  { value: 'all', label: `All ${data.items.length}` },
+                  { value: 'active', label: `Active ${activeCount}` },
+                ]}
+              />
+              {data.total > data.items.length && (
+                <Text size="sm" c="dimmed">
+                  Newest {data.items.length} of {data.total}
+                </Text>
+              )}
+            </Group>
+            {rows.length > 0 ? (
+              <EnrollmentTokenTable tokens={rows} users={users} labs={labMap} onRevoke={revoking.ask} />
+            ) : (
+              <NoMatch
+                title="No active tokens"
+                description="Every token has expired, been used up or been revoked. Create one to enroll more computers."
+                py={40}
+              />
+            )}
+          </Stack>
+        )
+      }
+    </QueryBody>
+  );
 
   return (
     <Stack gap="lg">

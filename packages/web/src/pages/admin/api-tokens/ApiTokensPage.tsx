@@ -2,13 +2,11 @@ import type { ApiToken } from '@labmgr/protocol';
 import { Button, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
 import { useApiTokens, useRevokeApiToken } from '../../../api/admin.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
-import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
-import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { QueryBody } from '../shared/QueryBody.js';
 import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { ApiTokenTable } from './ApiTokenTable.js';
 import { CreateApiTokenModal } from './CreateApiTokenModal.js';
@@ -30,30 +28,27 @@ export function ApiTokensPage() {
     </Button>
   );
 
-  let body: ReactNode;
-  if (tokens.isPending) {
-    body = <TableSkeleton rows={4} label="Loading API tokens" />;
-  } else if (!tokens.data) {
-    body = (
-      <PageError
-        title="Could not load your API tokens"
-        error={tokens.error}
-        retrying={tokens.isFetching}
-        onRetry={() => void tokens.refetch()}
-      />
-    );
-  } else if (tokens.data.items.length === 0) {
-    body = (
-      <EmptyPanel
-        icon={IconKey}
-        title="No API tokens yet"
-        description="A token lets a script or another tool call the Lab Manager API as you, without your password."
-        action={createButton}
-      />
-    );
-  } else {
-    body = <ApiTokenTable tokens={tokens.data.items} onRevoke={revoking.ask} />;
-  }
+  const body = (
+    <QueryBody
+      query={tokens}
+      rows={4}
+      loading="Loading API tokens"
+      errorTitle="Could not load your API tokens"
+    >
+      {(data) =>
+        data.items.length === 0 ? (
+          <EmptyPanel
+            icon={IconKey}
+            title="No API tokens yet"
+            description="A token lets a script or another tool call the Lab Manager API as you, without your password."
+            action={createButton}
+          />
+        ) : (
+          <ApiTokenTable tokens={data.items} onRevoke={revoking.ask} />
+        )
+      }
+    </QueryBody>
+  );
 
   return (
     <Stack gap="lg">
