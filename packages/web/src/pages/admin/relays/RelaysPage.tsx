@@ -2,15 +2,14 @@ import type { RelaySummary } from '@labmgr/protocol';
 import { Button, Group, Stack, Switch, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconServer2 } from '@tabler/icons-react';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { useDeleteRelay, useRelays } from '../../../api/admin.js';
 import { EmptyPanel } from '../../../components/EmptyPanel.js';
 import { NoMatch } from '../../../components/NoMatch.js';
-import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
-import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { QueryBody } from '../shared/QueryBody.js';
 import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { RegisterRelayModal } from './RegisterRelayModal.js';
 import { RelayTable } from './RelayTable.js';
@@ -44,59 +43,52 @@ function RelaysAdmin() {
     </Button>
   );
 
-  let body: ReactNode;
-  if (relays.isPending) {
-    body = <TableSkeleton rows={3} label="Loading relays" />;
-  } else if (!relays.data) {
-    body = (
-      <PageError
-        title="Could not load the relays"
-        error={relays.error}
-        retrying={relays.isFetching}
-        onRetry={() => void relays.refetch()}
-      />
-    );
-  } else if (relays.data.items.length === 0) {
-    body = (
-      <EmptyPanel
-        icon={IconServer2}
-        title="No relays registered"
-        description="Agents connect to a relay, which forwards their data here. Register one to get its token and start command."
-        action={registerButton}
-      />
-    );
-  } else {
-    const all = relays.data.items;
-    const deleted = all.filter((r) => r.revokedAt !== null).length;
-    const shown = showDeleted ? all : all.filter((r) => r.revokedAt === null);
-    body = (
-      <Stack gap="sm">
-        <Group justify="space-between" gap="sm">
-          <Text size="sm" c="dimmed">
-            {all.length - deleted} {all.length - deleted === 1 ? 'relay' : 'relays'} · status refreshes every
-            15 s
-          </Text>
-          {deleted > 0 && (
-            <Switch
-              label={`Show deleted (${deleted})`}
-              checked={showDeleted}
-              onChange={(e) => setShowDeleted(e.currentTarget.checked)}
+  const body = (
+    <QueryBody query={relays} rows={3} loading="Loading relays" errorTitle="Could not load the relays">
+      {(data) => {
+        if (data.items.length === 0) {
+          return (
+            <EmptyPanel
+              icon={IconServer2}
+              title="No relays registered"
+              description="Agents connect to a relay, which forwards their data here. Register one to get its token and start command."
+              action={registerButton}
             />
-          )}
-        </Group>
-        {shown.length > 0 ? (
-          <RelayTable relays={shown} onDelete={deleting.ask} />
-        ) : (
-          <NoMatch
-            icon={IconServer2}
-            title="Every relay has been deleted"
-            description="Register a relay for agents to connect to."
-            py={40}
-          />
-        )}
-      </Stack>
-    );
-  }
+          );
+        }
+        const all = data.items;
+        const deleted = all.filter((r) => r.revokedAt !== null).length;
+        const shown = showDeleted ? all : all.filter((r) => r.revokedAt === null);
+        return (
+          <Stack gap="sm">
+            <Group justify="space-between" gap="sm">
+              <Text size="sm" c="dimmed">
+                {all.length - deleted} {all.length - deleted === 1 ? 'relay' : 'relays'} · status refreshes
+                every 15 s
+              </Text>
+              {deleted > 0 && (
+                <Switch
+                  label={`Show deleted (${deleted})`}
+                  checked={showDeleted}
+                  onChange={(e) => setShowDeleted(e.currentTarget.checked)}
+                />
+              )}
+            </Group>
+            {shown.length > 0 ? (
+              <RelayTable relays={shown} onDelete={deleting.ask} />
+            ) : (
+              <NoMatch
+                icon={IconServer2}
+                title="Every relay has been deleted"
+                description="Register a relay for agents to connect to."
+                py={40}
+              />
+            )}
+          </Stack>
+        );
+      }}
+    </QueryBody>
+  );
 
   return (
     <Stack gap="lg">

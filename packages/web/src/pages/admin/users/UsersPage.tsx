@@ -2,16 +2,15 @@ import type { UserDetail } from '@labmgr/protocol';
 import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconUserPlus } from '@tabler/icons-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useDeleteUser, useUsers } from '../../../api/admin.js';
 import { useMe } from '../../../api/queries.js';
 import { NoMatch } from '../../../components/NoMatch.js';
-import { PageError } from '../../../components/PageError.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { SearchInput } from '../../../components/SearchInput.js';
-import { TableSkeleton } from '../../../components/TableSkeleton.js';
 import { AdminOnly } from '../shared/AdminOnly.js';
 import { ConfirmModal } from '../shared/ConfirmModal.js';
+import { QueryBody } from '../shared/QueryBody.js';
 import { useConfirmedRemoval } from '../shared/use-confirmed-removal.js';
 import { CreateUserModal } from './CreateUserModal.js';
 import { EditUserModal } from './EditUserModal.js';
@@ -61,71 +60,61 @@ function UsersAdmin() {
     failed: (u) => `Could not delete ${u.username}`,
   });
 
-  let body: ReactNode;
-  if (users.isPending) {
-    body = <TableSkeleton label="Loading users" />;
-  } else if (!users.data) {
-    body = (
-      <PageError
-        title="Could not load the users"
-        error={users.error}
-        retrying={users.isFetching}
-        onRetry={() => void users.refetch()}
-      />
-    );
-  } else {
-    body = (
-      <Stack gap="sm">
-        <Group justify="space-between" gap="sm">
-          <Group gap="sm">
-            <SearchInput
-              aria-label="Search users"
-              placeholder="Search name or username…"
-              value={search}
-              onSearch={setSearch}
-              w={{ base: '100%', xs: 260 }}
-              autoComplete="off"
-            />
-            <SegmentedControl
-              aria-label="Filter by role"
-              value={roleFilter}
-              onChange={(value) => isRoleFilter(value) && setRoleFilter(value)}
-              data={[
-                { value: 'all', label: `All ${counts.all}` },
-                { value: 'admin', label: `Admins ${counts.admin}` },
-                { value: 'operator', label: `Operators ${counts.operator}` },
-                { value: 'viewer', label: `Viewers ${counts.viewer}` },
-              ]}
-            />
+  const body = (
+    <QueryBody query={users} loading="Loading users" errorTitle="Could not load the users">
+      {() => (
+        <Stack gap="sm">
+          <Group justify="space-between" gap="sm">
+            <Group gap="sm">
+              <SearchInput
+                aria-label="Search users"
+                placeholder="Search name or username…"
+                value={search}
+                onSearch={setSearch}
+                w={{ base: '100%', xs: 260 }}
+                autoComplete="off"
+              />
+              <SegmentedControl
+                aria-label="Filter by role"
+                value={roleFilter}
+                onChange={(value) => isRoleFilter(value) && setRoleFilter(value)}
+                data={[
+                  { value: 'all', label: `All ${counts.all}` },
+                  { value: 'admin', label: `Admins ${counts.admin}` },
+                  { value: 'operator', label: `Operators ${counts.operator}` },
+                  { value: 'viewer', label: `Viewers ${counts.viewer}` },
+                ]}
+              />
+            </Group>
+            <Text size="sm" c="dimmed" aria-live="polite">
+              {rows.length === counts.all
+                ? `${counts.all} ${counts.all === 1 ? 'user' : 'users'}`
+                : `${rows.length} of ${counts.all} users`}
+            </Text>
           </Group>
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {rows.length === counts.all
-              ? `${counts.all} ${counts.all === 1 ? 'user' : 'users'}`
-              : `${rows.length} of ${counts.all} users`}
-          </Text>
-        </Group>
-        {rows.length > 0 ? (
-          <UserTable
-            users={rows}
-            selfId={me?.id ?? ''}
-            onEdit={setEditing}
-            onResetPassword={setResetting}
-            onDelete={deleting.ask}
-          />
-        ) : (
-          <NoMatch
-            title="No users match"
-            description="Try another name or role."
-            onClear={() => {
-              setSearch('');
-              setRoleFilter('all');
-            }}
-            py={40}
-          />
-        )}
-      </Stack>
-    );
-  }
+          {rows.length > 0 ? (
+            <UserTable
+              users={rows}
+              selfId={me?.id ?? ''}
+              onEdit={setEditing}
+              onResetPassword={setResetting}
+              onDelete={deleting.ask}
+            />
+          ) : (
+            <NoMatch
+              title="No users match"
+              description="Try another name or role."
+              onClear={() => {
+                setSearch('');
+                setRoleFilter('all');
+              }}
+              py={40}
+            />
+          )}
+        </Stack>
+      )}
+    </QueryBody>
+  );
 
   return (
     <Stack gap="lg">
