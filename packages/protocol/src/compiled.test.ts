@@ -244,6 +244,9 @@ describe('compiled validators', () => {
       sample: { ...fixtures.sample(), cpu: { percent: 250 } },
     });
     expect(cpu.ok === false && cpu.reason).toMatch(/^sample\.cpu/);
+    // A time no Date can hold is the agent's fault: refused with its frame, never stored.
+    const future = checkAgentFrame({ type: 'metrics', seq: 1, sample: fixtures.sample(8.64e15 + 1) });
+    expect(future).toEqual({ ok: false, reason: 'sample.at: must be <= 8640000000000000' });
     expect(checkAgentFrame([1, 2, 3])).toEqual({ ok: false, reason: '(root): must be object' });
     const unknown = checkAgentFrame({ type: 'x'.repeat(500) });
     expect(unknown.ok === false && unknown.reason).toMatch(/^type: /);

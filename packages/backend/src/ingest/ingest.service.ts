@@ -1,15 +1,15 @@
-import type {
-  IngestBatch,
-  IngestResult,
-  Inventory,
-  LiveEvent,
-  MetricSample,
-  PresenceBody,
+import {
+  type IngestBatch,
+  type IngestResult,
+  type Inventory,
+  type LiveEvent,
+  type MetricSample,
+  type PresenceBody,
+  summarizeSample,
 } from '@labmgr/protocol';
 import type { CommandProgress } from '../commands/command.service.js';
 import { loggedInUserNames, toSummary } from '../computers/computer.presenter.js';
 import type { ComputerRepository } from '../computers/computer.repository.js';
-import { summarizeSample } from '../computers/latest-metrics.js';
 import type { RelayRow } from '../relays/relay.repository.js';
 import type { IngestRepository, InventoryUpdate, SampleRow } from './ingest.repository.js';
 
