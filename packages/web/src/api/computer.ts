@@ -10,7 +10,7 @@ import {
 } from '@labmgr/protocol';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
-import { queryKeys, useLabList } from './queries.js';
+import { queryKeys } from './queries.js';
 
 /** Query keys of the computer detail page. */
 export const computerKeys = {
@@ -83,9 +83,6 @@ export function useRevokeComputer(id: string) {
     },
   });
 }
-
-/** The labs, for the lab picker (the shared {@link useLabList}). */
-export const useLabsForPicker = (enabled: boolean): ReturnType<typeof useLabList> => useLabList(enabled);
 
 /** How many of this computer's commands the page lists. */
 export const RECENT_COMMANDS = 10;

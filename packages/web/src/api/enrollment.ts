@@ -1,9 +1,7 @@
 import { type EnrollmentTokenCreate, EnrollmentTokenCreated, EnrollmentTokenList } from '@labmgr/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useUsers } from './admin.js';
 import { apiRequest } from './client.js';
 import { useLiveEvents } from './LiveProvider.js';
-import { useLabList } from './queries.js';
 
 /** Query keys of the enrollment page (prefixed with its area). */
 export const enrollmentKeys = {
@@ -23,12 +21,6 @@ export function useEnrollmentTokens() {
     refetchInterval: 60_000,
   });
 }
-
-/** Labs a new token can place computers into (the shared {@link useLabList}). */
-export const useEnrollmentLabs = (): ReturnType<typeof useLabList> => useLabList();
-
-/** Every user, to name a token's creator (tokens carry only the creator's id; the shared {@link useUsers}). */
-export const useTokenCreators = (): ReturnType<typeof useUsers> => useUsers();
 
 export function useCreateEnrollmentToken() {
   const queryClient = useQueryClient();

@@ -11,20 +11,13 @@ import {
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { applyPlacements, finalPlacements, type Placement } from '../pages/labs/lab-model.js';
 import { apiRequest } from './client.js';
-import { queryKeys, useLabList } from './queries.js';
+import { queryKeys } from './queries.js';
 
 export const labKeys = {
   all: ['labs'] as const,
   list: queryKeys.labs,
   detail: (id: string) => ['labs', 'detail', id] as const,
 };
-
-/**
- * Every lab (the shared {@link useLabList}). Labs change only when an
- * administrator edits one (no live event), so this page's own mutations
- * refresh it.
- */
-export const useLabs = (): ReturnType<typeof useLabList> => useLabList();
 
 /** One lab; shows the list's copy at once when the labs page was visited first. */
 export function useLab(id: string) {

@@ -23,7 +23,8 @@ import {
 } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'wouter';
 import { ApiError } from '../../api/client.js';
-import { useComputerDetail, useLabsForPicker } from '../../api/computer.js';
+import { useComputerDetail } from '../../api/computer.js';
+import { useLabList } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
 import { NotFound } from '../../components/NotFound.js';
 import { PageError } from '../../components/PageError.js';
@@ -79,7 +80,7 @@ export function ComputerPage({ params }: { params: { id: string } }) {
 
 function ComputerView({ computer }: { computer: ComputerDetail }) {
   const live = useLiveComputer(computer);
-  const labs = useLabsForPicker(computer.labId !== null);
+  const labs = useLabList(computer.labId !== null);
   const lab = labs.data?.items.find((l) => l.id === computer.labId);
   const [search, setSearch] = useSearchParams();
   const asked = search.get('tab');

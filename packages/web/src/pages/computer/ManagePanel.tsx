@@ -15,7 +15,8 @@ import {
 } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useLabsForPicker, useUpdateComputer } from '../../api/computer.js';
+import { useUpdateComputer } from '../../api/computer.js';
+import { useLabList } from '../../api/queries.js';
 import { isAdmin, useRole } from '../../app/use-role.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
 import { changes, type ManageForm, seatError, toForm } from './manage-form.js';
@@ -25,7 +26,7 @@ import { RevokeSection } from './RevokeSection.js';
 /** Name, lab and seat, tags and notes; editable by administrators, read-only for others. */
 export function ManagePanel({ computer }: { computer: ComputerDetail }) {
   const admin = isAdmin(useRole());
-  const labs = useLabsForPicker(true);
+  const labs = useLabList();
   const update = useUpdateComputer(computer.id);
   const [form, setForm] = useState<ManageForm>(() => toForm(computer));
   // A save (or someone else's change pushed live) resets the form to what is stored.

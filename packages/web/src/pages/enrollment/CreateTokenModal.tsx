@@ -1,7 +1,8 @@
 import type { EnrollmentTokenCreated } from '@labmgr/protocol';
 import { Modal, NumberInput, Select, Stack } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { useCreateEnrollmentToken, useEnrollmentLabs } from '../../api/enrollment.js';
+import { useCreateEnrollmentToken } from '../../api/enrollment.js';
+import { useLabList } from '../../api/queries.js';
 import { notifyError, notifySuccess } from '../../components/notify.js';
 import { DoneAction, FormActions } from '../admin/shared/ModalActions.js';
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES } from './enrollment-model.js';
@@ -12,7 +13,7 @@ const MAX_USES = 100_000;
 /** Creates an enrollment token, then shows it once with the install commands. */
 export function CreateTokenModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const create = useCreateEnrollmentToken();
-  const labs = useEnrollmentLabs();
+  const labs = useLabList();
   const [expiry, setExpiry] = useState(DEFAULT_EXPIRY);
   const [uses, setUses] = useState<number | string>(1);
   const [labId, setLabId] = useState<string | null>(null);

@@ -3,13 +3,13 @@ import { Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
+import { useUsers } from '../../api/admin.js';
 import {
-  useEnrollmentLabs,
   useEnrollmentTokens,
   useRefreshTokensOnEnroll,
   useRevokeEnrollmentToken,
-  useTokenCreators,
 } from '../../api/enrollment.js';
+import { useLabList } from '../../api/queries.js';
 import { EmptyPanel } from '../../components/EmptyPanel.js';
 import { NoMatch } from '../../components/NoMatch.js';
 import { PageHeader } from '../../components/PageHeader.js';
@@ -35,8 +35,8 @@ export function EnrollmentPage() {
 
 function EnrollmentAdmin() {
   const tokens = useEnrollmentTokens();
-  const creators = useTokenCreators();
-  const labs = useEnrollmentLabs();
+  const creators = useUsers();
+  const labs = useLabList();
   const revoke = useRevokeEnrollmentToken();
   useRefreshTokensOnEnroll();
   const [createOpened, createModal] = useDisclosure(false);

@@ -4,8 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { type ReactNode, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useLiveState } from '../../api/LiveProvider.js';
-import { useLabs } from '../../api/labs.js';
-import { useComputers } from '../../api/queries.js';
+import { useComputers, useLabList } from '../../api/queries.js';
 import { paths } from '../../app/paths.js';
 import { isAdmin, useRole } from '../../app/use-role.js';
 import { NoMatch } from '../../components/NoMatch.js';
@@ -28,7 +27,7 @@ export function LabsPage() {
   const role = useRole();
   const canEdit = isAdmin(role);
   const [, navigate] = useLocation();
-  const labs = useLabs();
+  const labs = useLabList();
   const computers = useComputers(useLiveState());
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
