@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -65,6 +65,7 @@ export function openDatabase(opts: {
   }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const file = join(opts.dataDir, 'labmgr.sqlite');
+  restrictToOwner(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash
@@ -82,4 +83,27 @@ export function openDatabase(opts: {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   sqliteHandles.set(db, sqlite);
   return { db, kind: 'sqlite', location: file, ...(checkpointer ? { checkpointer } : {}) };
+}
+
+/**
+ * The database holds password hashes, session and credential digests: only
+ * its owner may read it. Creates `file` empty with mode 0600 (SQLite takes an
+ * empty file as a new database) or tightens an existing file, and its `-wal`
+ * and `-shm` files if present, to 0600. SQLite creates those two with the
+ * database file's mode, so they follow it. Not on Windows (no such modes).
+ */
+export function restrictToOwner(file: string): void {
+  if (process.platform === 'win32') return;
+  // 'a': creates without truncating; the mode only applies to a new file (and the umask may tighten it further).
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = statSync(path).mode;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path !== file) continue;
+      throw err;
+    }
+    if ((mode & 0o077) !== 0) chmodSync(path, 0o600);
+  }
 }
