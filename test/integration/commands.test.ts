@@ -183,7 +183,7 @@ describe('commands: backend → relay → agents → results (real processes)', 
     expect(done.runs[0]).toMatchObject({ status: 'cancelled', stdout: 'started\n' });
   });
 
-  it('reports a refusal by the computer’s local policy', async () => {
+  it('reports a refusal by the computer’s local policy, and audits it as the agent’s own entry', async () => {
     const done = await finished(
       (await run({ targets: { computerIds: [refusing.computerId] }, kind: 'shell', command: 'echo never' }))
         .id,
@@ -191,6 +191,19 @@ describe('commands: backend → relay → agents → results (real processes)', 
     expect(done.runs[0]?.status).toBe('refused');
     expect(done.runs[0]?.message).toMatch(/policy/i);
     expect(done.runs[0]?.stdout).toBe('');
+    const audit = await sys.api.json<{
+      items: { actorType: string; actorId: string; targetType: string; details: { commandId?: string } }[];
+    }>('GET', '/api/v1/audit?action=command.refused_by_agent&limit=50');
+    expect(audit.items.find((e) => e.details.commandId === done.id)).toMatchObject({
+      actorType: 'agent',
+      targetType: 'command_run',
+      actorId: refusing.computerId,
+      details: {
+        commandId: done.id,
+        computerId: refusing.computerId,
+        reason: expect.stringMatching(/policy/i),
+      },
+    });
   });
 
   it('shows a message to the people logged in (wall), allowed where shell and power are not', async () => {

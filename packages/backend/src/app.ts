@@ -10,10 +10,13 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 
 import { agentPackageRoutes } from './agent-package/agent-package.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { RefusalAudit } from './audit/refusal-audit.js';
+import { installRefusalAudit } from './audit/refusal-hook.js';
 import { installAccessControl } from './auth/access.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { commandRoutes } from './commands/commands.routes.js';
 import { computerRoutes } from './computers/computers.routes.js';
+import type { TrustProxy } from './config.js';
 import type { AppContext } from './context.js';
 import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -29,6 +32,16 @@ import { apiTokenRoutes } from './tokens/api-tokens.routes.js';
 import { userRoutes } from './users/users.routes.js';
 
 /**
+ * Fastify's own hop count fails closed (it trusts nothing), so hops are a
+ * function: the socket's peer and the next `hops - 1` forwarded addresses are
+ * proxies; the address before them is the client.
+ */
+function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
+/**
  * Builds the HTTP app: plugins, access control, every route, the web UI.
  * `onRoute` sees every route as it is registered (tests enumerate them).
  */
@@ -41,8 +54,8 @@ export async function buildApp(
     // The https variant has its own server type; routes and hooks use nothing that differs.
     ...((ctx.tls ? { https: { key: ctx.tls.key, cert: ctx.tls.cert } } : {}) as object),
     loggerInstance: logger,
-    // Behind a reverse proxy set LABMGR_TRUST_PROXY so req.ip is the browser's address.
-    trustProxy: process.env.LABMGR_TRUST_PROXY === '1',
+    // Behind a reverse proxy LABMGR_TRUST_PROXY names it (hops or addresses) so req.ip is the browser's address.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     // One line per request at 1,000 agents' ingest rate would drown the log.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
@@ -53,6 +66,12 @@ export async function buildApp(
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installAccessControl(app, ctx.auth);
+  const refusals = new RefusalAudit(ctx.audit, (err) =>
+    logger.error({ err }, 'could not audit a refused request'),
+  );
+  refusals.start();
+  app.addHook('onClose', () => refusals.stop());
+  installRefusalAudit(app, refusals);
   // Before the routes: the OpenAPI document is generated from every route registered after it.
   await registerOpenApi(app);
   app.addHook('onResponse', async (req, reply) => {

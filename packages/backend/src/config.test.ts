@@ -54,4 +54,22 @@ describe('loadConfig', () => {
       /LABMGR_TLS_HOSTS: "bad host\/x" is not a host name or IP address/,
     );
   });
+
+  it('trusts proxies by hop count or address, never blindly', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ LABMGR_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ LABMGR_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ LABMGR_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'loopback',
+      '::1',
+    ]);
+    expect(() => loadConfig({ LABMGR_TRUST_PROXY: 'true' })).toThrow(/number of proxies/);
+    expect(() => loadConfig({ LABMGR_TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      /LABMGR_TRUST_PROXY: "10.0.0.0\/33" is not an IP address/,
+    );
+    expect(() => loadConfig({ LABMGR_TRUST_PROXY: 'proxy.example.edu' })).toThrow(/not an IP address/);
+    expect(() => loadConfig({ LABMGR_TRUST_PROXY: '99' })).toThrow(/between 0 and 20/);
+  });
 });

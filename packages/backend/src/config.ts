@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,21 @@ export interface ServerConfig {
   retentionHourDays: number;
   /** HTTPS: off (plain HTTP), from certificate files, or a self-signed certificate made on first start. @default off */
   tls: TlsSetting;
+  /**
+   * Which reverse proxies' `X-Forwarded-*` headers to believe (LABMGR_TRUST_PROXY): none, a number
+   * of hops in front of the server, or the proxies' addresses / CIDR ranges. @default false
+   */
+  trustProxy: TrustProxy;
 }
+
+/**
+ * `false`: the socket's address is the client. A number: that many proxies
+ * stand in front; the client is the address they appended last. A list: the
+ * proxies' addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`;
+ * the client is the right-most forwarded address that is not one of them.
+ * Never "trust everything": the left-most X-Forwarded-For is whatever the client wrote.
+ */
+export type TrustProxy = false | number | string[];
 
 /**
  * Where the server's certificate comes from (LABMGR_TLS, LABMGR_TLS_CERT,
@@ -68,7 +83,7 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<ServerConfig> = {},
 ): ServerConfig {
-  return {
+  const config: ServerConfig = {
     dataDir: resolve(env.LABMGR_DATA_DIR || './data'),
     port: intSetting('LABMGR_PORT', env.LABMGR_PORT, 8080, 0, 65535),
     host: env.LABMGR_HOST || '0.0.0.0',
@@ -102,8 +117,39 @@ export function loadConfig(
       36_500,
     ),
     tls: tlsSetting(env),
+    trustProxy: trustProxySetting(env.LABMGR_TRUST_PROXY),
     ...overrides,
   };
+  checkRelayUrl(config);
+  return config;
+}
+
+/**
+ * LABMGR_RELAY_URL is what enrolling agents are told to connect to: a ws:// or
+ * wss:// URL, and wss:// whenever this server serves HTTPS (agents that enroll
+ * over TLS pin a certificate and never send their credential in clear).
+ */
+function checkRelayUrl(config: ServerConfig): void {
+  const raw = config.relayUrl;
+  if (raw === undefined) return;
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    // Reported below.
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') {
+    throw new ConfigError(
+      `LABMGR_RELAY_URL must be a ws:// or wss:// URL such as wss://relay.example.edu:8081/agent (got "${raw}")`,
+    );
+  }
+  if (protocol === 'ws:' && config.tls.mode !== 'off') {
+    throw new ConfigError(
+      `LABMGR_RELAY_URL is "${raw}", but this server serves HTTPS: agents enrolling over TLS would send ` +
+        "their credential to that relay in clear. Set LABMGR_RELAY_URL to the relay's wss:// URL " +
+        '(e.g. wss://relay.example.edu:8081/agent)',
+    );
+  }
 }
 
 function tlsSetting(env: NodeJS.ProcessEnv): TlsSetting {
@@ -133,4 +179,39 @@ function tlsSetting(env: NodeJS.ProcessEnv): TlsSetting {
       throw new ConfigError(`LABMGR_TLS_HOSTS: "${h}" is not a host name or IP address`);
   }
   return { mode: 'auto', hosts };
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+export function trustProxySetting(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    return intSetting('LABMGR_TRUST_PROXY', value, 0, 0, 20) || false;
+  }
+  if (value === 'true') {
+    throw new ConfigError(
+      'LABMGR_TRUST_PROXY=true would believe any X-Forwarded-For a client writes: give the number of proxies in front of the server (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16)',
+    );
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (!validProxyEntry(entry)) {
+      throw new ConfigError(
+        `LABMGR_TRUST_PROXY: "${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+  return entries;
+}
+
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }

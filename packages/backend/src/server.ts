@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { startLiveCredentialCheck } from './live/credential-check.js';
 import { MetricJobs } from './metrics/metric-history.js';
 import { loadServerTls } from './tls/server-tls.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
@@ -69,6 +70,11 @@ export async function startServer(
     ctx.commandService.sweep().catch((err: unknown) => logger.error({ err }, 'command sweep failed'));
   }, 15_000);
   commandSweep.unref();
+  const stopLiveCheck = startLiveCredentialCheck(
+    ctx.live,
+    (owner) => ctx.auth.stillValid(owner),
+    (err) => logger.error({ err }, 'live credential check failed'),
+  );
   const metricJobs = new MetricJobs(ctx.metricHistory, (err, job) =>
     logger.error({ err }, `metric ${job} failed`),
   );
@@ -81,6 +87,7 @@ export async function startServer(
     async close() {
       clearInterval(sweep);
       clearInterval(commandSweep);
+      stopLiveCheck();
       await metricJobs.stop();
       ctx.live.closeAll();
       await app.close();

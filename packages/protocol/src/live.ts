@@ -16,6 +16,22 @@ export const LiveHello = z.object({
   serverTime: EpochMs,
 });
 
+/**
+ * Close codes of `/api/v1/live` (4000-4999 is the application range); the
+ * reason carries a sentence. After the first two the browser re-checks its session.
+ */
+export const LiveCloseCode = {
+  /** The session or API token the socket was opened with ended: sign-out, revoked, user disabled or deleted, password reset. */
+  credentialsEnded: 4401,
+  /** The user's role changed: reconnect to be served under the new one. */
+  accessChanged: 4403,
+  /** The browser did not read fast enough; reconnect and refetch. */
+  tooSlow: 1013,
+  /** The server is stopping. */
+  goingAway: 1001,
+} as const;
+export type LiveCloseCode = (typeof LiveCloseCode)[keyof typeof LiveCloseCode];
+
 /** A computer appeared, changed state or changed inventory: the whole summary. */
 export const LiveComputerUpsert = z.object({
   type: z.literal('computer.upsert'),

@@ -56,6 +56,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** When the caller's credentials were checked (ms); a live socket joins only if none ended since. */
+    authenticatedAt: number;
   }
 }
 
@@ -66,6 +68,7 @@ export interface Authenticator {
 
 export function installAccessControl(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('authenticatedAt', 0);
   const table: RouteAccess[] = [];
   routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
@@ -88,6 +91,7 @@ export function installAccessControl(app: FastifyInstance, auth: Authenticator):
     if (!req.routeOptions.url || req.routeOptions.url.startsWith('/api/') === false) return;
     if (!access) throw new ApiError(500, 'internal', 'route has no access rule');
     if (access.kind === 'public') return;
+    req.authenticatedAt = Date.now();
     const principal = await auth.authenticate(req);
     if (!principal) throw unauthorized();
     req.principal = principal;

@@ -1,12 +1,14 @@
+import { LiveCloseCode } from '@labmgr/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { ApiError } from '../http/errors.js';
+import type { LiveOwner, LiveRevoker } from '../live/live-hub.js';
 import type { RelayRepository } from '../relays/relay.repository.js';
 import type { ApiTokenRepository } from '../tokens/api-token.repository.js';
 import { API_TOKEN_PREFIX } from '../tokens/api-token.service.js';
 import type { UserRepository, UserRow } from '../users/user.repository.js';
 import type { Authenticator, Principal } from './access.js';
-import { LoginLimiter } from './login-limiter.js';
+import { AttemptLimiter, BackoffLimiter } from './login-limiter.js';
 import { dummyHash, hashPassword, verifyPassword } from './password.js';
 import { hashSecret, newSecret } from './secrets.js';
 import type { SessionRepository } from './session.repository.js';
@@ -21,13 +23,19 @@ interface Deps {
   relays: RelayRepository;
   audit: AuditRepository;
   apiTokens: ApiTokenRepository;
+  /** Closes the live sockets of credentials that end here. */
+  live: LiveRevoker;
 }
 
 /** An API token's `last_used_at` is written at most this often. */
 const TOKEN_TOUCH_MS = 60_000;
 
 export class AuthService implements Authenticator {
-  private readonly limiter = new LoginLimiter();
+  /** 5 attempts per address and account per 15 min. */
+  private readonly pairLimiter = new AttemptLimiter(5, 15 * 60_000);
+  /** Per account from any address: exponential delay after 10 failures (proxies and botnets rotate addresses). */
+  private readonly accountLimiter = new BackoffLimiter();
+  private readonly passwordLimiter = new AttemptLimiter(5, 15 * 60_000);
 
   constructor(private readonly deps: Deps) {}
 
@@ -36,22 +44,19 @@ export class AuthService implements Authenticator {
     password: string,
     from: { ip: string; userAgent: string | null },
   ): Promise<{ user: UserRow; sessionToken: string }> {
-    const key = `${from.ip}|${username.toLowerCase()}`;
-    const retryAfter = this.limiter.blockedFor(key);
-    if (retryAfter > 0) {
-      throw new ApiError(
-        429,
-        'too_many_attempts',
-        `too many failed sign-ins; try again in ${Math.ceil(retryAfter / 1000)} s`,
-        {
-          retryAfterSec: Math.ceil(retryAfter / 1000),
-        },
-      );
+    const account = username.toLowerCase();
+    const pairKey = `${from.ip}|${account}`;
+    const pairWait = this.pairLimiter.reserve(pairKey);
+    if (pairWait > 0) throw tooManyAttempts(pairWait);
+    const accountWait = this.accountLimiter.reserve(account);
+    if (accountWait > 0) {
+      // Not evaluated, so not a guess from this address: only the account's delay applies.
+      this.pairLimiter.cancel(pairKey);
+      throw tooManyAttempts(accountWait);
     }
     const user = await this.deps.users.findByUsername(username);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
     if (!user || !ok || user.disabled) {
-      this.limiter.fail(key);
       await this.deps.audit.record({
         actor_type: 'user',
         actor_id: user?.id ?? null,
@@ -62,7 +67,8 @@ export class AuthService implements Authenticator {
       });
       throw new ApiError(401, 'invalid_credentials', 'wrong username or password');
     }
-    this.limiter.succeed(key);
+    this.pairLimiter.succeed(pairKey);
+    this.accountLimiter.succeed(account);
     const now = Date.now();
     const sessionToken = newSecret();
     await this.deps.sessions.insert({
@@ -86,6 +92,7 @@ export class AuthService implements Authenticator {
 
   async logout(sessionId: string, userId: string, ip: string): Promise<void> {
     await this.deps.sessions.delete(sessionId);
+    this.deps.live.revoke({ kind: 'session', sessionId }, LiveCloseCode.credentialsEnded, 'signed out');
     await this.deps.audit.record({ actor_type: 'user', actor_id: userId, action: 'auth.logout', ip });
   }
 
@@ -119,15 +126,11 @@ export class AuthService implements Authenticator {
     next: string,
     from: { ip: string; sessionId: string | null },
   ): Promise<void> {
-    const key = `${from.ip}|${user.username.toLowerCase()}|password`;
-    const retryAfter = this.limiter.blockedFor(key);
-    if (retryAfter > 0) {
-      throw new ApiError(429, 'too_many_attempts', 'too many wrong passwords; try again later', {
-        retryAfterSec: Math.ceil(retryAfter / 1000),
-      });
-    }
+    // Per user, not per address: a stolen session guessing the current password gets 5 tries.
+    const key = `password|${user.id}`;
+    const wait = this.passwordLimiter.reserve(key);
+    if (wait > 0) throw tooManyAttempts(wait);
     if (!(await verifyPassword(user.password_hash, current))) {
-      this.limiter.fail(key);
       await this.deps.audit.record({
         actor_type: 'user',
         actor_id: user.id,
@@ -138,9 +141,14 @@ export class AuthService implements Authenticator {
       });
       throw new ApiError(403, 'invalid_credentials', 'the current password is wrong');
     }
-    this.limiter.succeed(key);
+    this.passwordLimiter.succeed(key);
     await this.deps.users.update(user.id, { password_hash: await hashPassword(next) });
     const ended = await this.deps.sessions.deleteForUser(user.id, from.sessionId);
+    this.deps.live.revoke(
+      { kind: 'user-sessions', userId: user.id, exceptSessionId: from.sessionId },
+      LiveCloseCode.credentialsEnded,
+      'password changed; sign in again',
+    );
     await this.deps.audit.record({
       actor_type: 'user',
       actor_id: user.id,
@@ -150,6 +158,24 @@ export class AuthService implements Authenticator {
       ip: from.ip,
       details: { endedSessions: ended },
     });
+  }
+
+  /**
+   * Whether the session or token a live socket was opened with still lets its
+   * user in (sessions expire and tokens run out without any call that could close the socket).
+   */
+  async stillValid(owner: LiveOwner): Promise<boolean> {
+    const now = Date.now();
+    if (owner.sessionId !== null) {
+      if (!(await this.deps.sessions.findValid(owner.sessionId, now))) return false;
+    } else if (owner.tokenId !== null) {
+      const row = await this.deps.apiTokens.findById(owner.tokenId);
+      if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return false;
+    } else {
+      return false;
+    }
+    const user = await this.deps.users.findById(owner.userId);
+    return Boolean(user && !user.disabled);
   }
 
   /** Bearer tokens: users' API tokens (`lmt_…`) or relay service tokens. */
@@ -172,4 +198,11 @@ export class AuthService implements Authenticator {
     }
     return { kind: 'user', user, sessionId: null, tokenId: row.id, scope: row.scope };
   }
+}
+
+function tooManyAttempts(waitMs: number): ApiError {
+  const retryAfterSec = Math.ceil(waitMs / 1000);
+  return new ApiError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${retryAfterSec} s`, {
+    retryAfterSec,
+  });
 }

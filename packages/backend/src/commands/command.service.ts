@@ -457,6 +457,18 @@ export class CommandService {
           updated_at: now,
         });
         if (row) this.#publishRun(row);
+        // The agent refused a signed command (bad signature, replay, its local policy): a security event of its own.
+        if (row && frame.status === 'refused') {
+          await this.#d.audit.record({
+            actor_type: 'agent',
+            actor_id: run.executor_id ?? run.computer_id,
+            action: 'command.refused_by_agent',
+            target_type: 'command_run',
+            target_id: run.id,
+            ip: null,
+            details: { commandId: run.command_id, computerId: run.computer_id, reason: frame.message },
+          });
+        }
         return row;
       }
     }

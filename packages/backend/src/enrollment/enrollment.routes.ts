@@ -10,13 +10,14 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ADMIN, currentUser, PUBLIC, userActor } from '../auth/access.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { AttemptLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 
 export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  // Enrollment is unauthenticated by design; limit guessing per source address.
-  const limiter = new LoginLimiter(20, 15 * 60_000);
+  // Enrollment is unauthenticated by design; limit guessing per source address
+  // (the attempt is counted before the token is checked, so concurrent guesses count too).
+  const limiter = new AttemptLimiter(20, 15 * 60_000);
   return async (app) => {
     app.post(
       '/api/v1/enrollment-tokens',
@@ -53,15 +54,36 @@ export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/v1/agents/enroll',
       { config: { access: PUBLIC }, schema: { body: EnrollRequest, response: { 200: EnrollResponse } } },
       async (req) => {
-        if (limiter.blockedFor(req.ip) > 0)
-          throw new ApiError(429, 'too_many_attempts', 'too many failed enrollments');
         const relayUrl =
           ctx.config.relayUrl ??
           `${ctx.tls ? 'wss' : 'ws'}://${hostForUrl(req.hostname)}:${ctx.config.relayPort}/agent`;
+        // An agent that enrolls over HTTPS would send its credential to a ws:// relay in clear.
+        // A server misconfiguration, not a guess: refused before the limiter and the token are
+        // looked at, so the token stays unused.
+        if ((req.protocol === 'https' || ctx.tls) && !relayUrl.toLowerCase().startsWith('wss://')) {
+          const message =
+            `this server is reached over HTTPS but would hand agents the relay URL ${relayUrl}, which is not ` +
+            'encrypted; the administrator must set LABMGR_RELAY_URL=wss://<relay host>:<port>/agent';
+          req.log.error({ relayUrl }, `enrollment refused: ${message}`);
+          throw new ApiError(503, 'relay_url_insecure', message);
+        }
+        const wait = limiter.reserve(req.ip);
+        if (wait > 0) {
+          const retryAfterSec = Math.ceil(wait / 1000);
+          throw new ApiError(
+            429,
+            'too_many_attempts',
+            `too many failed enrollments; try again in ${retryAfterSec} s`,
+            { retryAfterSec },
+          );
+        }
         try {
-          return await ctx.enrollment.enroll(req.body, relayUrl, req.ip);
+          const enrolled = await ctx.enrollment.enroll(req.body, relayUrl, req.ip);
+          limiter.cancel(req.ip);
+          return enrolled;
         } catch (err) {
-          if (err instanceof ApiError && err.statusCode === 401) limiter.fail(req.ip);
+          // Only a wrong token counts as a guess.
+          if (!(err instanceof ApiError && err.statusCode === 401)) limiter.cancel(req.ip);
           throw err;
         }
       },

@@ -1,4 +1,4 @@
-import { type LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
+import { LiveCloseCode, type LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ANY_USER, assertSameOrigin } from '../auth/access.js';
 import type { AppContext } from '../context.js';
@@ -17,8 +17,18 @@ export function liveRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: ANY_USER },
         preHandler: async (req) => assertSameOrigin(req, 'live connection'),
       },
-      (socket) => {
-        ctx.live.add(socket);
+      (socket, req) => {
+        const p = req.principal;
+        if (p?.kind !== 'user') {
+          socket.close(LiveCloseCode.credentialsEnded, 'sign in first');
+          return;
+        }
+        ctx.live.add(
+          socket,
+          { userId: p.user.id, sessionId: p.sessionId, tokenId: p.tokenId },
+          req.authenticatedAt,
+        );
+        if (socket.readyState !== socket.OPEN) return;
         const hello: LiveEvent = { type: 'hello', protocolVersion: PROTOCOL_VERSION, serverTime: Date.now() };
         socket.send(JSON.stringify(hello));
         // Browsers only listen; anything they send is ignored rather than parsed.

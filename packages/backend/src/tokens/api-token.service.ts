@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiToken, ApiTokenCreate, ApiTokenCreated } from '@labmgr/protocol';
+import { type ApiToken, type ApiTokenCreate, type ApiTokenCreated, LiveCloseCode } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import { notFound } from '../http/errors.js';
+import type { LiveRevoker } from '../live/live-hub.js';
 import type { UserRow } from '../users/user.repository.js';
 import type { ApiTokenRepository, ApiTokenWithUser } from './api-token.repository.js';
 
@@ -30,6 +31,7 @@ export class ApiTokenService {
   constructor(
     private readonly tokens: ApiTokenRepository,
     private readonly audit: AuditRepository,
+    private readonly live: LiveRevoker,
   ) {}
 
   async create(owner: UserRow, body: ApiTokenCreate, ip: string): Promise<ApiTokenCreated> {
@@ -68,6 +70,7 @@ export class ApiTokenService {
     if (!row || (row.user_id !== actor.id && actor.role !== 'admin')) throw notFound('API token');
     if (row.revoked_at !== null) return;
     await this.tokens.revoke(id, Date.now());
+    this.live.revoke({ kind: 'token', tokenId: id }, LiveCloseCode.credentialsEnded, 'API token revoked');
     await this.audit.record({
       actor_type: 'user',
       actor_id: actor.id,

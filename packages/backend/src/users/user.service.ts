@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { UserCreate, UserDetail, UserUpdate } from '@labmgr/protocol';
+import { LiveCloseCode, type UserCreate, type UserDetail, type UserUpdate } from '@labmgr/protocol';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { UserActor } from '../auth/access.js';
 import { hashPassword } from '../auth/password.js';
 import type { SessionRepository } from '../auth/session.repository.js';
 import { ApiError, notFound } from '../http/errors.js';
+import type { LiveRevoker } from '../live/live-hub.js';
 import type { UserRepository, UserRow } from './user.repository.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -34,6 +35,7 @@ export class UserService {
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
     private readonly audit: AuditRepository,
+    private readonly live: LiveRevoker,
   ) {}
 
   async create(body: UserCreate, actor: UserActor): Promise<UserRow> {
@@ -110,6 +112,19 @@ export class UserService {
     if (patch.disabled === 1 || patch.password_hash !== undefined) {
       endedSessions = await this.sessions.deleteForUser(id);
     }
+    // Open live sockets end with what let them in (a role change: reconnect under the new role).
+    if (patch.disabled === 1) {
+      this.live.revoke({ kind: 'user', userId: id }, LiveCloseCode.credentialsEnded, 'account disabled');
+    } else if (patch.role !== undefined) {
+      this.live.revoke({ kind: 'user', userId: id }, LiveCloseCode.accessChanged, 'role changed; reconnect');
+    }
+    if (patch.disabled !== 1 && patch.password_hash !== undefined) {
+      this.live.revoke(
+        { kind: 'user-sessions', userId: id, exceptSessionId: null },
+        LiveCloseCode.credentialsEnded,
+        'password reset by an administrator; sign in again',
+      );
+    }
     await this.audit.record({
       actor_type: 'user',
       actor_id: actor.user.id,
@@ -133,6 +148,7 @@ export class UserService {
       throw lastAdmin();
     }
     await this.users.delete(id);
+    this.live.revoke({ kind: 'user', userId: id }, LiveCloseCode.credentialsEnded, 'account deleted');
     await this.audit.record({
       actor_type: 'user',
       actor_id: actor.user.id,

@@ -1,4 +1,4 @@
-import { LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
+import { LiveCloseCode, LiveEvent, PROTOCOL_VERSION } from '@labmgr/protocol';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { API_BASE } from './client.js';
 
@@ -44,7 +44,11 @@ export interface LiveConnectionOptions {
 }
 
 /** Close codes after which the session is worth re-checking. */
-const POLICY_CLOSE_CODES = new Set([1008, 4401, 4403]);
+const POLICY_CLOSE_CODES = new Set<number>([
+  1008,
+  LiveCloseCode.credentialsEnded,
+  LiveCloseCode.accessChanged,
+]);
 /** Invalid events are ignored; only the first few are logged, to keep the console usable. */
 const MAX_WARNINGS = 5;
 
