@@ -104,6 +104,16 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     evictCredential: (computerId) => {
       ops.authCache.evictComputer(computerId);
     },
+    // Its credential passed the check, but before its hello it is not in the registry.
+    closeUnannounced: (computerId, code, reason) => {
+      let closed = 0;
+      for (const session of sessions) {
+        if (session.computerId !== computerId || !session.awaitingHello) continue;
+        session.close(code, reason);
+        closed += 1;
+      }
+      return closed;
+    },
     ...options.control,
   });
   const sessions = new Set<AgentSession>();

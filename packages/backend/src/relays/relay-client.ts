@@ -34,6 +34,13 @@ export interface SendTarget {
   queueIfUnknown?: boolean;
 }
 
+/** What the relays said to a revocation (see {@link RelayClient.revokeEverywhere}). */
+export interface RevokeOutcome {
+  status: 'disconnected' | 'unknown-agent' | 'offline' | 'relay-unreachable';
+  /** Each registered relay's answer, by relay name. */
+  relays: { relay: string; result: 'disconnected' | 'not-connected' | 'unreachable' }[];
+}
+
 interface Deps {
   computers: ComputerRepository;
   relays: RelayRepository;
@@ -139,19 +146,41 @@ export class RelayClient {
     return out.status === 200 ? 'cancelled' : 'not-queued';
   }
 
-  /** Asks the computer's relay to close its connection (4401 with `reason`). */
-  async disconnect(
-    computerId: string,
-    reason: string,
-  ): Promise<'disconnected' | 'unknown-agent' | 'offline' | 'relay-unreachable'> {
-    const computer = await this.#deps.computers.findById(computerId);
-    if (!computer?.relay_id) return 'offline';
-    const relay = await this.#deps.relays.findById(computer.relay_id);
-    const out = await this.#call(relay, 'POST', `control/v1/agents/${computerId}/disconnect`, { reason });
-    if (out === undefined) return relay?.control_url ? 'relay-unreachable' : 'offline';
-    if (out.status === 200) return 'disconnected';
-    if (out.status === 404) return 'unknown-agent';
-    return 'relay-unreachable';
+  /**
+   * After a revocation: asks every registered relay (in parallel), not only
+   * the one the computer was last seen on, to forget the computer's cached
+   * credential verdicts and close its connection if it holds one (4401 with
+   * `reason`). An agent whose credential passed a relay's check but that never
+   * said hello is on no relay as far as the backend knows, yet its verdict is
+   * cached there and would let it back in until it expires.
+   *
+   * `status`: `disconnected` when a relay closed a connection of it;
+   * otherwise `relay-unreachable` when a relay did not answer (it may keep a
+   * cached verdict until it expires); otherwise `unknown-agent` (every relay
+   * answered: not connected) or `offline` (no relay has registered).
+   */
+  async revokeEverywhere(computerId: string, reason: string): Promise<RevokeOutcome> {
+    const relays = await this.#deps.relays.listControllable();
+    const results = await Promise.all(
+      relays.map(async (relay): Promise<RevokeOutcome['relays'][number]> => {
+        const out = await this.#call(relay, 'POST', `control/v1/agents/${computerId}/disconnect`, {
+          reason,
+        });
+        const result =
+          out?.status === 200 ? 'disconnected' : out?.status === 404 ? 'not-connected' : 'unreachable';
+        if (out !== undefined && result === 'unreachable') this.#warn(relay, `answered ${out.status}`);
+        return { relay: relay.name, result };
+      }),
+    );
+    const any = (result: string) => results.some((r) => r.result === result);
+    const status = any('disconnected')
+      ? 'disconnected'
+      : any('unreachable')
+        ? 'relay-unreachable'
+        : results.length > 0
+          ? 'unknown-agent'
+          : 'offline';
+    return { status, relays: results };
   }
 
   async #post(

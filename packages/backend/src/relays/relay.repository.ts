@@ -35,6 +35,18 @@ export class RelayRepository {
     return this.db.selectFrom('relays').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
+  /** Relays that registered a control URL and token and are not revoked (the ones the backend can call). */
+  listControllable(): Promise<RelayRow[]> {
+    return this.db
+      .selectFrom('relays')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where('control_url', 'is not', null)
+      .where('control_token', 'is not', null)
+      .orderBy('name')
+      .execute();
+  }
+
   findById(id: string): Promise<RelayRow | undefined> {
     return this.db.selectFrom('relays').selectAll().where('id', '=', id).executeTakeFirst();
   }

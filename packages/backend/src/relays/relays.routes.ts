@@ -143,7 +143,12 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           computer.seat_row !== null && computer.seat_col !== null
             ? { row: computer.seat_row, col: computer.seat_col }
             : null;
-        const disconnect = await ctx.relayClient.disconnect(computer.id, req.body.reason);
+        // Every relay, not only the one it was last seen on: one may hold a verdict cached for a
+        // connection that never said hello, which would let the agent back in until it expires.
+        const { status: disconnect, relays } = await ctx.relayClient.revokeEverywhere(
+          computer.id,
+          req.body.reason,
+        );
         await ctx.audit.record({
           actor_type: 'user',
           actor_id: currentUser(req).id,
@@ -151,7 +156,7 @@ export function relayRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           target_type: 'computer',
           target_id: computer.id,
           ip: req.ip,
-          details: { hostname: computer.hostname, reason: req.body.reason, disconnect, freedSeat },
+          details: { hostname: computer.hostname, reason: req.body.reason, disconnect, relays, freedSeat },
         });
         return { computerId: computer.id, disconnect };
       },

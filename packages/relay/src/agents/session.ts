@@ -119,6 +119,11 @@ export class AgentSession implements FrameTarget {
     ws.on('close', (code, reason) => this.#guard(() => this.#onClose(code, reason.toString())));
   }
 
+  /** True until the agent's `hello` (its credential passed the check, but it is not in the registry yet). */
+  get awaitingHello(): boolean {
+    return this.#phase.name === 'awaiting-hello';
+  }
+
   send(frame: RelayFrame): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
     // Acks (and commands) pile up in memory for an agent that does not read; cut it off instead.

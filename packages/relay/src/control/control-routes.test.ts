@@ -238,6 +238,16 @@ describe('control routes (auth, validation, queue semantics)', () => {
       /^body\.reason/,
     );
   });
+
+  it('drops the cached credential verdicts of an agent it does not hold, and still answers 404', async () => {
+    // Its credential passed the check, but it left (or is still waiting) before its hello: not in `sessions`.
+    const res = await call('POST', `/control/v1/agents/${NEVER}/disconnect`, {
+      reason: 'credential revoked',
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'unknown_agent' } });
+    expect(evicted).toEqual([NEVER]);
+  });
 });
 
 describe('control API on a running relay', () => {
@@ -297,5 +307,20 @@ describe('control API on a running relay', () => {
     const off = await call('POST', `/control/v1/agents/${A}/disconnect`, { reason: 'credential revoked' });
     expect(off.status).toBe(200);
     expect(await again.closed).toEqual({ code: CloseCode.unauthorized, reason: 'credential revoked' });
+  });
+
+  it('on disconnect closes a connection that passed the check but has not said hello, and re-checks its credential', async () => {
+    const authCalls = () => t.backend.requests.filter((r) => r.path === '/api/v1/internal/agent-auth').length;
+    // Passes the check (the verdict is cached) and sends nothing.
+    const waiting = await TestAgent.connect(t.port, AGENT_A.credential);
+    expect(authCalls()).toBe(1);
+    const off = await call('POST', `/control/v1/agents/${A}/disconnect`, { reason: 'credential revoked' });
+    expect(off.status).toBe(200);
+    expect(await waiting.closed).toEqual({ code: CloseCode.unauthorized, reason: 'credential revoked' });
+    // The verdict was dropped: the next connection asks the backend again.
+    const again = await TestAgent.open(t.port, AGENT_A.credential);
+    expect(authCalls()).toBe(2);
+    again.ws.close(1000);
+    await again.closed;
   });
 });

@@ -108,6 +108,7 @@ async function handle(
       allow(method, 'POST');
       const body = validate(DisconnectRequest, await readJson(req), 'body');
       const done = control.disconnect(computerId, body.reason);
+      // Its cached credential verdicts are dropped all the same: its next connect is checked again.
       if (!done) throw new HttpError(404, 'unknown_agent', 'agent not connected to this relay');
       sendJson(res, 200, { computerId, status: 'disconnected', droppedMessages: done.droppedMessages });
       return;

@@ -29,9 +29,15 @@ export interface ControlServiceDeps {
   report(items: MessageStatusItem[]): void;
   /**
    * Forgets any cached credential verdict of the agent, so its next connect is
-   * checked with the backend again (called on a control disconnect).
+   * checked with the backend again (called on every control disconnect,
+   * whether or not the agent is connected).
    */
   evictCredential?(computerId: string): void;
+  /**
+   * Closes the agent's connections that passed the credential check but have
+   * not said hello yet (so are not in `sessions`); returns how many.
+   */
+  closeUnannounced?(computerId: string, code: number, reason: string): number;
   queue?: MessageQueueOptions;
   now?: () => number;
 }
@@ -91,20 +97,35 @@ export class ControlService {
   }
 
   /**
-   * Closes the agent with 4401 and `reason`, drops its queue (reported
-   * `expired`) and forgets it. Returns undefined when the agent is neither
-   * connected nor known here.
+   * Forgets the agent's cached credential verdicts in any case (a revoked
+   * credential that passed the check, even one that never said hello, must be
+   * checked again at its next connect), then closes its connections with 4401
+   * and `reason`, drops its queue (reported `expired`) and forgets it. Returns
+   * undefined when the agent is neither connected nor known here.
    */
   disconnect(computerId: string, reason: string): { droppedMessages: number } | undefined {
-    const session = this.#deps.sessions.get(computerId);
-    if (!session && !this.queue.isKnown(computerId)) return undefined;
     this.#deps.evictCredential?.(computerId);
+    const unannounced = this.#deps.closeUnannounced?.(computerId, CloseCode.unauthorized, reason) ?? 0;
+    const session = this.#deps.sessions.get(computerId);
+    if (!session && unannounced === 0 && !this.queue.isKnown(computerId)) {
+      this.#deps.logger.info(
+        { computerId, reason },
+        'credential verdicts dropped for an agent not connected here',
+      );
+      return undefined;
+    }
     // Closing records a `disconnected` presence event (which remembers the agent) at once; forget it after.
     session?.close(CloseCode.unauthorized, reason);
     const dropped = this.queue.forget(computerId);
     this.#reportEach(dropped, 'expired');
     this.#deps.logger.info(
-      { computerId, reason, droppedMessages: dropped.length, wasConnected: session !== undefined },
+      {
+        computerId,
+        reason,
+        droppedMessages: dropped.length,
+        wasConnected: session !== undefined,
+        closedBeforeHello: unannounced,
+      },
       'agent disconnected by the backend',
     );
     return { droppedMessages: dropped.length };

@@ -30,6 +30,7 @@ export interface RelayControlOptions {
   logger: Logger;
   sessions: ControlServiceDeps['sessions'];
   evictCredential?: ControlServiceDeps['evictCredential'];
+  closeUnannounced?: ControlServiceDeps['closeUnannounced'];
   queue?: MessageQueueOptions;
   /** @default 30_000 */
   registerIntervalMs?: number;
@@ -64,6 +65,7 @@ export function createRelayControl(options: RelayControlOptions): RelayControl {
       else pendingReports.push(...items);
     },
     ...(options.evictCredential ? { evictCredential: options.evictCredential } : {}),
+    ...(options.closeUnannounced ? { closeUnannounced: options.closeUnannounced } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
   });
   const routes = createControlRoutes({
