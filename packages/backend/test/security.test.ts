@@ -331,3 +331,23 @@ describe.each(databases)('security: throttling, live revocation, refused actions
     });
   });
 });
+
+describe('trusting proxies by hop count', () => {
+  it('takes the address the last proxy appended, not the one the client wrote', async () => {
+    const [sqlite] = databases;
+    if (!sqlite) throw new Error('no database');
+    const { server, close } = await startTestServer(sqlite, { trustProxy: 1 });
+    try {
+      const res = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9, 192.0.2.77' },
+        body: JSON.stringify({ username: 'nobody', password: 'wrong' }),
+      });
+      expect(res.status).toBe(401);
+      const entries = await server.ctx.audit.list({ action: 'auth.login_failed', limit: 10, offset: 0 });
+      expect(entries.rows.map((r) => r.ip)).toEqual(['192.0.2.77']);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -51,6 +51,7 @@ describe('labels', () => {
   it('names the actor, or its kind and short id when it has no name', () => {
     expect(actorLabel(entry)).toBe('admin');
     expect(actorLabel({ ...entry, actorName: null })).toBe('Deleted user');
+    expect(actorLabel({ ...entry, actorName: null, actorId: null })).toBe('Not signed in');
     expect(actorLabel({ ...entry, actorType: 'agent', actorName: null })).toBe('Agent 0b7c2f4e');
     expect(actorLabel({ ...entry, actorType: 'agent', actorName: null, actorId: null })).toBe('Agent');
     expect(actorLabel({ ...entry, actorType: 'system', actorName: null, actorId: null })).toBe('System');

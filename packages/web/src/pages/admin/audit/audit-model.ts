@@ -26,6 +26,8 @@ export const ACTION_PREFIXES: ReadonlyArray<{ value: string; label: string }> = 
   { value: 'lab.', label: 'Labs (lab.)' },
   { value: 'command.', label: 'Commands (command.)' },
   { value: 'script.', label: 'Scripts (script.)' },
+  { value: 'request.refused', label: 'Refused requests (request.refused)' },
+  { value: 'command.refused_by_agent', label: 'Commands agents refused (command.refused_by_agent)' },
 ];
 
 /** Local midnight of a `YYYY-MM-DD` date, plus `days`; null when the text is no such date. */
@@ -69,6 +71,8 @@ const shortId = (id: string) => (/^[0-9a-f-]{36}$/i.test(id) ? id.slice(0, 8) : 
 export function actorLabel(entry: AuditEntry): string {
   if (entry.actorName) return entry.actorName;
   if (entry.actorType === 'system') return 'System';
+  // Refused requests and failed sign-ins of unknown names come from no one signed in.
+  if (entry.actorType === 'user' && entry.actorId === null) return 'Not signed in';
   // A deleted user's id means little to a reader; the filter tooltip still names it.
   if (entry.actorType === 'user') return 'Deleted user';
   const kind = entry.actorType === 'agent' ? 'Agent' : 'Relay';
