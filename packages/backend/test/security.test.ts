@@ -196,6 +196,22 @@ describe.each(databases)('security: throttling, live revocation, refused actions
     });
   });
 
+  it('counts concurrent enrollment guesses from one address before checking them (20 of 40), forged addresses included', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api(
+          'POST',
+          '/api/v1/agents/enroll',
+          { token: `lme_not-a-token-${i}`, hostname: 'guesser' },
+          { 'x-forwarded-for': `203.0.113.${i + 1}, 192.0.2.90` },
+        ),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
   describe('live sockets end with their credentials', () => {
     it('closes on sign-out, and the socket of another session stays', async () => {
       await createUser('live1', 'viewer');
