@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EnrollRequest, EnrollResponse } from '@labmgr/protocol';
 import { checkEnrollResponse } from '@labmgr/protocol/compiled';
+import { isWssUrl } from '../connection/socket.js';
 import { errorBodyMessage } from '../http/error-body.js';
-import { postJson, RequestTimeoutError } from '../http/post-json.js';
+import { InsecureUrlError, postJson, RequestTimeoutError } from '../http/post-json.js';
 import { CertificateError, normalizeFingerprint } from '../http/tls-pin.js';
 import { loadAgentState, saveAgentState, stateFilePath } from '../state/agent-state.js';
 import { parseOrUsage, pathOptions, required, resolveFromArgs, UsageError } from './args.js';
@@ -54,6 +55,18 @@ export const enrollCommand: Command = {
       io.stderr(`enroll failed: the server returned an invalid certificate fingerprint ("${returned}")`);
       return ExitCode.failed;
     }
+    // A server reached over TLS (or a certificate to pin) means the relay must be TLS too:
+    // a ws:// relay would get the credential in clear. Nothing is saved.
+    const { relayUrl } = result.value;
+    if ((server.protocol === 'https:' || serverCertFingerprint !== null) && !isWssUrl(relayUrl)) {
+      io.stderr(
+        `enroll failed: the server named the relay URL ${relayUrl}, which is not wss://; the agent would ` +
+          "send its credential to it unencrypted, so nothing was saved. The server's administrator should " +
+          "set LABMGR_RELAY_URL to the relay's wss:// URL (e.g. wss://relay.example.edu:8081/agent); then " +
+          'enroll again (with a new token if this one is used up).',
+      );
+      return ExitCode.failed;
+    }
     const previous = await loadAgentState(stateDir).catch(() => null);
     if (previous) io.stderr(`replacing the previous enrollment (computer ${previous.computerId})`);
     const serverUrl = server.href.replace(/\/+$/, '');
@@ -64,7 +77,7 @@ export const enrollCommand: Command = {
       enrolledAt: new Date().toISOString(),
     });
     io.stderr(
-      `enrolled with ${serverUrl}; relay ${result.value.relayUrl}` +
+      `enrolled with ${serverUrl}; relay ${relayUrl}` +
         `${serverCertFingerprint ? `; certificate pinned (${serverCertFingerprint})` : ''}; state in ${stateFilePath(stateDir)}`,
     );
     io.stdout(result.value.computerId);
@@ -141,6 +154,7 @@ function failureMessage(base: string, err: unknown): string {
     );
   }
   if (err instanceof CertificateError) return `refusing ${base}: ${err.message}`;
+  if (err instanceof InsecureUrlError) return err.message;
   if (err instanceof RequestTimeoutError) return `cannot reach ${base}: ${err.message}`;
   if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
     return `cannot reach ${base}: ${err.code} (${err.message})`;

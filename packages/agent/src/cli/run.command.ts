@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { openSampleBuffer } from '../buffer/open-buffer.js';
 import { createCollector } from '../collectors/create-collector.js';
 import { CommandService, loadPolicy, PolicyFileError } from '../commands/index.js';
+import { isWssUrl } from '../connection/socket.js';
 import { createLogger } from '../logging/logger.js';
 import { AgentRunner } from '../run/agent-runner.js';
-import { loadAgentState, StateFileError } from '../state/agent-state.js';
+import { loadAgentState, StateFileError, stateFilePath } from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
 import { parseOrUsage, resolveFromArgs, settingOptions } from './args.js';
 import { type Command, ExitCode } from './io.js';
@@ -34,6 +35,17 @@ export const runCommand: Command = {
       io.stderr(
         `not enrolled: no agent state in ${stateDir}\n` +
           'enroll first: labmgr-agent enroll --server URL --token TOKEN (or pass --state-dir)',
+      );
+      return ExitCode.usage;
+    }
+    if (state.serverCertFingerprint !== null && !isWssUrl(state.relayUrl)) {
+      // A pinned agent connects over TLS with that pin or not at all (the connection would refuse too).
+      io.stderr(
+        `cannot start: the relay URL in ${stateFilePath(stateDir)} is ${state.relayUrl}, but this agent ` +
+          `pinned the server's certificate (${state.serverCertFingerprint}), so it only connects over ` +
+          'wss:// and will not send its credential in clear.\n' +
+          'Enroll again (labmgr-agent enroll --server https://… --token TOKEN), or correct relayUrl to the ' +
+          "relay's wss:// URL.",
       );
       return ExitCode.usage;
     }

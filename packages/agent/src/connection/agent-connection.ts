@@ -13,7 +13,7 @@ import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import type { AgentConnectionOptions } from './options.js';
 import { DEFAULT_MAX_BUFFERED_BYTES, Outbox } from './outbox.js';
 import { describeRefusal, readRefusalBody } from './refusal.js';
-import { closeSocket, openSocket, rawToText } from './socket.js';
+import { closeSocket, InsecureRelayUrlError, openSocket, rawToText } from './socket.js';
 
 export type { AgentConnectionOptions } from './options.js';
 
@@ -36,16 +36,13 @@ export class AgentConnection {
     this.commands = new CommandChannel(options.log, options.commands);
   }
 
-  /** Opens the first connection. Does nothing unless idle. */
+  /**
+   * Opens the first connection. Does nothing unless idle. With a pinned
+   * certificate and a URL that is not `wss://` it opens nothing at all: the
+   * state becomes `stopped` and `lastError` says why.
+   */
   start(): void {
     if (this.state.kind !== 'idle') return;
-    if (this.options.serverCertFingerprint && !this.options.url.startsWith('wss:')) {
-      // Plain ws:// (development, loopback) has no certificate to check.
-      this.options.log.warn(
-        { url: this.options.url },
-        'relay URL is not wss://; the pinned certificate cannot be checked',
-      );
-    }
     this.connect(0);
   }
 
@@ -118,7 +115,18 @@ export class AgentConnection {
   private connect(retries: number): void {
     const { url, credential, log } = this.options;
     const pin = this.options.serverCertFingerprint ?? null;
-    const socket = openSocket(url, credential, this.options.handshakeTimeoutMs ?? 10_000, pin);
+    let socket: WebSocket;
+    try {
+      socket = openSocket(url, credential, this.options.handshakeTimeoutMs ?? 10_000, pin);
+    } catch (err) {
+      if (!(err instanceof InsecureRelayUrlError)) throw err;
+      // A pin with a ws:// URL: no socket was opened and none ever will be
+      // (the URL is fixed for this connection), so stop rather than retry.
+      this.lastError = err.message;
+      log.error({ url, pin }, err.message);
+      this.setState({ kind: 'stopped' });
+      return;
+    }
     let refused = false;
     socket.on('open', () => this.onOpen(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));

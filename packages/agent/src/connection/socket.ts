@@ -6,11 +6,37 @@ import { PinnedTlsAgent } from '../http/tls-pin.js';
 const MAX_INBOUND_BYTES = 1024 * 1024;
 
 /**
+ * A relay URL that is not `wss://` while a certificate is pinned. The agent
+ * then makes no connection at all: it would carry the credential in clear,
+ * and there would be no certificate to hold to the pin.
+ */
+export class InsecureRelayUrlError extends Error {
+  override readonly name = 'InsecureRelayUrlError';
+  constructor(readonly url: string) {
+    super(
+      `refusing relay URL ${url}: this agent pinned the server's certificate, so it only connects over ` +
+        'wss:// (TLS with that pin); re-enroll the agent, or correct relayUrl in state.json to the wss:// URL',
+    );
+  }
+}
+
+/** Whether `url` is a `wss://` URL, however its scheme is spelt (`ws` lower-cases it too). */
+export function isWssUrl(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'wss:';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Starts the WebSocket to the relay. The credential goes in the upgrade
  * request, so the relay can refuse before the socket opens. Over `wss://` the
  * TLS connection is made by `PinnedTlsAgent`: with a pin, the certificate
  * must have that fingerprint; without one, it must verify against the system
  * CAs. Either way the upgrade request is only written once it passed.
+ * With a pin, anything but `wss://` throws `InsecureRelayUrlError` before a
+ * socket exists; without one, plain `ws://` (development) is allowed.
  */
 export function openSocket(
   url: string,
@@ -18,7 +44,8 @@ export function openSocket(
   handshakeTimeoutMs: number,
   pin: string | null,
 ): WebSocket {
-  const secure = url.startsWith('wss:');
+  const secure = isWssUrl(url);
+  if (pin !== null && !secure) throw new InsecureRelayUrlError(url);
   return new WebSocket(url, {
     headers: { Authorization: `Bearer ${credential}` },
     ...(secure ? { agent: new PinnedTlsAgent(pin, handshakeTimeoutMs) } : {}),

@@ -14,8 +14,13 @@ export interface HttpResponse {
 export interface PostJsonOptions {
   /** Whole exchange, connect to last byte. */
   readonly timeoutMs: number;
-  /** https only: the certificate fingerprint to pin; `null` verifies against the system CAs. */
+  /** The certificate fingerprint to pin (then the URL must be https); `null` verifies against the system CAs. */
   readonly pin: string | null;
+}
+
+/** A plain `http:` URL together with a pin: refused before any connection is made. */
+export class InsecureUrlError extends Error {
+  override readonly name = 'InsecureUrlError';
 }
 
 /** The exchange took longer than `timeoutMs`. */
@@ -29,10 +34,19 @@ export class RequestTimeoutError extends Error {
  * every connection goes through `PinnedTlsAgent`, which refuses a wrong
  * certificate before the body (an enrollment token) is sent.
  * Rejects with the network or certificate error; any HTTP status resolves.
+ * With a pin, only `https:` is allowed: anything else rejects with
+ * `InsecureUrlError` and nothing is sent.
  */
 export function postJson(url: URL, body: unknown, options: PostJsonOptions): Promise<HttpResponse> {
   const payload = JSON.stringify(body);
   const secure = url.protocol === 'https:';
+  if (options.pin !== null && !secure) {
+    return Promise.reject(
+      new InsecureUrlError(
+        `refusing ${url.origin}: a certificate is pinned, so only https:// URLs are used (got ${url.protocol}//)`,
+      ),
+    );
+  }
   return new Promise((resolve, reject) => {
     const req = (secure ? httpsRequest : httpRequest)(url, {
       method: 'POST',
