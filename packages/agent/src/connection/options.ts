@@ -13,7 +13,8 @@ export interface AgentConnectionOptions {
   /**
    * For `wss://`: the SHA-256 fingerprint the relay's certificate must have
    * (colon-separated upper-case hex, as Node's `fingerprint256`). `null`
-   * verifies the certificate against the system CAs instead. Unused on `ws://`.
+   * verifies the certificate against the system CAs instead. With a pin a
+   * `ws://` URL is never connected to (the credential would travel in clear).
    * @default null
    */
   readonly serverCertFingerprint?: string | null;
