@@ -10,7 +10,8 @@ import classes from './AuditTable.module.css';
 import { actorLabel, detailsSummary, hasDetails, targetLabel } from './audit-model.js';
 
 function actionColor(action: string): string {
-  if (action.endsWith('_failed') || action.endsWith('_refused')) return 'red';
+  if (action.endsWith('_failed') || action.endsWith('_refused') || action.endsWith('.refused')) return 'red';
+  if (action.includes('.refused_') || action === 'audit.refusals_dropped') return 'red';
   if (action.endsWith('.delete') || action.endsWith('.revoke')) return 'orange';
   if (action.endsWith('.create') || action === 'agent.enroll') return 'teal';
   return 'gray';
