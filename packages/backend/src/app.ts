@@ -22,6 +22,7 @@ import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerOpenApi } from './http/openapi.js';
+import { handshakeServerOptions } from './http/pending-connections.js';
 import { registerWeb } from './http/web.js';
 import { internalRoutes } from './ingest/internal.routes.js';
 import { labRoutes } from './labs/labs.routes.js';
@@ -50,9 +51,15 @@ export async function buildApp(
   logger: FastifyBaseLogger,
   opts: { onRoute?: onRouteHookHandler } = {},
 ): Promise<FastifyInstance> {
+  const serverTimeouts = handshakeServerOptions(ctx.config.headersTimeoutSec * 1000);
   const app = Fastify({
     // The https variant has its own server type; routes and hooks use nothing that differs.
-    ...((ctx.tls ? { https: { key: ctx.tls.key, cert: ctx.tls.cert } } : {}) as object),
+    // Request headers (and the TLS handshake) that take longer than LABMGR_HEADERS_TIMEOUT_SEC are cut off.
+    ...((ctx.tls
+      ? { https: { key: ctx.tls.key, cert: ctx.tls.cert, ...serverTimeouts } }
+      : { http: serverTimeouts }) as object),
+    // A request body that never finishes (Node's own default, which Fastify turns off).
+    requestTimeout: 300_000,
     loggerInstance: logger,
     // Behind a reverse proxy LABMGR_TRUST_PROXY names it (hops or addresses) so req.ip is the browser's address.
     trustProxy: trustProxyOption(ctx.config.trustProxy),

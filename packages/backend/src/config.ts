@@ -35,6 +35,16 @@ export interface ServerConfig {
   /** HTTPS: off (plain HTTP), from certificate files, or a self-signed certificate made on first start. @default off */
   tls: TlsSetting;
   /**
+   * Seconds a connection may take to send its request headers, TLS handshake included; slower ones
+   * (slowloris) are closed (LABMGR_HEADERS_TIMEOUT_SEC). @default 10
+   */
+  headersTimeoutSec: number;
+  /**
+   * Connections whose first request or upgrade has not arrived yet; a new one beyond it is closed at
+   * once (LABMGR_MAX_PENDING_CONNECTIONS; 0: no cap). @default 1000
+   */
+  maxPendingConnections: number;
+  /**
    * Which reverse proxies' `X-Forwarded-*` headers to believe (LABMGR_TRUST_PROXY): none, a number
    * of hops in front of the server, or the proxies' addresses / CIDR ranges. @default false
    */
@@ -117,6 +127,14 @@ export function loadConfig(
       36_500,
     ),
     tls: tlsSetting(env),
+    headersTimeoutSec: intSetting('LABMGR_HEADERS_TIMEOUT_SEC', env.LABMGR_HEADERS_TIMEOUT_SEC, 10, 1, 300),
+    maxPendingConnections: intSetting(
+      'LABMGR_MAX_PENDING_CONNECTIONS',
+      env.LABMGR_MAX_PENDING_CONNECTIONS,
+      1000,
+      0,
+      1_000_000,
+    ),
     trustProxy: trustProxySetting(env.LABMGR_TRUST_PROXY),
     ...overrides,
   };

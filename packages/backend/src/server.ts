@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { onRouteHookHandler } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
@@ -6,6 +7,7 @@ import type { ServerConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { limitPendingConnections } from './http/pending-connections.js';
 import { startLiveCredentialCheck } from './live/credential-check.js';
 import { MetricJobs } from './metrics/metric-history.js';
 import { loadServerTls } from './tls/server-tls.js';
@@ -42,6 +44,18 @@ export async function startServer(
   if (admin.generatedPassword) opts.onAdminPassword?.(admin.generatedPassword);
 
   const app = await buildApp(ctx, logger, { onRoute: opts.onRoute });
+  // Half-open connections (no complete request yet) are capped; the headers timeout closes them.
+  let refusedPending = 0;
+  limitPendingConnections(app.server as Server, config.maxPendingConnections, () => {
+    refusedPending += 1;
+    // One line per power of two: a flood must not flood the log too.
+    if ((refusedPending & (refusedPending - 1)) === 0) {
+      logger.warn(
+        { refused: refusedPending, maxPendingConnections: config.maxPendingConnections },
+        'too many connections without a complete request: closing new ones at once',
+      );
+    }
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -47,6 +47,10 @@ describe('limit settings', () => {
         '300',
         '--auth-cache-sec',
         '0',
+        '--headers-timeout',
+        '2',
+        '--max-pending-connections',
+        '5',
       ]),
     ).toMatchObject({
       maxFrameBytes: 2 * 1024 * 1024,
@@ -57,6 +61,8 @@ describe('limit settings', () => {
       ipConnectLimit: 100,
       ipConnectWindowSec: 300,
       authCacheSec: 0,
+      headersTimeoutSec: 2,
+      maxPendingConnections: 5,
     });
   });
 
@@ -71,6 +77,9 @@ describe('limit settings', () => {
     [['--ip-connect-limit', ''], /--ip-connect-limit/],
     [['--ip-connect-window', '0'], /--ip-connect-window "0": expected a whole number from 1 to 3600/],
     [['--auth-cache-sec', '3601'], /--auth-cache-sec "3601": expected a whole number from 0 to 600/],
+    [['--headers-timeout', '0'], /--headers-timeout "0": expected a whole number from 1 to 300/],
+    [['--headers-timeout', '301'], /--headers-timeout "301": expected a whole number from 1 to 300/],
+    [['--max-pending-connections=x'], /--max-pending-connections "x": expected a whole number/],
     [['--ack-interval-ms', '60001'], /--ack-interval-ms "60001": expected a whole number from 0 to 60000/],
   ])('rejects %j', (argv, message) => {
     expect(error(argv)).toMatch(message);
@@ -167,6 +176,12 @@ describe('--help', () => {
       'default: 60',
       '--auth-cache-sec',
       'default: 30',
+      '--headers-timeout <seconds>',
+      'LABMGR_RELAY_HEADERS_TIMEOUT',
+      'default: 10',
+      '--max-pending-connections <count>',
+      'LABMGR_RELAY_MAX_PENDING_CONNECTIONS',
+      'default: 2000',
       '--metrics-token',
       'LABMGR_RELAY_METRICS_TOKEN',
       '/readyz',

@@ -80,6 +80,16 @@ export interface RelayConfig {
   /** Seconds an accepted credential verdict is reused; 0: ask the backend every time. @default 30 */
   authCacheSec?: number | undefined;
   /**
+   * Seconds a connection may take to send its request headers (TLS handshake
+   * included); slower ones are closed. @default 10
+   */
+  headersTimeoutSec?: number | undefined;
+  /**
+   * TCP connections whose first request or upgrade has not arrived yet; a new
+   * one beyond it is closed at once. 0: no cap. @default 2000
+   */
+  maxPendingConnections?: number | undefined;
+  /**
    * Acks to one agent are coalesced: at most one per this many ms, carrying
    * the highest seq stored by then; 0 sends each at once. @default 1000
    */
@@ -267,6 +277,20 @@ const SETTINGS = {
     help: "seconds the backend's acceptance of an agent credential is reused (0-600); refusals are\n      not cached; 0 asks the backend on every connection",
     fallback: () => String(LIMIT_DEFAULTS.authCacheSec),
   },
+  headersTimeoutSec: {
+    flag: 'headers-timeout',
+    env: 'LABMGR_RELAY_HEADERS_TIMEOUT',
+    placeholder: '<seconds>',
+    help: 'seconds a connection may take to send its request headers or agent upgrade request, TLS\n      handshake included (1-300); a slower one is closed',
+    fallback: () => String(LIMIT_DEFAULTS.headersTimeoutSec),
+  },
+  maxPendingConnections: {
+    flag: 'max-pending-connections',
+    env: 'LABMGR_RELAY_MAX_PENDING_CONNECTIONS',
+    placeholder: '<count>',
+    help: 'connections whose first request or upgrade has not arrived yet; a new one beyond it is\n      closed at once; 0: no cap',
+    fallback: () => String(LIMIT_DEFAULTS.maxPendingConnections),
+  },
   ackIntervalMs: {
     flag: 'ack-interval-ms',
     env: 'LABMGR_RELAY_ACK_INTERVAL_MS',
@@ -433,6 +457,8 @@ type LimitKey =
   | 'ipConnectLimit'
   | 'ipConnectWindowSec'
   | 'authCacheSec'
+  | 'headersTimeoutSec'
+  | 'maxPendingConnections'
   | 'ackIntervalMs'
   | 'metricsToken';
 
@@ -472,6 +498,10 @@ function parseLimits(
   if (typeof ipConnectWindowSec !== 'number') return { error: ipConnectWindowSec };
   const authCacheSec = whole('authCacheSec', 0, 600);
   if (typeof authCacheSec !== 'number') return { error: authCacheSec };
+  const headersTimeoutSec = whole('headersTimeoutSec', 1, 300);
+  if (typeof headersTimeoutSec !== 'number') return { error: headersTimeoutSec };
+  const maxPendingConnections = whole('maxPendingConnections', 0, 1_000_000);
+  if (typeof maxPendingConnections !== 'number') return { error: maxPendingConnections };
   const ackIntervalMs = whole('ackIntervalMs', 0, 60_000);
   if (typeof ackIntervalMs !== 'number') return { error: ackIntervalMs };
 
@@ -537,6 +567,8 @@ function parseLimits(
       ipConnectLimit,
       ipConnectWindowSec,
       authCacheSec,
+      headersTimeoutSec,
+      maxPendingConnections,
       ackIntervalMs,
       ...(cert.value === undefined ? {} : { tlsCert: cert.value, tlsKey: key.value }),
       ...(backendCaPem === undefined ? {} : { backendCa: backendCaPem }),

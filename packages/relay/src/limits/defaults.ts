@@ -23,4 +23,15 @@ export const LIMIT_DEFAULTS = {
   ipConnectWindowSec: 60,
   /** How long an accepted credential verdict is reused, seconds. */
   authCacheSec: 30,
+  /**
+   * Seconds a connection may take to send its request headers (an agent's
+   * upgrade request, a control or metrics call), TLS handshake included.
+   */
+  headersTimeoutSec: 10,
+  /**
+   * TCP connections whose first request or upgrade has not arrived, relay-wide.
+   * Room for a fleet of 10,000 agents reconnecting at once: each is pending
+   * only for the round trip of its upgrade request.
+   */
+  maxPendingConnections: 2000,
 } as const;

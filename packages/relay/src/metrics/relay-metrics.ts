@@ -1,8 +1,13 @@
 import { CloseCode } from '@labmgr/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Why an upgrade was refused before a WebSocket existed (label of `labmgr_relay_rejected_connections_total`). */
+/**
+ * Why a connection was refused before a WebSocket existed (label of
+ * `labmgr_relay_rejected_connections_total`): at the TCP accept
+ * (`too_many_pending`) or at the HTTP upgrade (the rest).
+ */
 export const REJECT_REASONS = [
+  'too_many_pending',
   'ip_rate_limited',
   'too_many_unauthenticated',
   'auth_busy',
@@ -19,6 +24,8 @@ export interface MetricsSources {
   connectedAgents(): number;
   /** Connections awaiting the backend's verdict or their `hello`. */
   unauthenticated(): number;
+  /** TCP connections whose first request or upgrade request has not arrived yet. @default 0 */
+  pendingConnections?(): number;
   /** Agent frames queued for the backend in memory (the batch in flight included). */
   queuedFrames(): number;
   /** Bytes in the on-disk spool (0 while the relay has none). */
@@ -88,6 +95,11 @@ export class RelayMetrics {
       sources.unauthenticated,
     );
     gauge(
+      'labmgr_relay_pending_connections',
+      'TCP connections whose first HTTP request or upgrade request has not arrived yet.',
+      () => sources.pendingConnections?.() ?? 0,
+    );
+    gauge(
       'labmgr_relay_queued_frames',
       'Agent frames queued in memory for the backend.',
       sources.queuedFrames,
@@ -111,7 +123,7 @@ export class RelayMetrics {
     );
     countersFrom(
       'labmgr_relay_rejected_connections_total',
-      'Agent connection attempts refused at the HTTP upgrade, by reason.',
+      'Connections refused before a WebSocket existed, by reason: at the TCP accept (too_many_pending) or at the HTTP upgrade.',
       'reason',
       this.#rejected,
     );

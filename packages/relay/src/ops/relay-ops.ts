@@ -10,6 +10,11 @@ import { ReadinessTracker } from '../http/readiness.js';
 import { ConnectionSlots } from '../limits/connection-slots.js';
 import { LIMIT_DEFAULTS } from '../limits/defaults.js';
 import { IpAttemptWindow } from '../limits/ip-window.js';
+import {
+  handshakeServerOptions,
+  limitPendingConnections,
+  type PendingConnections,
+} from '../limits/pending-connections.js';
 import { instrumentBackend } from '../metrics/instrumented-backend.js';
 import { RelayMetrics } from '../metrics/relay-metrics.js';
 
@@ -45,6 +50,9 @@ export class RelayOps {
   readonly tls: { cert: string; key: string } | undefined;
   #authCache: AgentAuthCache | undefined;
   readonly #authCacheMs: number;
+  readonly #headersTimeoutMs: number;
+  readonly #maxPendingConnections: number;
+  #pending: PendingConnections | undefined;
 
   constructor(config: RelayConfig, sources: RelayOpsSources, options: RelayOpsOptions = {}) {
     const d = LIMIT_DEFAULTS;
@@ -62,6 +70,8 @@ export class RelayOps {
       now(),
     );
     this.#authCacheMs = (config.authCacheSec ?? d.authCacheSec) * 1000;
+    this.#headersTimeoutMs = (config.headersTimeoutSec ?? d.headersTimeoutSec) * 1000;
+    this.#maxPendingConnections = config.maxPendingConnections ?? d.maxPendingConnections;
     this.metricsToken = config.metricsToken;
     this.tls = readTls(config);
     this.readiness = new ReadinessTracker({ backendUrl: config.backendUrl, isClosing: sources.isClosing });
@@ -69,6 +79,7 @@ export class RelayOps {
       {
         connectedAgents: sources.connectedAgents,
         unauthenticated: () => this.slots.taken,
+        pendingConnections: () => this.#pending?.count ?? 0,
         queuedFrames: sources.queuedFrames,
         spoolBytes: sources.spoolBytes,
         authCache: () => this.#authCache?.stats ?? { hits: 0, misses: 0 },
@@ -100,11 +111,25 @@ export class RelayOps {
     return this.#authCache;
   }
 
-  /** An https server when TLS is configured, else plain http. */
+  /**
+   * An https server when TLS is configured, else plain http; either closes a
+   * connection whose request headers (TLS handshake included) take longer
+   * than `headersTimeoutSec`, and caps those still waiting for their first
+   * request at `maxPendingConnections` (refusals are counted in the metrics).
+   */
   createServer(listener: RequestListener): Server {
-    if (!this.tls) return createHttpServer(listener);
-    // node:https's Server has the same request/upgrade API as node:http's.
-    return createHttpsServer({ cert: this.tls.cert, key: this.tls.key }, listener) as unknown as Server;
+    const { handshakeTimeout, ...httpOptions } = handshakeServerOptions(this.#headersTimeoutMs);
+    const server = this.tls
+      ? // node:https's Server has the same request/upgrade API as node:http's.
+        (createHttpsServer(
+          { cert: this.tls.cert, key: this.tls.key, handshakeTimeout, ...httpOptions },
+          listener,
+        ) as unknown as Server)
+      : createHttpServer(httpOptions, listener);
+    this.#pending = limitPendingConnections(server, this.#maxPendingConnections, () =>
+      this.metrics.rejected('too_many_pending'),
+    );
+    return server;
   }
 }
 

@@ -1,0 +1,78 @@
+import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * Options of `http.createServer` / `https.createServer` that bound how long a
+ * connection may take to send its request headers (or upgrade request), so a
+ * client that connects and sends nothing, or drips its headers, is closed
+ * after `headersTimeoutMs` (+ at most one check interval) instead of Node's
+ * ~60-90 s. Over TLS the handshake gets the same bound (the headers clock only
+ * starts once it is done). Upgraded WebSockets and idle keep-alive connections
+ * between requests are not affected (`keepAliveTimeout` governs the latter).
+ */
+export function handshakeServerOptions(headersTimeoutMs: number): ServerOptions & {
+  handshakeTimeout: number;
+} {
+  return {
+    headersTimeout: headersTimeoutMs,
+    // Node checks for expired connections every 30 s by default.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.ceil(headersTimeoutMs / 4))),
+    handshakeTimeout: headersTimeoutMs,
+  };
+}
+
+/** What {@link limitPendingConnections} exposes. */
+export interface PendingConnections {
+  /** Connections accepted whose first request or upgrade has not arrived yet. */
+  readonly count: number;
+}
+
+/**
+ * Caps connections that have not completed their first request or upgrade
+ * (`max`; 0: no cap): beyond it a new TCP connection is destroyed at once,
+ * before any parser or TLS state exists, and `onRefused` is called. A
+ * connection leaves the count when its first request's headers (or upgrade
+ * request) have arrived, or when it closes; later requests on a keep-alive
+ * connection are bounded by the headers timeout only.
+ */
+export function limitPendingConnections(
+  server: Server,
+  max: number,
+  onRefused: () => void = () => {},
+): PendingConnections {
+  // Keyed by the peer's address and port: over TLS, requests come on a TLS
+  // socket wrapping the raw one the `connection` event saw.
+  const pending = new Map<string, Socket>();
+  server.prependListener('connection', (socket: Socket) => {
+    const key = keyOf(socket);
+    // Already reset by the peer: Node's own listeners see it closed.
+    if (key === undefined) return;
+    if (max > 0 && pending.size >= max) {
+      onRefused();
+      socket.destroy();
+      return;
+    }
+    pending.set(key, socket);
+    socket.once('close', () => {
+      if (pending.get(key) === socket) pending.delete(key);
+    });
+  });
+  const settled = (req: IncomingMessage) => {
+    const key = keyOf(req.socket);
+    if (key !== undefined) pending.delete(key);
+  };
+  server.prependListener('request', settled);
+  server.prependListener('upgrade', settled);
+  return {
+    get count() {
+      return pending.size;
+    },
+  };
+}
+
+function keyOf(socket: Socket): string | undefined {
+  const { remoteAddress, remotePort } = socket;
+  return remoteAddress === undefined || remotePort === undefined
+    ? undefined
+    : `${remoteAddress}|${remotePort}`;
+}
