@@ -164,9 +164,11 @@ export type RevokeRequest = z.infer<typeof RevokeRequest>;
 export const RevokeResponse = z.object({
   computerId: ComputerId,
   /**
-   * What the relay said: `disconnected` (closed with 4401 now), `unknown-agent`
-   * or `offline` (not connected: nothing to close), `relay-unreachable` (the
-   * relay will refuse it at its next connect, within its credential-cache time).
+   * What the relays said (every registered relay is told to forget the
+   * credential and close the agent): `disconnected` (a relay closed it with
+   * 4401 now), `unknown-agent` (every relay answered, none held it),
+   * `relay-unreachable` (some relay did not answer; it refuses the agent at its
+   * next connect, within its credential-cache time), `offline` (no relay is registered).
    */
   disconnect: z.enum(['disconnected', 'unknown-agent', 'offline', 'relay-unreachable']),
 });
