@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
-import { ADMIN_PASSWORD, startTestServer } from './test-server.js';
+import { ADMIN_PASSWORD, type Json, jsonClient, startTestServer } from './test-server.js';
 
 const USER_PASSWORD = 'a long enough password';
-type Json = Record<string, unknown>;
 
 /** A live socket and what it received, with when it closed. */
 interface LiveClient {
@@ -33,26 +32,8 @@ describe.each(databases)('security: throttling, live revocation, refused actions
   let base: string;
   let admin = '';
 
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: Json; headers: Headers }> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
-  };
-  const as = (cookie: string) => ({ cookie });
-  const login = async (username: string, password: string): Promise<string> => {
-    const res = await api('POST', '/api/v1/auth/login', { username, password });
-    expect(res.status).toBe(200);
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  };
+  const { api, as, login } = jsonClient(() => base);
+
   const createUser = async (username: string, role: string): Promise<string> => {
     const res = await api('POST', '/api/v1/users', { username, password: USER_PASSWORD, role }, as(admin));
     expect(res.status).toBe(201);

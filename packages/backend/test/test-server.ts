@@ -38,3 +38,38 @@ export async function startTestServer(
     },
   };
 }
+
+export type Json = Record<string, unknown>;
+
+/**
+ * A JSON client of the server at `base()` (a function: suites learn the URL in
+ * `beforeAll`): `api` answers status, parsed body and headers; `login` returns
+ * the session cookie.
+ */
+export function jsonClient(base: () => string) {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Json; headers: Headers }> => {
+    const res = await fetch(`${base()}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+  };
+  const login = async (username: string, password: string): Promise<string> => {
+    const res = await api('POST', '/api/v1/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login as ${username}: HTTP ${res.status}`);
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  };
+  return {
+    api,
+    login,
+    as: (cookie: string) => ({ cookie }),
+    bearer: (token: string) => ({ authorization: `Bearer ${token}` }),
+  };
+}

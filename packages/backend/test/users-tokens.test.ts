@@ -9,11 +9,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
-import { ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
+import { type Json, jsonClient, ADMIN_PASSWORD as PASSWORD, startTestServer } from './test-server.js';
 
 const USER_PASSWORD = 'a long enough password';
-
-type Json = Record<string, unknown>;
 
 describe.each(databases)('users, API tokens and audit on $name', (database) => {
   let server: RunningServer;
@@ -21,28 +19,7 @@ describe.each(databases)('users, API tokens and audit on $name', (database) => {
   let base: string;
   let admin = '';
 
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: Json; headers: Headers }> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
-  };
-  const as = (cookie: string) => ({ cookie });
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-  const login = async (username: string, password: string): Promise<string> => {
-    const res = await api('POST', '/api/v1/auth/login', { username, password });
-    expect(res.status).toBe(200);
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  };
+  const { api, as, bearer, login } = jsonClient(() => base);
 
   const createUser = async (username: string, role: string, password = USER_PASSWORD): Promise<string> => {
     const res = await api('POST', '/api/v1/users', { username, password, role }, as(admin));
