@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
+import { handshakeServerOptions } from '@labmgr/service-kit';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -7,7 +8,6 @@ import Fastify, {
   type onRouteHookHandler,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-
 import { agentPackageRoutes } from './agent-package/agent-package.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { RefusalAudit } from './audit/refusal-audit.js';
@@ -22,7 +22,6 @@ import { enrollmentRoutes } from './enrollment/enrollment.routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerOpenApi } from './http/openapi.js';
-import { handshakeServerOptions } from './http/pending-connections.js';
 import { registerWeb } from './http/web.js';
 import { internalRoutes } from './ingest/internal.routes.js';
 import { labRoutes } from './labs/labs.routes.js';

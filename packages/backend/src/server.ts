@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { limitPendingConnections } from '@labmgr/service-kit';
 import type { onRouteHookHandler } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
@@ -7,7 +8,6 @@ import type { ServerConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
-import { limitPendingConnections } from './http/pending-connections.js';
 import { startLiveCredentialCheck } from './live/credential-check.js';
 import { MetricJobs } from './metrics/metric-history.js';
 import { loadServerTls } from './tls/server-tls.js';

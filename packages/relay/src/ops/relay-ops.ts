@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-
+import {
+  handshakeServerOptions,
+  limitPendingConnections,
+  type PendingConnections,
+} from '@labmgr/service-kit';
 import { AgentAuthCache } from '../agents/auth-cache.js';
 import type { SessionLimits } from '../agents/session.js';
 import type { BackendClient } from '../backend/backend-client.js';
@@ -10,11 +14,6 @@ import { ReadinessTracker } from '../http/readiness.js';
 import { ConnectionSlots } from '../limits/connection-slots.js';
 import { LIMIT_DEFAULTS } from '../limits/defaults.js';
 import { IpAttemptWindow } from '../limits/ip-window.js';
-import {
-  handshakeServerOptions,
-  limitPendingConnections,
-  type PendingConnections,
-} from '../limits/pending-connections.js';
 import { instrumentBackend } from '../metrics/instrumented-backend.js';
 import { RelayMetrics } from '../metrics/relay-metrics.js';
 

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
  * client that connects and sends nothing, or drips its headers, is closed
  * after `headersTimeoutMs` (+ at most one check interval) instead of Node's
  * ~60-90 s. Over TLS the handshake gets the same bound (the headers clock only
- * starts once it is done). Upgraded WebSockets and idle keep-alive connections
+ * starts once it is done). Upgraded WebSockets (agents, browsers' live sockets) and idle keep-alive connections
  * between requests are not affected (`keepAliveTimeout` governs the latter).
  */
 export function handshakeServerOptions(headersTimeoutMs: number): ServerOptions & {

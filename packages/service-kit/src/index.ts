@@ -1,0 +1,1 @@
+export * from './pending-connections.js';
