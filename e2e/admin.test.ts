@@ -391,6 +391,32 @@ describe('enrollment and administration pages in a real browser', () => {
     await screenshot(page, 'admin-audit-filtered');
   });
 
+  it('sends a signed-in user back to the sign-in page the moment an admin disables them (their live socket closes)', async () => {
+    const user = await sys.api.json<{ id: string }>('POST', '/api/v1/users', {
+      username: 'leaver1',
+      password: 'a long enough password',
+      role: 'operator',
+    });
+    const { context, page } = await openAs(browser, sys, {
+      username: 'leaver1',
+      password: 'a long enough password',
+    });
+    try {
+      await expect
+        .poll(() => page.getByTestId('live-status').textContent(), { timeout: 15_000 })
+        .toContain('Live');
+      const disabledAt = Date.now();
+      const res = await sys.api.request('PATCH', `/api/v1/users/${user.id}`, { disabled: true });
+      expect(res.status).toBe(200);
+      // No click, no navigation: the closed socket alone makes the page re-check the session.
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+      expect(Date.now() - disabledAt).toBeLessThan(10_000);
+      expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('looks right in the dark theme and on a tablet', async () => {
     const dark = await openAs(browser, sys, { dark: true });
     for (const [path, name] of [
