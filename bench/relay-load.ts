@@ -704,6 +704,7 @@ try {
   await sys.startRelay({
     // Every simulated agent connects from 127.0.0.1; in a lab each has its own address.
     LABMGR_RELAY_IP_CONNECT_LIMIT: '0',
+    LABMGR_RELAY_MAX_PENDING_PER_ADDRESS: '0',
     // The relay's disk spool (if any) in the run's temp dir, not ./data.
     LABMGR_DATA_DIR: sys.dataDir,
   });

@@ -212,6 +212,7 @@ async function main(): Promise<void> {
     await sys.startRelay({
       // Every simulated agent connects from 127.0.0.1; in a lab each has its own address.
       LABMGR_RELAY_IP_CONNECT_LIMIT: '0',
+      LABMGR_RELAY_MAX_PENDING_PER_ADDRESS: '0',
       LABMGR_DATA_DIR: sys.dataDir,
     });
     const t0 = performance.now();

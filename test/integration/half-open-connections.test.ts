@@ -24,9 +24,14 @@ interface Tracked {
   closedAfter: Promise<number>;
 }
 
-/** A raw TCP client that reads (so it sees the server's close) and sends `text`, if any. */
-function open(port: number, text?: string): Tracked {
-  const socket = connect(port, '127.0.0.1');
+let nextHost = 10;
+/**
+ * A raw TCP client that reads (so it sees the server's close) and sends `text`, if any.
+ * Each comes from its own loopback address (127.0.0.10, .11, …: Linux routes all of
+ * 127/8 to lo) unless `from` is given, since one address may hold only one here.
+ */
+function open(port: number, text?: string, from = `127.0.0.${nextHost++}`): Tracked {
+  const socket = connect({ port, host: '127.0.0.1', localAddress: from });
   const start = Date.now();
   socket.on('error', () => {});
   socket.resume();
@@ -78,12 +83,14 @@ describe('half-open connections on the real relay and backend', () => {
       env: {
         LABMGR_HEADERS_TIMEOUT_SEC: String(TIMEOUT_SEC),
         LABMGR_MAX_PENDING_CONNECTIONS: String(CAP),
+        LABMGR_MAX_PENDING_PER_ADDRESS: '1',
       },
     });
     backendPort = Number(new URL(sys.backendUrl).port);
     await sys.startRelay({
       LABMGR_RELAY_HEADERS_TIMEOUT: String(TIMEOUT_SEC),
       LABMGR_RELAY_MAX_PENDING_CONNECTIONS: String(CAP),
+      LABMGR_RELAY_MAX_PENDING_PER_ADDRESS: '1',
     });
     // A real agent stays connected throughout; a second credential is used by raw clients.
     const real = await sys.enrollAgent('real');
@@ -156,6 +163,31 @@ describe('half-open connections on the real relay and backend', () => {
       }
     },
   );
+
+  it.each([
+    ['relay', () => sys.relayPort],
+    ['backend', () => backendPort],
+  ])('%s: one address cannot take the whole cap; another still gets in', async (name, port) => {
+    // One address may hold one half-open connection here (the *_PER_ADDRESS settings above).
+    const first = open(port(), undefined, '127.0.0.200');
+    await sleep(200);
+    const second = open(port(), undefined, '127.0.0.200');
+    const other = open(port(), undefined, '127.0.0.201');
+    try {
+      expect(await within(second.closedAfter, 500)).toBe(true);
+      expect(await within(first.closedAfter, 0)).toBe(false);
+      expect(await within(other.closedAfter, 300)).toBe(false);
+    } finally {
+      for (const s of [first, second, other]) s.socket.destroy();
+    }
+    await Promise.all([first.closedAfter, other.closedAfter]);
+    if (name === 'relay') {
+      const body = await (await fetch(`http://127.0.0.1:${port()}/metrics`)).text();
+      expect(
+        metric(body, 'labmgr_relay_rejected_connections_total{reason="too_many_pending_from_address"}'),
+      ).toBe(1);
+    }
+  });
 
   it('leaves the agent, a browser live socket and an idle keep-alive connection alone past the timeout', async () => {
     const live = new WebSocket(`${sys.backendUrl.replace('http', 'ws')}/api/v1/live`, {

@@ -44,6 +44,8 @@ export interface ServerConfig {
    * once (LABMGR_MAX_PENDING_CONNECTIONS; 0: no cap). @default 1000
    */
   maxPendingConnections: number;
+  /** Of those, at most this many from one address (LABMGR_MAX_PENDING_PER_ADDRESS; 0: no such limit). @default 100 */
+  maxPendingPerAddress: number;
   /**
    * Which reverse proxies' `X-Forwarded-*` headers to believe (LABMGR_TRUST_PROXY): none, a number
    * of hops in front of the server, or the proxies' addresses / CIDR ranges. @default false
@@ -132,6 +134,13 @@ export function loadConfig(
       'LABMGR_MAX_PENDING_CONNECTIONS',
       env.LABMGR_MAX_PENDING_CONNECTIONS,
       1000,
+      0,
+      1_000_000,
+    ),
+    maxPendingPerAddress: intSetting(
+      'LABMGR_MAX_PENDING_PER_ADDRESS',
+      env.LABMGR_MAX_PENDING_PER_ADDRESS,
+      100,
       0,
       1_000_000,
     ),

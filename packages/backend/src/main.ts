@@ -29,6 +29,11 @@ Options (each also read from the environment variable shown):
                                           start in <data dir>/tls/ (agents pin its fingerprint)
                      LABMGR_TLS_HOSTS     extra names/addresses for that certificate (comma-separated)
                      LABMGR_TLS_CERT, LABMGR_TLS_KEY  serve HTTPS with this PEM certificate and key
+                     LABMGR_HEADERS_TIMEOUT_SEC  seconds a connection may take to send its
+                                          request headers (TLS handshake included; default 10)
+                     LABMGR_MAX_PENDING_CONNECTIONS  connections still sending their first
+                                          request at once; more are closed (default 1000; 0: no cap)
+                     LABMGR_MAX_PENDING_PER_ADDRESS  of those, from one address (default 100)
                      LABMGR_TRUST_PROXY   reverse proxies whose X-Forwarded-For to believe: a hop
                                           count (1) or their addresses/CIDRs (10.0.0.5,10.1.0.0/16)
                                           (default: none; the socket's address is the client)

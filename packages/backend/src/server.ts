@@ -46,12 +46,13 @@ export async function startServer(
   const app = await buildApp(ctx, logger, { onRoute: opts.onRoute });
   // Half-open connections (no complete request yet) are capped; the headers timeout closes them.
   let refusedPending = 0;
-  limitPendingConnections(app.server as Server, config.maxPendingConnections, () => {
+  const pendingLimits = { max: config.maxPendingConnections, perAddress: config.maxPendingPerAddress };
+  limitPendingConnections(app.server as Server, pendingLimits, (why) => {
     refusedPending += 1;
     // One line per power of two: a flood must not flood the log too.
     if ((refusedPending & (refusedPending - 1)) === 0) {
       logger.warn(
-        { refused: refusedPending, maxPendingConnections: config.maxPendingConnections },
+        { refused: refusedPending, why, maxPendingConnections: config.maxPendingConnections },
         'too many connections without a complete request: closing new ones at once',
       );
     }

@@ -51,6 +51,8 @@ describe('limit settings', () => {
         '2',
         '--max-pending-connections',
         '5',
+        '--max-pending-per-address',
+        '2',
       ]),
     ).toMatchObject({
       maxFrameBytes: 2 * 1024 * 1024,
@@ -63,6 +65,7 @@ describe('limit settings', () => {
       authCacheSec: 0,
       headersTimeoutSec: 2,
       maxPendingConnections: 5,
+      maxPendingPerAddress: 2,
     });
   });
 
@@ -182,6 +185,9 @@ describe('--help', () => {
       '--max-pending-connections <count>',
       'LABMGR_RELAY_MAX_PENDING_CONNECTIONS',
       'default: 2000',
+      '--max-pending-per-address <count>',
+      'LABMGR_RELAY_MAX_PENDING_PER_ADDRESS',
+      'default: 250',
       '--metrics-token',
       'LABMGR_RELAY_METRICS_TOKEN',
       '/readyz',

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       authCacheSec: 30,
       headersTimeoutSec: 10,
       maxPendingConnections: 2000,
+      maxPendingPerAddress: 250,
       ackIntervalMs: 5000,
       logLevel: 'info',
     });
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       LABMGR_RELAY_AUTH_CACHE_SEC: '5',
       LABMGR_RELAY_HEADERS_TIMEOUT: '3',
       LABMGR_RELAY_MAX_PENDING_CONNECTIONS: '0',
+      LABMGR_RELAY_MAX_PENDING_PER_ADDRESS: '40',
       LABMGR_RELAY_ACK_INTERVAL_MS: '250',
       LABMGR_RELAY_METRICS_TOKEN: 'scrape-me',
       LABMGR_LOG_LEVEL: 'debug',
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
       authCacheSec: 5,
       headersTimeoutSec: 3,
       maxPendingConnections: 0,
+      maxPendingPerAddress: 40,
       ackIntervalMs: 250,
       metricsToken: 'scrape-me',
       logLevel: 'debug',

@@ -89,6 +89,8 @@ export interface RelayConfig {
    * one beyond it is closed at once. 0: no cap. @default 2000
    */
   maxPendingConnections?: number | undefined;
+  /** Of those, at most this many from one address. 0: no per-address limit. @default 250 */
+  maxPendingPerAddress?: number | undefined;
   /**
    * Acks to one agent are coalesced: at most one per this many ms, carrying
    * the highest seq stored by then; 0 sends each at once. @default 1000
@@ -291,6 +293,13 @@ const SETTINGS = {
     help: 'connections whose first request or upgrade has not arrived yet; a new one beyond it is\n      closed at once; 0: no cap',
     fallback: () => String(LIMIT_DEFAULTS.maxPendingConnections),
   },
+  maxPendingPerAddress: {
+    flag: 'max-pending-per-address',
+    env: 'LABMGR_RELAY_MAX_PENDING_PER_ADDRESS',
+    placeholder: '<count>',
+    help: 'of those, at most this many from one address, so one host cannot fill the cap; 0: no\n      per-address limit',
+    fallback: () => String(LIMIT_DEFAULTS.maxPendingPerAddress),
+  },
   ackIntervalMs: {
     flag: 'ack-interval-ms',
     env: 'LABMGR_RELAY_ACK_INTERVAL_MS',
@@ -459,6 +468,7 @@ type LimitKey =
   | 'authCacheSec'
   | 'headersTimeoutSec'
   | 'maxPendingConnections'
+  | 'maxPendingPerAddress'
   | 'ackIntervalMs'
   | 'metricsToken';
 
@@ -502,6 +512,8 @@ function parseLimits(
   if (typeof headersTimeoutSec !== 'number') return { error: headersTimeoutSec };
   const maxPendingConnections = whole('maxPendingConnections', 0, 1_000_000);
   if (typeof maxPendingConnections !== 'number') return { error: maxPendingConnections };
+  const maxPendingPerAddress = whole('maxPendingPerAddress', 0, 1_000_000);
+  if (typeof maxPendingPerAddress !== 'number') return { error: maxPendingPerAddress };
   const ackIntervalMs = whole('ackIntervalMs', 0, 60_000);
   if (typeof ackIntervalMs !== 'number') return { error: ackIntervalMs };
 
@@ -569,6 +581,7 @@ function parseLimits(
       authCacheSec,
       headersTimeoutSec,
       maxPendingConnections,
+      maxPendingPerAddress,
       ackIntervalMs,
       ...(cert.value === undefined ? {} : { tlsCert: cert.value, tlsKey: key.value }),
       ...(backendCaPem === undefined ? {} : { backendCa: backendCaPem }),

@@ -27,39 +27,64 @@ export interface PendingConnections {
   readonly count: number;
 }
 
+/** Why a connection was closed at once: the cap was full, or its address held its share already. */
+export type PendingRefusal = 'too_many_pending' | 'too_many_pending_from_address';
+
 /**
  * Caps connections that have not completed their first request or upgrade
  * (`max`; 0: no cap): beyond it a new TCP connection is destroyed at once,
- * before any parser or TLS state exists, and `onRefused` is called. A
- * connection leaves the count when its first request's headers (or upgrade
- * request) have arrived, or when it closes; later requests on a keep-alive
- * connection are bounded by the headers timeout only.
+ * before any parser or TLS state exists, and `onRefused` is called. One
+ * address may hold at most `perAddress` of them (0: no such limit), so a
+ * single host that keeps opening connections and sending nothing cannot shut
+ * everyone else out; a lab behind one NAT address still has room, since a
+ * real client's handshake takes milliseconds. A connection leaves the count when
+ * its first request's headers (or upgrade request) have arrived, or when it
+ * closes; later requests on a keep-alive connection are bounded by the
+ * headers timeout only.
  */
 export function limitPendingConnections(
   server: Server,
-  max: number,
-  onRefused: () => void = () => {},
+  limits: { max: number; perAddress: number },
+  onRefused: (why: PendingRefusal) => void = () => {},
 ): PendingConnections {
+  const { max, perAddress } = limits;
   // Keyed by the peer's address and port: over TLS, requests come on a TLS
   // socket wrapping the raw one the `connection` event saw.
   const pending = new Map<string, Socket>();
+  const byAddress = new Map<string, number>();
+  const release = (key: string, socket: Socket, address: string) => {
+    if (pending.get(key) !== socket) return;
+    pending.delete(key);
+    const n = (byAddress.get(address) ?? 1) - 1;
+    if (n > 0) byAddress.set(address, n);
+    else byAddress.delete(address);
+  };
   server.prependListener('connection', (socket: Socket) => {
     const key = keyOf(socket);
+    const address = socket.remoteAddress;
     // Already reset by the peer: Node's own listeners see it closed.
-    if (key === undefined) return;
+    if (key === undefined || address === undefined) return;
     if (max > 0 && pending.size >= max) {
-      onRefused();
+      onRefused('too_many_pending');
+      socket.destroy();
+      return;
+    }
+    const held = byAddress.get(address) ?? 0;
+    if (perAddress > 0 && held >= perAddress) {
+      onRefused('too_many_pending_from_address');
       socket.destroy();
       return;
     }
     pending.set(key, socket);
-    socket.once('close', () => {
-      if (pending.get(key) === socket) pending.delete(key);
-    });
+    byAddress.set(address, held + 1);
+    socket.once('close', () => release(key, socket, address));
   });
   const settled = (req: IncomingMessage) => {
     const key = keyOf(req.socket);
-    if (key !== undefined) pending.delete(key);
+    const socket = key === undefined ? undefined : pending.get(key);
+    if (key !== undefined && socket !== undefined && socket.remoteAddress !== undefined) {
+      release(key, socket, socket.remoteAddress);
+    }
   };
   server.prependListener('request', settled);
   server.prependListener('upgrade', settled);

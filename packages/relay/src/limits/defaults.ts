@@ -34,4 +34,10 @@ export const LIMIT_DEFAULTS = {
    * only for the round trip of its upgrade request.
    */
   maxPendingConnections: 2000,
+  /**
+   * Of those, from one address: a single host cannot fill the cap, while a
+   * lab behind one NAT address reconnecting at once still fits (each is
+   * pending for milliseconds).
+   */
+  maxPendingPerAddress: 250,
 } as const;

@@ -86,7 +86,7 @@ describe('half-open connections on the relay', () => {
   });
 
   it('closes new connections at once beyond the cap, counts them, and takes connections again after', async () => {
-    t = await startTestRelay({}, { headersTimeoutSec: 5, maxPendingConnections: 3 });
+    t = await startTestRelay({}, { headersTimeoutSec: 5, maxPendingConnections: 3, maxPendingPerAddress: 0 });
     const held = [rawSocket(t.port), rawSocket(t.port), rawSocket(t.port)];
     // Let the relay accept the three before the next ones arrive.
     await new Promise((r) => setTimeout(r, 200));

@@ -8,6 +8,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export const REJECT_REASONS = [
   'too_many_pending',
+  'too_many_pending_from_address',
   'ip_rate_limited',
   'too_many_unauthenticated',
   'auth_busy',
@@ -123,7 +124,7 @@ export class RelayMetrics {
     );
     countersFrom(
       'labmgr_relay_rejected_connections_total',
-      'Connections refused before a WebSocket existed, by reason: at the TCP accept (too_many_pending) or at the HTTP upgrade.',
+      'Connections refused before a WebSocket existed, by reason: at the TCP accept (too_many_pending, too_many_pending_from_address) or at the HTTP upgrade.',
       'reason',
       this.#rejected,
     );

@@ -51,6 +51,7 @@ export class RelayOps {
   readonly #authCacheMs: number;
   readonly #headersTimeoutMs: number;
   readonly #maxPendingConnections: number;
+  readonly #maxPendingPerAddress: number;
   #pending: PendingConnections | undefined;
 
   constructor(config: RelayConfig, sources: RelayOpsSources, options: RelayOpsOptions = {}) {
@@ -71,6 +72,7 @@ export class RelayOps {
     this.#authCacheMs = (config.authCacheSec ?? d.authCacheSec) * 1000;
     this.#headersTimeoutMs = (config.headersTimeoutSec ?? d.headersTimeoutSec) * 1000;
     this.#maxPendingConnections = config.maxPendingConnections ?? d.maxPendingConnections;
+    this.#maxPendingPerAddress = config.maxPendingPerAddress ?? d.maxPendingPerAddress;
     this.metricsToken = config.metricsToken;
     this.tls = readTls(config);
     this.readiness = new ReadinessTracker({ backendUrl: config.backendUrl, isClosing: sources.isClosing });
@@ -125,9 +127,8 @@ export class RelayOps {
           listener,
         ) as unknown as Server)
       : createHttpServer(httpOptions, listener);
-    this.#pending = limitPendingConnections(server, this.#maxPendingConnections, () =>
-      this.metrics.rejected('too_many_pending'),
-    );
+    const limits = { max: this.#maxPendingConnections, perAddress: this.#maxPendingPerAddress };
+    this.#pending = limitPendingConnections(server, limits, (why) => this.metrics.rejected(why));
     return server;
   }
 }
