@@ -1,11 +1,18 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 /** Where the backend (REST API + live WebSocket) listens in development. */
 const backend = 'http://127.0.0.1:8080';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Writes name.br (brotli, quality 11) and name.gz (gzip, level 9) beside each text file of the build;
+    // the backend sends them (@fastify/static preCompressed) to browsers that accept them. A file whose
+    // compressed form is no smaller gets none and is sent as is.
+    compression({ algorithms: ['brotliCompress', 'gzip'], logLevel: 'silent' }),
+  ],
   resolve: {
     // Consume @labmgr/protocol from its TypeScript source: no build step needed.
     conditions: ['@labmgr/source', ...defaultClientConditions],
