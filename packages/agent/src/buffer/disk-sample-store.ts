@@ -51,6 +51,8 @@ export class DiskSampleStore implements SampleStore {
   private writeFailing = false;
   private compactBlockedUntil = 0;
   private closed = false;
+  /** Highest seq written to the live connection; 0 while there is none. */
+  private sentThrough = 0;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -97,6 +99,8 @@ export class DiskSampleStore implements SampleStore {
       );
     }
     const store = new DiskSampleStore(handle, state, options);
+    // Whatever was in flight when the previous run ended went with its connection.
+    store.connectionEnded();
     store.enforceBounds();
     if (state.entries.size > 0) {
       log.info(
@@ -151,16 +155,21 @@ export class DiskSampleStore implements SampleStore {
     const probe = JSON.stringify(frame);
     // Room for the digits `dropped` may gain.
     const victims = this.victimsFor(Buffer.byteLength(probe) + 16);
+    // A victim already sent on the live connection is on its way, with the
+    // count its frame carries: not lost (yet), and that count is not carried again.
+    const sent = (v: JournalEntry) => v.seq <= this.sentThrough;
     let dropped = this.state.pendingDropped;
-    for (const v of victims) dropped += 1 + v.dropped;
+    for (const v of victims) if (!sent(v)) dropped += 1 + v.dropped;
     // `dropped` is the last key, so the count replaces the probe's trailing `0}` without re-encoding the sample.
     const text = dropped === 0 ? probe : `${probe.slice(0, -2)}${dropped}}`;
-    const markers = victims.map((v) => `${encodeMarker({ kind: 'drop', seq: v.seq })}\n`).join('');
+    const markers = victims
+      .map((v) => `${encodeMarker({ kind: sent(v) ? 'sent-drop' : 'drop', seq: v.seq })}\n`)
+      .join('');
     const offset = this.file.size + Buffer.byteLength(markers);
     // Evictions and the sample go down in one write, so a crash keeps both or neither.
     const durable = this.append(`${markers}${text}\n`);
     for (const v of victims) {
-      this.state.evict(v.seq);
+      this.state.evict(v.seq, sent(v));
       this.cache.forgetThrough(v.seq);
     }
     // A sample that could not be written stays in memory only (offset -1):
@@ -177,9 +186,29 @@ export class DiskSampleStore implements SampleStore {
     return { seq, dropped, text };
   }
 
+  sent(seq: number): void {
+    this.sentThrough = Math.max(this.sentThrough, seq);
+  }
+
+  connectionEnded(): void {
+    this.sentThrough = 0;
+    const last = this.state.inFlight.last;
+    if (this.closed || last === undefined || this.state.inFlight.size === 0) return;
+    this.writeMarker({ kind: 'lost', seq: last.seq });
+    this.state.loseInFlight(last.seq);
+  }
+
   ack(seq: number): number {
     const newest = this.state.entries.at(this.state.entries.indexAfter(seq) - 1);
-    if (newest === undefined) return 0;
+    if (newest === undefined) {
+      // Nothing waiting is covered, but samples evicted in flight may be: they arrived.
+      const flown = this.state.inFlight.at(this.state.inFlight.indexAfter(seq) - 1);
+      if (flown !== undefined) {
+        this.writeMarker({ kind: 'ack', seq: flown.seq });
+        this.state.forgetThrough(flown.seq);
+      }
+      return 0;
+    }
     const removed = this.state.forgetThrough(seq);
     this.cache.forgetThrough(seq);
     // The marker names the newest removed sample, not `seq`: a relay acking a
@@ -232,7 +261,7 @@ export class DiskSampleStore implements SampleStore {
       e && (this.size > this.capacity || this.bytes > this.maxBytes);
     ) {
       this.writeMarker({ kind: 'drop', seq: e.seq });
-      this.state.evict(e.seq);
+      this.state.evict(e.seq, false);
       e = this.state.entries.first();
     }
   }
@@ -288,6 +317,7 @@ export class DiskSampleStore implements SampleStore {
       lastSeq,
       droppedTotal,
       pendingDropped,
+      inFlight: [...this.state.inFlight].map((e) => [e.seq, e.dropped] as const),
       boot: this.options.bootId,
     });
     try {

@@ -7,7 +7,10 @@ import { asRecord } from '../state/files.js';
  * markers (`{"j":…}`) that change which samples are still waiting:
  *
  * - `ack`   the backend stored every sample <= seq
- * - `drop`  sample `seq` was evicted because the buffer was full
+ * - `drop`  sample `seq` was evicted because the buffer was full, unsent: lost
+ * - `sent-drop` sample `seq` was evicted after being sent on the live
+ *           connection: lost only if no ack covers it before that connection ends
+ * - `lost`  the connection ended: every `sent-drop` <= seq not acked is lost
  * - `open`  a `run` started; numbers <= seq may be in use (the seq floor)
  * - `meta`  written by compaction: counters that the removed lines carried
  * - `close` a clean shutdown; everything before it was fsynced
@@ -17,13 +20,15 @@ import { asRecord } from '../state/files.js';
  */
 export type JournalRecord =
   | { readonly kind: 'sample'; readonly seq: number; readonly dropped: number }
-  | { readonly kind: 'ack' | 'drop' | 'close'; readonly seq: number }
+  | { readonly kind: 'ack' | 'drop' | 'sent-drop' | 'lost' | 'close'; readonly seq: number }
   | { readonly kind: 'open'; readonly seq: number; readonly boot: string | null }
   | {
       readonly kind: 'meta';
       readonly lastSeq: number;
       readonly droppedTotal: number;
       readonly pendingDropped: number;
+      /** `sent-drop` samples still waiting for their ack: seq and the count their frame carried. */
+      readonly inFlight: ReadonlyArray<readonly [number, number]>;
       readonly boot: string | null;
     };
 
@@ -58,6 +63,8 @@ export function parseRecord(line: string): JournalRecord | { readonly invalid: s
   switch (r.j) {
     case 'ack':
     case 'drop':
+    case 'sent-drop':
+    case 'lost':
     case 'close':
       return isCount(seq) ? { kind: r.j, seq } : { invalid: `${r.j} without a valid seq` };
     case 'open':
@@ -68,7 +75,9 @@ export function parseRecord(line: string): JournalRecord | { readonly invalid: s
       const { lastSeq, droppedTotal, pendingDropped } = r;
       if (!isCount(lastSeq) || !isCount(droppedTotal) || !isCount(pendingDropped))
         return { invalid: 'bad meta' };
-      return { kind: 'meta', lastSeq, droppedTotal, pendingDropped, boot: bootOf(r.boot) };
+      const inFlight = inFlightOf(r.inFlight);
+      if (inFlight === undefined) return { invalid: 'bad meta' };
+      return { kind: 'meta', lastSeq, droppedTotal, pendingDropped, inFlight, boot: bootOf(r.boot) };
     }
     default:
       return { invalid: 'unknown record' };
@@ -81,4 +90,16 @@ function isCount(v: unknown): v is number {
 
 function bootOf(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/** `[[seq, dropped], …]`; absent in journals written before it existed. */
+function inFlightOf(v: unknown): Array<readonly [number, number]> | undefined {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return undefined;
+  const out: Array<readonly [number, number]> = [];
+  for (const pair of v) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !isCount(pair[0]) || !isCount(pair[1])) return undefined;
+    out.push([pair[0], pair[1]]);
+  }
+  return out;
 }

@@ -27,6 +27,12 @@ export class JournalState {
   droppedTotal = 0;
   /** Evictions not yet reported by a sample's `dropped` field. */
   pendingDropped = 0;
+  /**
+   * Samples evicted after being sent on the live connection and not acked
+   * yet, with the count their frame carried: stored if an ack covers them,
+   * lost if the connection ends first.
+   */
+  readonly inFlight = new SeqQueue<{ readonly seq: number; readonly dropped: number }>();
   /** Bytes of the waiting samples' lines. */
   liveBytes = 0;
   /** Boot id of the last writer (`open`/`meta` record). */
@@ -55,7 +61,13 @@ export class JournalState {
         this.forgetThrough(record.seq);
         break;
       case 'drop':
-        this.evict(record.seq);
+        this.evict(record.seq, false);
+        break;
+      case 'sent-drop':
+        this.evict(record.seq, true);
+        break;
+      case 'lost':
+        this.loseInFlight(record.seq);
         break;
       case 'open':
         this.lastBoot = record.boot;
@@ -64,6 +76,8 @@ export class JournalState {
         // A snapshot taken after every line before it was applied: it wins.
         this.droppedTotal = record.droppedTotal;
         this.pendingDropped = record.pendingDropped;
+        this.inFlight.shiftThrough(Number.MAX_SAFE_INTEGER);
+        for (const [seq, dropped] of record.inFlight) this.inFlight.push({ seq, dropped });
         this.lastBoot = record.boot;
         break;
       case 'close':
@@ -85,23 +99,40 @@ export class JournalState {
 
   /** Cumulative: removes every waiting sample <= seq. Returns how many. */
   forgetThrough(seq: number): number {
+    // Sent, evicted, and now known to be stored: neither lost nor to be reported again.
+    this.inFlight.shiftThrough(seq);
     const removed = this.entries.shiftThrough(seq);
     for (const e of removed) this.liveBytes -= e.length;
     return removed.length;
   }
 
   /**
-   * Overflow: removes the oldest sample if it is `seq`. Its own unreported
-   * count moves on with the eviction, so every loss is reported exactly once.
-   * A `drop` whose sample is already gone (copied along by compaction) is a no-op.
+   * Overflow: removes the oldest sample if it is `seq`. Unsent, it is lost:
+   * counted, and the count its own frame carried (which now never reaches the
+   * backend) moves on with it, so every loss is reported exactly once. Sent on
+   * the live connection, it is on its way: it waits in `inFlight` for an ack
+   * or the end of that connection. A `drop` whose sample is already gone
+   * (copied along by compaction) is a no-op.
    */
-  evict(seq: number): boolean {
+  evict(seq: number, sent: boolean): boolean {
     const first = this.entries.first();
     if (first === undefined || first.seq !== seq) return false;
     this.entries.shift();
     this.liveBytes -= first.length;
-    this.droppedTotal += 1;
-    this.pendingDropped += 1 + first.dropped;
+    if (sent) this.inFlight.push({ seq, dropped: first.dropped });
+    else this.countLost(first.dropped);
     return true;
+  }
+
+  /** The connection ended: samples <= seq evicted in flight and not acked did not arrive. */
+  loseInFlight(seq: number): number {
+    const lost = this.inFlight.shiftThrough(seq);
+    for (const e of lost) this.countLost(e.dropped);
+    return lost.length;
+  }
+
+  private countLost(carried: number): void {
+    this.droppedTotal += 1;
+    this.pendingDropped += 1 + carried;
   }
 }

@@ -26,8 +26,18 @@ export interface SampleStore {
   /** Bytes of the waiting frames' text. */
   readonly bytes: number;
   readonly capacity: number;
-  /** Samples dropped on overflow since this store was created. */
+  /**
+   * Samples lost (evicted on overflow and never delivered), over the store's
+   * life; each counted once, when it is known to be lost.
+   */
   readonly droppedTotal: number;
+  /** Every sample <= `seq` has been written to the live connection (called by its outbox). */
+  sent(seq: number): void;
+  /**
+   * The live connection ended. Samples evicted after being sent on it, that no
+   * ack covered, are counted as lost now (and reported by the next frame).
+   */
+  connectionEnded(): void;
 }
 
 /** @default 10000 — about 2.8 h at 1 sample/s, 14 h at the default 5 s. */
@@ -35,9 +45,12 @@ export const DEFAULT_BUFFER_CAPACITY = 10_000;
 
 /**
  * Bounded in-memory ring of unacknowledged samples. When full, the oldest
- * sample is dropped and counted; the count rides on the next pushed sample's
- * frame (and moves on again if that one is dropped too), so every loss is
- * reported exactly once, by a frame that is itself re-sent until acked.
+ * sample is evicted. If it was never written to the live connection, it is
+ * lost: counted, and the count rides on the next pushed sample's frame
+ * together with the count the evicted frame carried (which never reached the
+ * backend), so every loss is reported exactly once, by a frame that is itself
+ * re-sent until acked. If it was already sent on the live connection it is on
+ * its way: it is lost only if the connection ends before an ack covers it.
  */
 export class MemorySampleBuffer implements SampleStore {
   private readonly slots: Array<BufferedSample | undefined>;
@@ -47,6 +60,9 @@ export class MemorySampleBuffer implements SampleStore {
   private lastSeq = 0;
   private pendingDropped = 0;
   private dropped = 0;
+  private sentThrough = 0;
+  /** Evicted after being sent on the live connection, not yet acked: seq and the count its frame carried. */
+  private inFlight: Array<{ seq: number; dropped: number }> = [];
 
   constructor(readonly capacity: number = DEFAULT_BUFFER_CAPACITY) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
@@ -71,8 +87,12 @@ export class MemorySampleBuffer implements SampleStore {
     }
     if (this.count === this.capacity) {
       const oldest = this.shift();
-      this.pendingDropped += 1 + (oldest?.dropped ?? 0);
-      this.dropped += 1;
+      if (oldest && oldest.seq <= this.sentThrough) {
+        this.inFlight.push({ seq: oldest.seq, dropped: oldest.dropped });
+      } else {
+        this.pendingDropped += 1 + (oldest?.dropped ?? 0);
+        this.dropped += 1;
+      }
     }
     const frame: MetricsFrame = { type: 'metrics', seq, sample, dropped: this.pendingDropped };
     const entry: BufferedSample = { seq, dropped: this.pendingDropped, text: JSON.stringify(frame) };
@@ -84,7 +104,21 @@ export class MemorySampleBuffer implements SampleStore {
     return entry;
   }
 
+  sent(seq: number): void {
+    this.sentThrough = Math.max(this.sentThrough, seq);
+  }
+
+  connectionEnded(): void {
+    this.sentThrough = 0;
+    for (const lost of this.inFlight) {
+      this.pendingDropped += 1 + lost.dropped;
+      this.dropped += 1;
+    }
+    this.inFlight = [];
+  }
+
   ack(seq: number): number {
+    this.inFlight = this.inFlight.filter((e) => e.seq > seq);
     let removed = 0;
     while (this.count > 0 && (this.at(0)?.seq ?? Number.POSITIVE_INFINITY) <= seq) {
       this.shift();

@@ -141,7 +141,7 @@ describe('status', () => {
     expect(c.stdout).toContain('connected:    yes (ready)');
     expect(c.stdout).toContain('last ack:     41');
     expect(c.stdout).toContain('buffered:     1 samples (4.0 KiB) waiting for ack');
-    expect(c.stdout).toContain('dropped:      3 samples in total');
+    expect(c.stdout).toContain('lost:         3 samples in total');
     expect(c.stdout).toContain('interval:     5000 ms');
     expect(c.stdout).toMatch(/live mode: +every 1000 ms until \d{4}-/);
     expect(c.stdout).toContain('certificate:  none (plain ws://)');

@@ -106,7 +106,7 @@ function toText(
     `last ack:     ${run.lastAckSeq ?? '-'} at ${at(run.lastAckAt)}`,
     `last sample:  ${run.lastSeq ?? '-'}`,
     `buffered:     ${run.bufferedSamples} samples (${kib(run.bufferedBytes)}) waiting for ack`,
-    `dropped:      ${run.droppedSamples} samples in total (buffer overflow)`,
+    `lost:         ${run.droppedSamples} samples in total (evicted from the full buffer before the server stored them)`,
     `interval:     ${run.intervalMs} ms`,
     `live mode:    ${run.liveMode ? `every ${run.liveMode.intervalMs} ms until ${at(run.liveMode.expiresAt)}` : 'off'}`,
     ...(run.lastError ? [`last error:   ${run.lastError}`] : []),

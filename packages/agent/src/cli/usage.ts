@@ -52,7 +52,7 @@ ${PATHS}`;
 export const STATUS_USAGE = `Usage: labmgr-agent status [options]
 
 Shows whether this computer is enrolled and what the running agent last reported:
-connection, last ack, buffered and dropped samples, interval and live mode.
+connection, last ack, buffered and lost samples, interval and live mode.
 Exits 0 if enrolled, 2 if not.
 
 Options:

@@ -59,12 +59,15 @@ export class Outbox {
       if (!next) return;
       this.write(next.text);
       this.sentUpTo = next.seq;
+      this.store.sent(next.seq);
     }
   }
 
-  /** The socket is gone; late write callbacks must not touch it. */
+  /** The socket is gone; late write callbacks must not touch it. Tells the store (once). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.store.connectionEnded();
   }
 
   private write(text: string): void {

@@ -23,7 +23,7 @@ export interface RunStatus {
   readonly bufferedSamples: number;
   /** Their size on disk. */
   readonly bufferedBytes: number;
-  /** Samples dropped because the buffer was full, over the buffer's life (survives restarts). */
+  /** Samples lost: evicted from the full buffer before the backend stored them, each counted once, over the buffer's life (survives restarts). */
   readonly droppedSamples: number;
   /** The configured sampling interval. */
   readonly intervalMs: number;
