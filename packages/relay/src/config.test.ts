@@ -29,6 +29,10 @@ describe('loadConfig', () => {
         'data/relay-spool',
         `relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_'),
       ),
+      authStoreFile: resolve(
+        'data/relay-auth',
+        `${`relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_')}.json`,
+      ),
       spoolMaxBytes: 1024 ** 3,
       memoryQueueItems: 10_000,
       maxFrameBytes: 1024 * 1024,
@@ -39,6 +43,7 @@ describe('loadConfig', () => {
       ipConnectLimit: 600,
       ipConnectWindowSec: 60,
       authCacheSec: 30,
+      authFallbackSec: 7 * 24 * 3600,
       headersTimeoutSec: 10,
       maxPendingConnections: 2000,
       maxPendingPerAddress: 250,
@@ -65,6 +70,8 @@ describe('loadConfig', () => {
       LABMGR_RELAY_IP_CONNECT_LIMIT: '0',
       LABMGR_RELAY_IP_CONNECT_WINDOW: '10',
       LABMGR_RELAY_AUTH_CACHE_SEC: '5',
+      LABMGR_RELAY_AUTH_STORE_FILE: '/var/lib/labmgr/relay-auth.json',
+      LABMGR_RELAY_AUTH_FALLBACK_SEC: '3600',
       LABMGR_RELAY_HEADERS_TIMEOUT: '3',
       LABMGR_RELAY_MAX_PENDING_CONNECTIONS: '0',
       LABMGR_RELAY_MAX_PENDING_PER_ADDRESS: '40',
@@ -79,6 +86,7 @@ describe('loadConfig', () => {
       token: 'from-env',
       relayId: 'building-a',
       spoolDir: '/var/spool/labmgr',
+      authStoreFile: '/var/lib/labmgr/relay-auth.json',
       spoolMaxBytes: 512 * 1024 ** 2,
       memoryQueueItems: 2000,
       maxFrameBytes: 256 * 1024,
@@ -89,6 +97,7 @@ describe('loadConfig', () => {
       ipConnectLimit: 0,
       ipConnectWindowSec: 10,
       authCacheSec: 5,
+      authFallbackSec: 3600,
       headersTimeoutSec: 3,
       maxPendingConnections: 0,
       maxPendingPerAddress: 40,
@@ -173,6 +182,28 @@ describe('loadConfig', () => {
 });
 
 describe('--help', () => {
+  it('keeps the stored agent verdicts under LABMGR_DATA_DIR by relay id, and checks their settings', () => {
+    const env = { ...token, LABMGR_DATA_DIR: '/srv/labmgr', LABMGR_RELAY_ID: 'b/../x' };
+    expect(config([], env).authStoreFile).toBe('/srv/labmgr/relay-auth/b_.._x.json');
+    expect(config(['--auth-store-file', '/tmp/a.json'], env).authStoreFile).toBe('/tmp/a.json');
+    expect(config(['--auth-fallback-sec', '0']).authFallbackSec).toBe(0);
+    expect(config([], { ...token, LABMGR_RELAY_AUTH_FALLBACK_SEC: '7776000' }).authFallbackSec).toBe(
+      7_776_000,
+    );
+    for (const bad of ['-1', '1.5', 'week', '7776001']) {
+      expect(error([`--auth-fallback-sec=${bad}`])).toMatch(/--auth-fallback-sec.*whole number from 0/);
+    }
+    expect(error(['--auth-store-file', ' '])).toMatch(/--auth-store-file.*file/);
+    const text = helpText();
+    for (const s of [
+      '--auth-fallback-sec',
+      'LABMGR_RELAY_AUTH_FALLBACK_SEC',
+      '604800',
+      'LABMGR_RELAY_AUTH_STORE_FILE',
+    ])
+      expect(text).toContain(s);
+  });
+
   it('is returned for --help and -h even without a token', () => {
     expect(loadConfig(['--help'], {}).kind).toBe('help');
     expect(loadConfig(['-h'], {}).kind).toBe('help');

@@ -80,6 +80,19 @@ export interface RelayConfig {
   /** Seconds an accepted credential verdict is reused; 0: ask the backend every time. @default 30 */
   authCacheSec?: number | undefined;
   /**
+   * File of the backend's accepted verdicts on agents this relay has seen
+   * (hashed credentials, mode 0600), used only while the backend cannot be
+   * asked. Undefined: none (in-process tests); `loadConfig` always sets it.
+   * @default `<LABMGR_DATA_DIR or ./data>/relay-auth/<relayId>.json`
+   */
+  authStoreFile?: string | undefined;
+  /**
+   * Oldest stored verdict, seconds since the backend gave it, that lets an
+   * agent in while the backend cannot be asked; 0 turns that off (and
+   * deletes the file). @default 604800 (7 days)
+   */
+  authFallbackSec?: number | undefined;
+  /**
    * Seconds a connection may take to send its request headers (TLS handshake
    * included); slower ones are closed. @default 10
    */
@@ -279,6 +292,21 @@ const SETTINGS = {
     help: "seconds the backend's acceptance of an agent credential is reused (0-600); refusals are\n      not cached; 0 asks the backend on every connection",
     fallback: () => String(LIMIT_DEFAULTS.authCacheSec),
   },
+  authStoreFile: {
+    flag: 'auth-store-file',
+    env: 'LABMGR_RELAY_AUTH_STORE_FILE',
+    placeholder: '<file>',
+    help: "file keeping the backend's acceptance of agents this relay has seen (SHA-256 of each\n      credential, never the credential; mode 0600), for --auth-fallback-sec",
+    fallback: () => undefined,
+    defaultText: '<LABMGR_DATA_DIR or ./data>/relay-auth/<relay id>.json',
+  },
+  authFallbackSec: {
+    flag: 'auth-fallback-sec',
+    env: 'LABMGR_RELAY_AUTH_FALLBACK_SEC',
+    placeholder: '<seconds>',
+    help: 'while the backend cannot be asked (unreachable, timeout, 5xx), an agent it accepted\n      within this many seconds is let in on that stored verdict and checked again once the\n      backend answers (closed with 4401 if refused); a refused or revoked credential never is\n      (0-7776000); 0 turns this off and deletes the file',
+    fallback: () => String(LIMIT_DEFAULTS.authFallbackSec),
+  },
   headersTimeoutSec: {
     flag: 'headers-timeout',
     env: 'LABMGR_RELAY_HEADERS_TIMEOUT',
@@ -390,6 +418,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const relayId = raw('relayId');
   const controlUrl = raw('controlUrl');
   const spoolDir = raw('spoolDir');
+  const authStoreFile = raw('authStoreFile');
   const spoolMaxBytes = raw('spoolMaxBytes');
   const memoryQueueItems = raw('memoryQueueItems');
   const logLevel = raw('logLevel');
@@ -421,6 +450,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (spoolDir.value !== undefined && spoolDir.value.trim() === '') {
     return bad(spoolDir.source, spoolDir.value, 'a folder');
   }
+  if (authStoreFile.value !== undefined && authStoreFile.value.trim() === '') {
+    return bad(authStoreFile.source, authStoreFile.value, 'a file path');
+  }
   const spoolBytes = parseBytes(spoolMaxBytes.value);
   if (spoolBytes === undefined) {
     return bad(spoolMaxBytes.source, spoolMaxBytes.value, 'a size in bytes, e.g. 1073741824, 512MiB or 1GiB');
@@ -445,6 +477,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       token: token.value,
       relayId: relayId.value,
       spoolDir: resolve(spoolDir.value ?? defaultSpoolDir(env, relayId.value)),
+      authStoreFile: resolve(authStoreFile.value ?? defaultAuthStoreFile(env, relayId.value)),
       spoolMaxBytes: spoolBytes,
       memoryQueueItems: memoryItems,
       ...(controlUrl.value === undefined ? {} : { controlUrl: controlUrl.value }),
@@ -466,6 +499,7 @@ type LimitKey =
   | 'ipConnectLimit'
   | 'ipConnectWindowSec'
   | 'authCacheSec'
+  | 'authFallbackSec'
   | 'headersTimeoutSec'
   | 'maxPendingConnections'
   | 'maxPendingPerAddress'
@@ -508,6 +542,8 @@ function parseLimits(
   if (typeof ipConnectWindowSec !== 'number') return { error: ipConnectWindowSec };
   const authCacheSec = whole('authCacheSec', 0, 600);
   if (typeof authCacheSec !== 'number') return { error: authCacheSec };
+  const authFallbackSec = whole('authFallbackSec', 0, 90 * 24 * 3600);
+  if (typeof authFallbackSec !== 'number') return { error: authFallbackSec };
   const headersTimeoutSec = whole('headersTimeoutSec', 1, 300);
   if (typeof headersTimeoutSec !== 'number') return { error: headersTimeoutSec };
   const maxPendingConnections = whole('maxPendingConnections', 0, 1_000_000);
@@ -579,6 +615,7 @@ function parseLimits(
       ipConnectLimit,
       ipConnectWindowSec,
       authCacheSec,
+      authFallbackSec,
       headersTimeoutSec,
       maxPendingConnections,
       maxPendingPerAddress,
@@ -617,8 +654,15 @@ function parseBytes(value: string | undefined): number | undefined {
 
 /** The relay id made safe as one folder name (it may hold `/` or be `..`). */
 function defaultSpoolDir(env: NodeJS.ProcessEnv, relayId: string): string {
-  const name = relayId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+$/, '_');
-  return join(env.LABMGR_DATA_DIR || './data', 'relay-spool', name);
+  return join(env.LABMGR_DATA_DIR || './data', 'relay-spool', safeName(relayId));
+}
+
+function defaultAuthStoreFile(env: NodeJS.ProcessEnv, relayId: string): string {
+  return join(env.LABMGR_DATA_DIR || './data', 'relay-auth', `${safeName(relayId)}.json`);
+}
+
+function safeName(relayId: string): string {
+  return relayId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+$/, '_');
 }
 
 function isHttpUrl(value: string): boolean {

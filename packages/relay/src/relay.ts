@@ -79,7 +79,10 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       spoolBytes: () => ingest.spoolBytes,
       isClosing: () => closing !== undefined,
     },
-    options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },
+    {
+      log: logger,
+      ...(options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics }),
+    },
   );
   const backend = ops.instrument(
     options.backend ??
@@ -88,6 +91,21 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
         token: config.token,
         backendCa: config.backendCa,
       }),
+    {
+      // Let in on a stored verdict while the backend was away, refused now that it answers.
+      onStaleRefused(computerId) {
+        let closed = 0;
+        for (const session of sessions) {
+          if (session.computerId !== computerId) continue;
+          session.close(CloseCode.unauthorized, 'credential unknown or revoked');
+          closed += 1;
+        }
+        logger.warn(
+          { computerId, closed },
+          'credential admitted on a stored verdict is refused by the backend: agent closed',
+        );
+      },
+    },
   );
   const registry = new AgentRegistry<AgentSession>();
   const control = createRelayControl({
@@ -257,6 +275,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     presence.stop();
     acks.stop();
     await control.stop();
+    await ops.authCache.close();
     if (ingestLeft > 0 || presenceLeft > 0) {
       logger.error(
         { ingestLeft, presenceLeft },

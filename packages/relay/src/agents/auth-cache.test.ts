@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentAuthOutcome } from '../backend/backend-client.js';
 import { AgentAuthCache } from './auth-cache.js';
+import { AuthVerdictStore } from './auth-store.js';
 
 const A = { computerId: '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab', hostname: 'pc-a' };
 const B = { computerId: '7d4a3b2f-2c3d-4e6f-9a01-234567890abc', hostname: 'pc-b' };
@@ -120,5 +125,170 @@ describe('AgentAuthCache', () => {
     await cache.authenticate('a');
     await cache.authenticate('a');
     expect(b.calls).toEqual(['a', 'a']);
+  });
+});
+
+describe('AgentAuthCache with stored verdicts (backend unavailable)', () => {
+  let dir = '';
+  let file = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'labmgr-auth-cache-'));
+    file = join(dir, 'auth.json');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const DAY = 24 * 3600_000;
+  const down: AgentAuthOutcome = { kind: 'unavailable', reason: 'ECONNREFUSED' };
+
+  /** A backend double that can be taken down, refuse or accept each credential. */
+  function switchable(table: Record<string, AgentAuthOutcome>) {
+    const state = { up: true, calls: [] as string[] };
+    const check = async (credential: string): Promise<AgentAuthOutcome> => {
+      state.calls.push(credential);
+      if (!state.up) return down;
+      return table[credential] ?? { kind: 'refused', status: 401, message: 'unknown' };
+    };
+    return { state, check, table };
+  }
+
+  function setup(table: Record<string, AgentAuthOutcome>, c = clock(1_000_000)) {
+    const b = switchable(table);
+    const refused: string[] = [];
+    const store = new AuthVerdictStore({ file, maxAgeMs: 7 * DAY, now: c.now });
+    const cache = new AgentAuthCache(b.check, {
+      store,
+      now: c.now,
+      onStaleRefused: (id) => refused.push(id),
+    });
+    return { b, c, cache, store, refused };
+  }
+
+  it('lets a known agent in on its stored verdict after a restart, only while the backend cannot be asked', async () => {
+    const first = setup({ a: { kind: 'accepted', agent: A } });
+    await first.cache.authenticate('a');
+    await first.cache.close();
+    // The file holds the hash, never the credential.
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(createHash('sha256').update('a').digest('base64'));
+    expect(text).not.toContain('"a"');
+
+    // "Restart" with the backend down: no memory cache, the store answers.
+    const again = setup({ a: { kind: 'accepted', agent: A } }, first.c);
+    again.b.state.up = false;
+    await expect(again.cache.authenticate('a')).resolves.toEqual({
+      kind: 'accepted',
+      agent: A,
+      stale: { verifiedAt: 1_000_000 },
+    });
+    expect(again.cache.staleAdmissions).toBe(1);
+    expect(again.cache.fallbacks).toBe(1);
+    // Never seen: "cannot ask" stands.
+    await expect(again.cache.authenticate('z')).resolves.toEqual(down);
+    // Backend up: it is asked, the stored verdict is not used.
+    again.b.state.up = true;
+    await expect(again.cache.authenticate('a')).resolves.toEqual({ kind: 'accepted', agent: A });
+    expect(again.cache.staleAdmissions).toBe(0);
+    await again.cache.close();
+  });
+
+  it('does not use a verdict older than the maximum age', async () => {
+    const { b, c, cache } = setup({ a: { kind: 'accepted', agent: A } });
+    await cache.authenticate('a');
+    b.state.up = false;
+    c.t += 7 * DAY + 1;
+    await expect(cache.authenticate('a')).resolves.toEqual(down);
+    await cache.close();
+  });
+
+  it('never lets in a credential the backend refused, and forgets it on disk too', async () => {
+    const { b, cache, store } = setup({ a: { kind: 'accepted', agent: A } });
+    await cache.authenticate('a');
+    b.table.a = { kind: 'refused', status: 403, message: 'revoked' };
+    // Past the memory TTL, so the backend is asked.
+    cache.clear();
+    await expect(cache.authenticate('a')).resolves.toMatchObject({ kind: 'refused' });
+    b.state.up = false;
+    await expect(cache.authenticate('a')).resolves.toEqual(down);
+    expect(store.size).toBe(0);
+    await cache.close();
+    expect(JSON.parse(readFileSync(file, 'utf8')).verdicts).toEqual([]);
+  });
+
+  it('never lets in an evicted (revoked) computer', async () => {
+    const { b, cache } = setup({ a: { kind: 'accepted', agent: A }, b: { kind: 'accepted', agent: B } });
+    await cache.authenticate('a');
+    await cache.authenticate('b');
+    cache.evictComputer(A.computerId);
+    cache.clear();
+    b.state.up = false;
+    await expect(cache.authenticate('a')).resolves.toEqual(down);
+    await expect(cache.authenticate('b')).resolves.toMatchObject({ kind: 'accepted', stale: {} });
+    await cache.close();
+  });
+
+  it('checks stale admissions again once the backend answers: refused ones are closed, accepted ones kept', async () => {
+    const { b, cache, refused, store } = setup({
+      a: { kind: 'accepted', agent: A },
+      b: { kind: 'accepted', agent: B },
+    });
+    await cache.authenticate('a');
+    await cache.authenticate('b');
+    cache.clear();
+    b.state.up = false;
+    await cache.authenticate('a');
+    await cache.authenticate('b');
+    expect(cache.staleAdmissions).toBe(2);
+
+    // Still down: the round stops at the first "cannot ask".
+    const before = b.state.calls.length;
+    await cache.recheck(true);
+    expect(b.state.calls.length).toBe(before + 1);
+    expect(cache.staleAdmissions).toBe(2);
+
+    // Back, and B was revoked meanwhile.
+    b.state.up = true;
+    b.table.b = { kind: 'refused', status: 401, message: 'revoked' };
+    await cache.recheck(true);
+    expect(refused).toEqual([B.computerId]);
+    expect(cache.staleAdmissions).toBe(0);
+    expect(store.size).toBe(1);
+    // Nothing left to check: no backend call.
+    const after = b.state.calls.length;
+    await cache.recheck(true);
+    expect(b.state.calls.length).toBe(after);
+    await cache.close();
+  });
+
+  it('re-checks on its own timer while agents are in on stored verdicts', async () => {
+    const b = switchable({ a: { kind: 'accepted', agent: A } });
+    const refused: string[] = [];
+    const store = new AuthVerdictStore({ file, maxAgeMs: DAY });
+    const cache = new AgentAuthCache(b.check, {
+      store,
+      recheckIntervalMs: 20,
+      onStaleRefused: (id) => refused.push(id),
+    });
+    await cache.authenticate('a');
+    cache.clear();
+    b.state.up = false;
+    await cache.authenticate('a');
+    b.state.up = true;
+    b.table.a = { kind: 'refused', status: 401, message: 'revoked' };
+    await new Promise((r) => setTimeout(r, 200));
+    expect(refused).toEqual([A.computerId]);
+    await cache.close();
+  });
+
+  it('a refusal on a new connection also closes one let in on a stored verdict', async () => {
+    const { b, cache, refused } = setup({ a: { kind: 'accepted', agent: A } });
+    await cache.authenticate('a');
+    cache.clear();
+    b.state.up = false;
+    await cache.authenticate('a');
+    b.state.up = true;
+    b.table.a = { kind: 'refused', status: 401, message: 'revoked' };
+    await cache.authenticate('a');
+    expect(refused).toEqual([A.computerId]);
+    await cache.close();
   });
 });

@@ -157,6 +157,16 @@ export function createUpgradeHandler(
       case 'accepted':
         if (isClosing())
           return refuse(socket, remoteAddress, 'shutting_down', 'relay is shutting down; retry later');
+        if (outcome.stale) {
+          logger.warn(
+            {
+              remoteAddress,
+              computerId: outcome.agent.computerId,
+              verifiedAt: new Date(outcome.stale.verifiedAt).toISOString(),
+            },
+            'backend unavailable: agent admitted on its stored verdict (checked again once the backend answers)',
+          );
+        }
         // From here `ws` owns the socket and its errors; a refused socket keeps our listener until destroyed.
         socket.removeListener('error', onError);
         // The slot now belongs to the connection: released at its hello or when it closes.

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fixtures, type IngestBatch } from '@labmgr/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackendClient, encodeIngestBatch, type ForwardBatch } from './backend-client.js';
+import { createBackendClient, encodeIngestBatch, type ForwardBatch, retryAfterMs } from './backend-client.js';
 
 const computerId = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
 const frame = { type: 'metrics', seq: 1, sample: fixtures.sample(), dropped: 0 } as const;
@@ -226,5 +226,104 @@ describe('backend client', () => {
     };
     await expect(client.presence(body)).resolves.toEqual({ kind: 'ok', value: undefined });
     expect(b.seen[0]?.body).toEqual(body);
+  });
+
+  describe('Retry-After', () => {
+    const presenceBody = {
+      relayId: 'r1',
+      events: [{ computerId, state: 'disconnected' as const, at: 1, reason: '1000' }],
+    };
+    const busy = { error: { code: 'busy', message: 'overloaded' } };
+    const clock = (t = 1_000_000) => {
+      const c = { t, now: () => c.t };
+      return c;
+    };
+
+    it('calls no route again before a 503 Retry-After has passed, then calls again', async () => {
+      const statuses = [503];
+      const b = await backend((res, seen) => {
+        const status = statuses.shift();
+        if (status === 503) {
+          res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '30' });
+          res.end(JSON.stringify(busy));
+        } else if (seen.url?.endsWith('agent-auth')) json(res, 200, { computerId, hostname: 'pc-a' });
+        else if (seen.url?.endsWith('presence')) res.writeHead(204).end();
+        else json(res, 200, { acks: [{ computerId, seq: 1 }] });
+      });
+      const c = clock();
+      const client = createBackendClient({ backendUrl: b.url, token: 't', now: c.now });
+      await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'failed', reason: /503/ });
+      c.t += 29_000;
+      // Each caller gets the outcome it already handles for "cannot reach", and nothing is sent.
+      await expect(client.ingest(batch)).resolves.toEqual({
+        kind: 'failed',
+        reason: 'backend asked to wait (Retry-After): 1 s left',
+      });
+      await expect(client.presence(presenceBody)).resolves.toMatchObject({ kind: 'failed' });
+      await expect(client.authenticateAgent('cred')).resolves.toMatchObject({
+        kind: 'unavailable',
+        reason: /Retry-After/,
+      });
+      expect(b.seen).toHaveLength(1);
+      c.t += 1000;
+      await expect(client.ingest(batch)).resolves.toMatchObject({ kind: 'ok' });
+      await expect(client.authenticateAgent('cred')).resolves.toMatchObject({ kind: 'accepted' });
+      await expect(client.presence(presenceBody)).resolves.toMatchObject({ kind: 'ok' });
+      expect(b.seen).toHaveLength(4);
+    });
+
+    it('honours it on 429 from agent-auth too, as an HTTP date, capped at maxRetryAfterMs', async () => {
+      const c = clock(Date.parse('2026-01-01T00:00:00Z'));
+      const b = await backend((res) => {
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': 'Thu, 01 Jan 2026 01:00:00 GMT',
+        });
+        res.end(JSON.stringify(busy));
+      });
+      const client = createBackendClient({
+        backendUrl: b.url,
+        token: 't',
+        now: c.now,
+        maxRetryAfterMs: 300_000,
+      });
+      await expect(client.authenticateAgent('cred')).resolves.toMatchObject({ kind: 'unavailable' });
+      c.t += 299_999;
+      await expect(client.authenticateAgent('cred')).resolves.toMatchObject({ reason: /Retry-After/ });
+      expect(b.seen).toHaveLength(1);
+      // An hour was asked for; five minutes is the most honoured.
+      c.t += 1;
+      await client.authenticateAgent('cred');
+      expect(b.seen).toHaveLength(2);
+    });
+
+    it('ignores Retry-After on other statuses and unreadable values', async () => {
+      const answers: Array<[number, string]> = [
+        [500, '30'],
+        [503, 'soon'],
+        [401, '30'],
+      ];
+      const b = await backend((res) => {
+        const [status, after] = answers.shift() ?? [503, ''];
+        res.writeHead(status, { 'content-type': 'application/json', 'retry-after': after }).end('{}');
+      });
+      const client = createBackendClient({ backendUrl: b.url, token: 't' });
+      await client.authenticateAgent('cred');
+      await client.authenticateAgent('cred');
+      await client.authenticateAgent('cred');
+      await client.authenticateAgent('cred');
+      expect(b.seen).toHaveLength(4);
+    });
+
+    it('parses delta-seconds and HTTP dates', () => {
+      const now = Date.parse('2026-01-01T00:00:00Z');
+      expect(retryAfterMs('120', now)).toBe(120_000);
+      expect(retryAfterMs(' 0 ', now)).toBe(0);
+      expect(retryAfterMs('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+      expect(retryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+      expect(retryAfterMs('-5', now)).toBeUndefined();
+      expect(retryAfterMs(undefined, now)).toBeUndefined();
+      expect(retryAfterMs('later', now)).toBeUndefined();
+    });
   });
 });

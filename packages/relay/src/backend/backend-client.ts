@@ -10,7 +10,16 @@ import { createConnectionPool, type HttpOutcome, postJson, postJsonText } from '
 
 /** Answer to "may this credential connect?". */
 export type AgentAuthOutcome =
-  | { kind: 'accepted'; agent: AgentAuthResponse }
+  | {
+      kind: 'accepted';
+      agent: AgentAuthResponse;
+      /**
+       * Set when the backend could not be asked and the relay let the agent in
+       * on a verdict it stored earlier (epoch ms of that verdict); the
+       * credential is checked again once the backend answers.
+       */
+      stale?: { verifiedAt: number };
+    }
   /** The backend said no (401/403), or the credential cannot be valid at all. */
   | { kind: 'refused'; status: number; message: string }
   /** No usable answer: network error, timeout, 5xx or a malformed reply. Try later. */
@@ -36,7 +45,17 @@ export interface BackendClientOptions {
   timeouts?: Partial<Record<'auth' | 'ingest' | 'presence', number>>;
   /** PEM certificate trusted for an https backend besides the system CAs. */
   backendCa?: string | undefined;
+  /**
+   * Longest wait honoured from a `Retry-After` on a 503 or 429, in ms (a
+   * larger one is cut to this). 0 ignores `Retry-After`. @default 300_000
+   */
+  maxRetryAfterMs?: number;
+  /** @default Date.now */
+  now?: () => number;
 }
+
+/** Longest `Retry-After` the client honours by default: 5 minutes. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 300_000;
 
 /**
  * One agent data frame on its way to the backend: an `IngestItem` whose
@@ -100,14 +119,38 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
   // apart from data, so a reconnect storm does not queue batches behind them.
   const authPool = createConnectionPool({ maxSockets: 64, ca: options.backendCa });
   const dataPool = createConnectionPool({ maxSockets: 4, ca: options.backendCa });
-  const call = (url: URL, payload: unknown, timeoutMs: number, pool = dataPool) =>
-    postJson(url, payload, { token: options.token, timeoutMs, pool });
+  const now = options.now ?? Date.now;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  /**
+   * Epoch ms before which no call goes out: the backend answered 503 or 429
+   * with `Retry-After`. Shared by every route, since it is the backend that
+   * asked for the pause; calls meanwhile get the same "cannot ask now"
+   * outcome as a network error, which their callers already retry later.
+   */
+  let notBefore = 0;
+  const paused = (): string | undefined => {
+    const left = notBefore - now();
+    return left > 0 ? `backend asked to wait (Retry-After): ${Math.ceil(left / 1000)} s left` : undefined;
+  };
+  const observe = <T extends HttpOutcome>(out: T): T => {
+    if (out.kind === 'response' && (out.status === 503 || out.status === 429) && maxRetryAfterMs > 0) {
+      const waitMs = retryAfterMs(out.retryAfter, now());
+      if (waitMs !== undefined && waitMs > 0) {
+        notBefore = Math.max(notBefore, now() + Math.min(waitMs, maxRetryAfterMs));
+      }
+    }
+    return out;
+  };
+  const call = async (url: URL, payload: unknown, timeoutMs: number, pool = dataPool) =>
+    observe(await postJson(url, payload, { token: options.token, timeoutMs, pool }));
 
   return {
     async authenticateAgent(credential) {
       const request = AgentAuthRequest.safeParse({ credential });
       // Too long or empty: no backend could accept it, so do not spend a call on it.
       if (!request.success) return { kind: 'refused', status: 401, message: 'malformed credential' };
+      const wait = paused();
+      if (wait) return { kind: 'unavailable', reason: wait };
       const out = await call(urls.auth, request.data, timeouts.auth, authPool);
       if (out.kind === 'network-error') return { kind: 'unavailable', reason: out.reason };
       if (out.status === 200) {
@@ -130,11 +173,15 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
         return { kind: 'rejected', reason: `invalid ingest batch: ${describe(envelope.error)}` };
       if (batch.items.length < 1 || batch.items.length > MAX_BATCH_ENTRIES)
         return { kind: 'rejected', reason: `invalid ingest batch: ${batch.items.length} items` };
-      const out = await postJsonText(urls.ingest, encodeIngestBatch(batch), {
-        token: options.token,
-        timeoutMs: timeouts.ingest,
-        pool: dataPool,
-      });
+      const wait = paused();
+      if (wait) return { kind: 'failed', reason: wait };
+      const out = observe(
+        await postJsonText(urls.ingest, encodeIngestBatch(batch), {
+          token: options.token,
+          timeoutMs: timeouts.ingest,
+          pool: dataPool,
+        }),
+      );
       if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
       if (out.status !== 200) return classifyFailure(out);
       const result = IngestResult.safeParse(out.body);
@@ -150,12 +197,28 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
       const request = PresenceBody.safeParse(body);
       if (!request.success)
         return { kind: 'rejected', reason: `invalid presence body: ${describe(request.error)}` };
+      const wait = paused();
+      if (wait) return { kind: 'failed', reason: wait };
       const out = await call(urls.presence, request.data, timeouts.presence);
       if (out.kind === 'network-error') return { kind: 'failed', reason: out.reason };
       if (out.status === 204 || out.status === 200) return { kind: 'ok', value: undefined };
       return classifyFailure(out);
     },
   };
+}
+
+/**
+ * A `Retry-After` value in ms from `now`: delta-seconds (`120`) or an HTTP
+ * date; undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its day and month; `Date.parse` would also take "-5" or "2026".
+  if (!/^[A-Za-z]{3}, /.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function classifyFailure(out: Response): SendOutcome<never> {

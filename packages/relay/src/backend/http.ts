@@ -9,7 +9,14 @@ import { rootCertificates } from 'node:tls';
 
 /** What came back from one HTTP call, or why nothing did. Never a thrown error. */
 export type HttpOutcome =
-  | { kind: 'response'; status: number; body: unknown; text: string }
+  | {
+      kind: 'response';
+      status: number;
+      body: unknown;
+      text: string;
+      /** The `Retry-After` header as sent, if any. */
+      retryAfter?: string | undefined;
+    }
   | { kind: 'network-error'; reason: string };
 
 export interface PostJsonOptions {
@@ -148,11 +155,13 @@ function attempt(url: URL, body: Buffer, options: PostJsonOptions, deadline: num
               chunks.length === 1
                 ? (chunks[0] as Buffer).toString('utf8')
                 : Buffer.concat(chunks).toString('utf8');
+            const retryAfter = res.headers['retry-after'];
             finish({
               kind: 'response',
               status: res.statusCode ?? 0,
               body: parseJson(text),
               text: text.slice(0, 2000),
+              ...(retryAfter === undefined ? {} : { retryAfter }),
             });
           });
         },

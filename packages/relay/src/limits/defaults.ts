@@ -24,6 +24,12 @@ export const LIMIT_DEFAULTS = {
   /** How long an accepted credential verdict is reused, seconds. */
   authCacheSec: 30,
   /**
+   * Oldest accepted verdict, seconds since the backend gave it, that still
+   * lets a known agent in while the backend cannot be asked (7 days: a long
+   * weekend's outage).
+   */
+  authFallbackSec: 7 * 24 * 3600,
+  /**
    * Seconds a connection may take to send its request headers (an agent's
    * upgrade request, a control or metrics call), TLS handshake included.
    */

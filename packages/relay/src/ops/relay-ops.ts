@@ -7,6 +7,7 @@ import {
   type PendingConnections,
 } from '@labmgr/service-kit';
 import { AgentAuthCache } from '../agents/auth-cache.js';
+import { AuthVerdictStore, removeVerdictStore, type StoreLog } from '../agents/auth-store.js';
 import type { SessionLimits } from '../agents/session.js';
 import type { BackendClient } from '../backend/backend-client.js';
 import type { RelayConfig } from '../config.js';
@@ -31,6 +32,14 @@ export interface RelayOpsOptions {
   defaultMetrics?: boolean;
   /** @default Date.now (the per-IP window's clock) */
   now?: () => number;
+  /** Where the stored agent verdicts report a file they cannot read or write. */
+  log?: StoreLog;
+}
+
+/** Hooks of the credential checks into the rest of the relay. */
+export interface AuthHooks {
+  /** The backend refused a credential let in on a stored verdict: close that computer's connections. */
+  onStaleRefused?: (computerId: string) => void;
 }
 
 /**
@@ -49,6 +58,7 @@ export class RelayOps {
   readonly tls: { cert: string; key: string } | undefined;
   #authCache: AgentAuthCache | undefined;
   readonly #authCacheMs: number;
+  readonly #authStore: AuthVerdictStore | undefined;
   readonly #headersTimeoutMs: number;
   readonly #maxPendingConnections: number;
   readonly #maxPendingPerAddress: number;
@@ -70,6 +80,7 @@ export class RelayOps {
       now(),
     );
     this.#authCacheMs = (config.authCacheSec ?? d.authCacheSec) * 1000;
+    this.#authStore = openAuthStore(config, options.log);
     this.#headersTimeoutMs = (config.headersTimeoutSec ?? d.headersTimeoutSec) * 1000;
     this.#maxPendingConnections = config.maxPendingConnections ?? d.maxPendingConnections;
     this.#maxPendingPerAddress = config.maxPendingPerAddress ?? d.maxPendingPerAddress;
@@ -94,14 +105,20 @@ export class RelayOps {
    * (batch sizes, forward latency) and readiness. Also sets up the credential
    * verdict cache in front of its `authenticateAgent`.
    */
-  instrument(backend: BackendClient): BackendClient {
+  instrument(backend: BackendClient, hooks: AuthHooks = {}): BackendClient {
     const observed = instrumentBackend(backend, {
       observeBatch: (items) => this.metrics.observeBatch(items),
       observeForwardLatency: (seconds) => this.metrics.observeForwardLatency(seconds),
-      reachable: (ok, reason) => this.readiness.observe(ok, reason),
+      reachable: (ok, reason) => {
+        this.readiness.observe(ok, reason);
+        // The backend answers again: check the agents let in on stored verdicts.
+        if (ok) void this.#authCache?.recheck();
+      },
     });
     this.#authCache = new AgentAuthCache((credential) => observed.authenticateAgent(credential), {
       acceptedTtlMs: this.#authCacheMs,
+      store: this.#authStore,
+      ...(hooks.onStaleRefused ? { onStaleRefused: hooks.onStaleRefused } : {}),
     });
     return observed;
   }
@@ -131,6 +148,26 @@ export class RelayOps {
     this.#pending = limitPendingConnections(server, limits, (why) => this.metrics.rejected(why));
     return server;
   }
+}
+
+/**
+ * The stored agent verdicts, when the configuration names a file and a
+ * maximum age above 0. With the fallback off, a file left by an earlier run is
+ * deleted: revocations made meanwhile never reached it.
+ */
+function openAuthStore(config: RelayConfig, log: StoreLog | undefined): AuthVerdictStore | undefined {
+  const file = config.authStoreFile;
+  if (file === undefined) return undefined;
+  const maxAgeSec = config.authFallbackSec ?? LIMIT_DEFAULTS.authFallbackSec;
+  if (maxAgeSec <= 0) {
+    try {
+      removeVerdictStore(file);
+    } catch (err) {
+      log?.error({ err, file }, 'cannot delete the stored agent verdicts (the fallback is off)');
+    }
+    return undefined;
+  }
+  return new AuthVerdictStore({ file, maxAgeMs: maxAgeSec * 1000, ...(log ? { log } : {}) });
 }
 
 /** Reads the PEM files; throws with the setting named when one is missing or unreadable. */
