@@ -334,6 +334,7 @@ describe.each(databases)('metric ingest and history on $name', (database) => {
         load1: 0,
         netRx: 0,
         netTx: 0,
+        dropped: 0,
       });
     }
     for (let i = 0; i < rows.length; i += 2000)

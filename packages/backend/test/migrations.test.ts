@@ -132,4 +132,18 @@ describe.each(databases)('migrations with data on $name', (database) => {
       { id: 'r2', lab_id: 'lab-12', seat_row: 1, seat_col: 2 },
     ]);
   });
+
+  it('0013 gives existing computers no losses, and goes back down', async () => {
+    await migrateTo(db, '0012_retired_free_seats');
+    await sql`insert into computers (id, hostname, credential_hash, status, created_at)
+      values ('l1', 'pc-l1', 'hash-l1', 'offline', 1)`.execute(db);
+    await migrateToLatest(db);
+    const row = await sql<{ samples_lost: unknown; last_loss_at: unknown }>`
+      select samples_lost, last_loss_at from computers where id = 'l1'`.execute(db);
+    expect(row.rows.map((r) => [Number(r.samples_lost), r.last_loss_at])).toEqual([[0, null]]);
+    await migrateTo(db, '0012_retired_free_seats');
+    const cols = await sql<Record<string, unknown>>`select * from computers where id = 'l1'`.execute(db);
+    expect(Object.keys(cols.rows[0] ?? {})).not.toContain('samples_lost');
+    await migrateToLatest(db);
+  });
 });

@@ -84,6 +84,14 @@ export const ComputerSummary = z.object({
   labId: LabId.nullable(),
   seat: Seat.nullable(),
   tags: z.array(Tag),
+  /**
+   * Samples lost: the agent's buffer was full (the server out of reach for
+   * long) and evicted them before the server stored them. Each loss counted
+   * once, as the agent reports it; the series has a gap there.
+   */
+  samplesLost: z.number().int().nonnegative(),
+  /** Time of the sample that reported the latest loss (agent clock); null: never. */
+  lastLossAt: IsoDateTime.nullable(),
 });
 export type ComputerSummary = z.infer<typeof ComputerSummary>;
 
@@ -109,6 +117,8 @@ export const ComputerListQuery = z.object({
   labId: z.union([LabId, z.literal('none')]).optional(),
   /** Computers carrying this tag. */
   tag: Tag.optional(),
+  /** `true`: only computers that lost samples (`samplesLost` > 0); `false`: only those that lost none. */
+  lossy: z.stringbool().optional(),
   /** `name` sorts by display name, else hostname; ties by hostname. */
   sort: z.enum(['name', 'hostname', 'status', 'lastSeenAt', 'createdAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),

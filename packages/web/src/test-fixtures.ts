@@ -41,6 +41,8 @@ export function computer(hostname: string, over: Partial<ComputerSummary> = {}):
     labId: null,
     seat: null,
     tags: [],
+    samplesLost: 0,
+    lastLossAt: null,
     ...over,
   };
 }
@@ -60,6 +62,8 @@ export function bareComputer(id: string, over: Partial<ComputerSummary> = {}): C
     labId: null,
     seat: null,
     tags: [],
+    samplesLost: 0,
+    lastLossAt: null,
     ...over,
   };
 }

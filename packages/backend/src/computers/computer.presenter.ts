@@ -54,6 +54,8 @@ export function toSummary(row: ComputerRow): ComputerSummary {
     labId: row.lab_id,
     seat: seatOf(row),
     tags: parseStringList(row.tags),
+    samplesLost: Number(row.samples_lost),
+    lastLossAt: iso(row.last_loss_at),
   };
 }
 

@@ -5,8 +5,11 @@ import type { ComputersTable, Database } from '../db/schema.js';
 
 export type ComputerRow = Selectable<ComputersTable>;
 type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes' | 'display_name';
-/** A new computer: not retired, no tags; lab, seat and notes optional. */
-export type NewComputer = Omit<ComputerRow, 'retired' | 'tags' | 'logged_in_users' | Placement> &
+/** A new computer: not retired, no tags, no losses; lab, seat and notes optional. */
+export type NewComputer = Omit<
+  ComputerRow,
+  'retired' | 'tags' | 'logged_in_users' | 'samples_lost' | 'last_loss_at' | Placement
+> &
   Partial<Pick<ComputerRow, Placement>>;
 
 /** API sort names to SQL: only these reach the ORDER BY. */
@@ -129,6 +132,7 @@ export class ComputerRepository {
     else if (q.labId) base = base.where('lab_id', '=', q.labId);
     // Tags are stored lower-case as a JSON array: match the quoted tag.
     if (q.tag) base = base.where(sql<boolean>`tags like ${likeContains(`"${q.tag}"`)} escape '\\'`);
+    if (q.lossy !== undefined) base = base.where('samples_lost', q.lossy ? '>' : '=', 0);
     const [rows, count] = await Promise.all([
       base
         .selectAll()

@@ -81,6 +81,10 @@ export interface ComputersTable {
   seat_col: number | null;
   tags: Generated<string>;
   notes: string | null;
+  /** Migration 0013: samples the agent reported lost (buffer overflow), summed once per stored frame. */
+  samples_lost: Generated<number>;
+  /** Migration 0013: `at` of the sample that reported the latest loss. */
+  last_loss_at: number | null;
 }
 
 /** The latest inventory of each computer (migration 0006), kept out of the often-updated `computers` row. */

@@ -18,7 +18,23 @@ export interface SampleRow {
   load1: number;
   netRx: number;
   netTx: number;
+  /** The frame's `dropped`: samples the agent lost just before this one (not a column of the sample row). */
+  dropped: number;
 }
+
+/** Losses newly recorded by a write, per computer: how many, and the latest reporting sample's time. */
+export type RecordedLosses = Map<string, { lost: number; at: number }>;
+
+/** Adds a stored frame's reported loss to `into`. */
+function addLoss(into: RecordedLosses, s: Pick<SampleRow, 'computerId' | 'dropped' | 'at'>): void {
+  if (s.dropped <= 0) return;
+  const prev = into.get(s.computerId);
+  into.set(s.computerId, { lost: (prev?.lost ?? 0) + s.dropped, at: Math.max(prev?.at ?? s.at, s.at) });
+}
+
+/** Portable: adds the losses, keeping the latest loss time. */
+const LOSS_UPDATE = `update computers set samples_lost = samples_lost + ?,
+  last_loss_at = case when last_loss_at is null or last_loss_at < ? then ? else last_loss_at end where id = ?`;
 
 export interface InventoryUpdate {
   computerId: string;
@@ -67,7 +83,7 @@ export class IngestRepository {
         latest: SqliteDatabase.Statement;
         inventory: SqliteDatabase.Statement;
         inventoryRow: SqliteDatabase.Statement;
-        write: (w: IngestWrite) => void;
+        write: (w: IngestWrite) => RecordedLosses;
       }
     | undefined;
 
@@ -93,9 +109,11 @@ export class IngestRepository {
       'update computers set logged_in_users = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
     );
     const inventoryRow = raw.prepare(INVENTORY_UPSERT);
+    const loss = raw.prepare(LOSS_UPDATE);
     const write = raw.transaction((w: IngestWrite) => {
+      const losses: RecordedLosses = new Map();
       for (const s of w.samples) {
-        insert.run(
+        const { changes } = insert.run(
           s.computerId,
           s.seq,
           s.at,
@@ -108,12 +126,16 @@ export class IngestRepository {
           s.netRx,
           s.netTx,
         );
+        // A frame stored before (re-sent, replayed) reported its loss then.
+        if (changes > 0) addLoss(losses, s);
       }
+      for (const [id, l] of losses) loss.run(l.lost, l.at, l.at, id);
       for (const i of w.inventories) {
         inventoryRow.run(i.computerId, i.inventory, i.at);
         inventory.run(i.loggedInUsers, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
       }
       for (const l of w.latest) latest.run(l.metrics, w.now, w.relayId, l.computerId);
+      return losses;
     });
     this.stmts = { find, target, insert, latest, inventory, inventoryRow, write };
     return this.stmts;
@@ -163,23 +185,57 @@ export class IngestRepository {
     return this.db.selectFrom('computers').selectAll().where('id', 'in', ids).execute();
   }
 
-  async write(w: IngestWrite): Promise<void> {
-    if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0) return;
+  /**
+   * Stores the batch in one transaction. Returns the losses it recorded: the
+   * `dropped` of frames stored now for the first time (a frame already stored
+   * reported its loss then), so the per-computer total never counts one twice.
+   */
+  async write(w: IngestWrite): Promise<RecordedLosses> {
+    if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0) return new Map();
     const raw = this.raw;
     if (raw) {
-      await this.db.connection().execute(async () => {
-        this.sqlite(raw).write(w);
-      });
-      return;
+      return this.db.connection().execute(async () => this.sqlite(raw).write(w));
     }
-    await this.db.transaction().execute(async (trx) => {
-      if (this.kind === 'postgres') await writePostgres(trx, w);
-      else await writeGeneric(trx, w);
+    return this.db.transaction().execute(async (trx) => {
+      const losses = this.kind === 'postgres' ? await writePostgres(trx, w) : await writeGeneric(trx, w);
+      await recordLosses(trx, losses);
+      return losses;
     });
   }
 }
 
-async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<void> {
+/** The losses of the rows an INSERT … RETURNING reports as new. */
+function lossesOf(
+  samples: readonly SampleRow[],
+  inserted: readonly { computer_id: string; seq: number | string }[],
+) {
+  const losses: RecordedLosses = new Map();
+  const reporting = new Map<string, SampleRow>();
+  for (const s of samples) if (s.dropped > 0) reporting.set(`${s.computerId} ${s.seq}`, s);
+  if (reporting.size === 0) return losses;
+  for (const r of inserted) {
+    const s = reporting.get(`${r.computer_id} ${Number(r.seq)}`);
+    if (s) addLoss(losses, s);
+  }
+  return losses;
+}
+
+async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Promise<void> {
+  for (const [id, l] of losses) {
+    await trx
+      .updateTable('computers')
+      .set((eb) => ({
+        samples_lost: eb('samples_lost', '+', l.lost),
+        last_loss_at: sql<number>`case when last_loss_at is null or last_loss_at < cast(${l.at} as bigint)
+          then cast(${l.at} as bigint) else last_loss_at end`,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<RecordedLosses> {
+  let losses: RecordedLosses = new Map();
   if (w.samples.length > 0) {
     const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(w.samples.length));
     w.samples.forEach((s, i) => {
@@ -199,11 +255,16 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<voi
       for (let c = 0; c < 11; c++) (cols[c] as unknown[])[i] = v[c];
     });
     const [id, seq, at, cpu, mu, mt, du, dt, l1, rx, tx] = cols;
-    await sql`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
+    const inserted = await sql<{
+      computer_id: string;
+      seq: number;
+    }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
       select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
         ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
         ${rx}::float8[], ${tx}::float8[])
-      on conflict (computer_id, seq) do nothing`.execute(trx);
+      on conflict (computer_id, seq) do nothing
+      returning computer_id, seq`.execute(trx);
+    losses = lossesOf(w.samples, inserted.rows);
   }
   await writeInventories(trx, w.inventories);
   if (w.latest.length > 0) {
@@ -214,12 +275,14 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<voi
       from unnest(${ids}::text[], ${metrics}::text[]) as v(id, m)
       where c.id = v.id`.execute(trx);
   }
+  return losses;
 }
 
 /** Any other Kysely SQLite (not opened by `openDatabase`): plain portable statements. */
-async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void> {
+async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<RecordedLosses> {
+  const inserted: { computer_id: string; seq: number }[] = [];
   for (let i = 0; i < w.samples.length; i += 500) {
-    await trx
+    const rows = await trx
       .insertInto('metric_samples')
       .values(
         w.samples.slice(i, i + 500).map((s) => ({
@@ -237,7 +300,9 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void
         })),
       )
       .onConflict((oc) => oc.columns(['computer_id', 'seq']).doNothing())
+      .returning(['computer_id', 'seq'])
       .execute();
+    inserted.push(...rows);
   }
   await writeInventories(trx, w.inventories);
   for (const l of w.latest) {
@@ -247,6 +312,7 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<void
       .where('id', '=', l.computerId)
       .execute();
   }
+  return lossesOf(w.samples, inserted);
 }
 
 async function writeInventories(

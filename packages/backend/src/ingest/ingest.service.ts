@@ -93,6 +93,7 @@ export class IngestService {
         load1: s.load[0],
         netRx: summary.netRxBytesPerSec,
         netTx: summary.netTxBytesPerSec,
+        dropped: frame.dropped,
       });
       acks.set(item.computerId, Math.max(acks.get(item.computerId) ?? 0, frame.seq));
       oldest.set(item.computerId, Math.min(oldest.get(item.computerId) ?? s.at, s.at));
@@ -102,7 +103,7 @@ export class IngestService {
     }
 
     const now = Date.now();
-    await store.write({
+    const losses = await store.write({
       samples,
       inventories: [...inventories.values()],
       latest: [...latest].map(([computerId, l]) => ({ computerId, metrics: JSON.stringify(l.metrics) })),
@@ -118,6 +119,8 @@ export class IngestService {
     // their latest figures alone.
     const upserts = [...inventories.keys()].filter((id) => known.has(id));
     for (const id of latest.keys()) if (known.get(id) !== 'online' && !inventories.has(id)) upserts.push(id);
+    // A newly recorded loss changes the summary's `samplesLost`.
+    for (const id of losses.keys()) if (!upserts.includes(id)) upserts.push(id);
     for (const row of await store.findComputers(upserts)) {
       publish({ type: 'computer.upsert', computer: toSummary(row) });
     }

@@ -35,6 +35,8 @@ function computer(id: string, hostname: string, over: Partial<ComputerSummary> =
     labId: null,
     seat: null,
     tags: [],
+    samplesLost: 0,
+    lastLossAt: null,
     metrics: metrics('2024-01-10T12:00:00.000Z', 10),
     ...over,
   });

@@ -15,6 +15,8 @@ const computer: ComputerDetail = {
   labId: 'lab-a',
   seat: { row: 1, col: 2 },
   tags: ['gpu'],
+  samplesLost: 0,
+  lastLossAt: null,
   createdAt: '2024-01-01T00:00:00.000Z',
   notes: null,
   inventory: null,
