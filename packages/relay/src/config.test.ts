@@ -33,6 +33,10 @@ describe('loadConfig', () => {
         'data/relay-auth',
         `${`relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_')}.json`,
       ),
+      deadLetterFile: resolve(
+        'data/relay-dead-letter',
+        `${`relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`,
+      ),
       spoolMaxBytes: 1024 ** 3,
       memoryQueueItems: 10_000,
       maxFrameBytes: 1024 * 1024,
@@ -60,6 +64,7 @@ describe('loadConfig', () => {
       LABMGR_RELAY_TOKEN: 'from-env',
       LABMGR_RELAY_ID: 'building-a',
       LABMGR_RELAY_SPOOL_DIR: '/var/spool/labmgr',
+      LABMGR_RELAY_DEAD_LETTER_FILE: '/var/lib/labmgr/refused.jsonl',
       LABMGR_RELAY_SPOOL_MAX_BYTES: '512MiB',
       LABMGR_RELAY_MEMORY_QUEUE_ITEMS: '2000',
       LABMGR_RELAY_MAX_FRAME_BYTES: '256KiB',
@@ -87,6 +92,7 @@ describe('loadConfig', () => {
       relayId: 'building-a',
       spoolDir: '/var/spool/labmgr',
       authStoreFile: '/var/lib/labmgr/relay-auth.json',
+      deadLetterFile: '/var/lib/labmgr/refused.jsonl',
       spoolMaxBytes: 512 * 1024 ** 2,
       memoryQueueItems: 2000,
       maxFrameBytes: 256 * 1024,
@@ -140,6 +146,18 @@ describe('loadConfig', () => {
       );
     }
     expect(error(['--spool-dir', ' '])).toMatch(/--spool-dir.*folder/);
+  });
+
+  it('keeps refused frames in a dead-letter file under LABMGR_DATA_DIR by relay id, even without a spool', () => {
+    const env = { ...token, LABMGR_DATA_DIR: '/srv/labmgr', LABMGR_RELAY_ID: 'b/../x' };
+    expect(config([], env).deadLetterFile).toBe('/srv/labmgr/relay-dead-letter/b_.._x.jsonl');
+    expect(config(['--spool-max-bytes', '0'], env).deadLetterFile).toBe(
+      '/srv/labmgr/relay-dead-letter/b_.._x.jsonl',
+    );
+    expect(config(['--dead-letter-file', 'x/refused.jsonl'], env).deadLetterFile).toBe(
+      resolve('x/refused.jsonl'),
+    );
+    expect(error(['--dead-letter-file', ' '])).toMatch(/--dead-letter-file.*a file/);
   });
 
   it('treats an empty environment variable as unset', () => {

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { LIMIT_DEFAULTS } from './limits/defaults.js';
@@ -42,6 +42,13 @@ export interface RelayConfig {
    * @default `<LABMGR_DATA_DIR or ./data>/relay-spool/<relayId>`
    */
   spoolDir?: string | undefined;
+  /**
+   * File (JSON lines) where agent frames the backend refused (4xx) are kept
+   * instead of being stored. Undefined: refused frames are only logged
+   * (in-process tests); `loadConfig` always sets it.
+   * @default `<LABMGR_DATA_DIR or ./data>/relay-dead-letter/<relayId>.jsonl`
+   */
+  deadLetterFile?: string | undefined;
   /**
    * Bound on the spool's size on disk; when full, agents are asked to retry
    * later (they keep their own buffer). 0 turns the spool off.
@@ -197,6 +204,14 @@ const SETTINGS = {
     help: 'folder where agent data waits on disk while the backend is unreachable (one relay per folder)',
     fallback: () => undefined,
     defaultText: '<LABMGR_DATA_DIR or ./data>/relay-spool/<relay id>',
+  },
+  deadLetterFile: {
+    flag: 'dead-letter-file',
+    env: 'LABMGR_RELAY_DEAD_LETTER_FILE',
+    placeholder: '<file>',
+    help: 'file where agent frames the backend refuses (4xx) are kept, one JSON line each with the\n      reason, instead of being stored (the agent is acked past them once written)',
+    fallback: () => undefined,
+    defaultText: '<LABMGR_DATA_DIR or ./data>/relay-dead-letter/<relay id>.jsonl',
   },
   spoolMaxBytes: {
     flag: 'spool-max-bytes',
@@ -418,6 +433,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const relayId = raw('relayId');
   const controlUrl = raw('controlUrl');
   const spoolDir = raw('spoolDir');
+  const deadLetterFile = raw('deadLetterFile');
   const authStoreFile = raw('authStoreFile');
   const spoolMaxBytes = raw('spoolMaxBytes');
   const memoryQueueItems = raw('memoryQueueItems');
@@ -453,6 +469,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (authStoreFile.value !== undefined && authStoreFile.value.trim() === '') {
     return bad(authStoreFile.source, authStoreFile.value, 'a file path');
   }
+  if (deadLetterFile.value !== undefined && deadLetterFile.value.trim() === '') {
+    return bad(deadLetterFile.source, deadLetterFile.value, 'a file');
+  }
   const spoolBytes = parseBytes(spoolMaxBytes.value);
   if (spoolBytes === undefined) {
     return bad(spoolMaxBytes.source, spoolMaxBytes.value, 'a size in bytes, e.g. 1073741824, 512MiB or 1GiB');
@@ -477,6 +496,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       token: token.value,
       relayId: relayId.value,
       spoolDir: resolve(spoolDir.value ?? defaultSpoolDir(env, relayId.value)),
+      deadLetterFile: resolve(deadLetterFile.value ?? defaultDeadLetterFile(env, relayId.value)),
       authStoreFile: resolve(authStoreFile.value ?? defaultAuthStoreFile(env, relayId.value)),
       spoolMaxBytes: spoolBytes,
       memoryQueueItems: memoryItems,
@@ -663,6 +683,12 @@ function defaultAuthStoreFile(env: NodeJS.ProcessEnv, relayId: string): string {
 
 function safeName(relayId: string): string {
   return relayId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+$/, '_');
+}
+
+/** Named like the relay's spool folder (the relay id made safe as a file name). */
+function defaultDeadLetterFile(env: NodeJS.ProcessEnv, relayId: string): string {
+  const name = basename(defaultSpoolDir(env, relayId));
+  return join(env.LABMGR_DATA_DIR || './data', 'relay-dead-letter', `${name}.jsonl`);
 }
 
 function isHttpUrl(value: string): boolean {

@@ -155,6 +155,13 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     tuning: { ...(config.memoryQueueItems ? { maxQueued: config.memoryQueueItems } : {}), ...options.ingest },
     ...(spoolDir ? { spool: { dir: spoolDir, maxBytes: spoolMaxBytes, memoryItems: memoryQueueItems } } : {}),
     deliverAck: (computerId, seq) => acks.add(computerId, seq),
+    deadLetterFile: config.deadLetterFile,
+    onDeadLettered: (count) => ops.metrics.deadLettered(count),
+    onQuarantined: (reason, count) => ops.metrics.spoolQuarantined(reason, count),
+    // The agents re-send what is unacked, the samples hidden by the damage included.
+    onSpoolDamage: () => {
+      for (const session of sessions) session.close(CloseCode.tryAgainLater, 'relay spool damaged; re-send');
+    },
   });
   const presence = createPresenceForwarder({
     backend,

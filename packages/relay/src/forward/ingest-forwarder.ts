@@ -1,8 +1,10 @@
 import { IngestItem, type IngestResult } from '@labmgr/protocol';
 import type { Logger } from 'pino';
-import type { BackendClient, ForwardItem } from '../backend/backend-client.js';
+import type { BackendClient, ForwardItem, SendOutcome } from '../backend/backend-client.js';
 import { createBackendBatcher } from './backend-batcher.js';
 import type { BatcherTuning, BatchInfo } from './batcher.js';
+import { type DeadLetter, DeadLetterFile } from './dead-letter.js';
+import type { DamageReason } from './spool/spool-record.js';
 import { SpooledQueue } from './spool/spooled-queue.js';
 
 /** Where the ingest queue overflows to while the backend is away. */
@@ -26,6 +28,36 @@ export interface IngestForwarderOptions {
   tuning?: Partial<BatcherTuning>;
   /** @default none: an in-memory queue bounded by `tuning.maxQueued` */
   spool?: IngestSpoolOptions;
+  /**
+   * File (JSON lines) where frames the backend refuses with a 4xx are kept,
+   * fsynced before the agent is acked past them. Undefined (in-process tests
+   * only; the command always sets it): refused frames are only logged, and
+   * their own seq is never acked.
+   */
+  deadLetterFile?: string | undefined;
+  /** Told how many refused frames were kept (a metric); must not throw. */
+  onDeadLettered?: (count: number) => void;
+  /** Told how many damaged spool records were quarantined, per reason (a metric); must not throw. */
+  onQuarantined?: (reason: DamageReason, count: number) => void;
+  /** See `SpooledQueueOptions.onLiveDamage`: make every agent reconnect and re-send; must not throw. */
+  onSpoolDamage?: () => void;
+}
+
+/**
+ * Refusals that say nothing about the frames (the relay's token refused, the
+ * route missing): retried with backoff like a 5xx, never dead-lettered.
+ */
+const RELAY_LEVEL_STATUSES = new Set([401, 403, 404]);
+
+/** Refused frames logged one by one per batch; the rest only counted. */
+const LOGGED_PER_BATCH = 20;
+
+/** One frame the backend refused on its own (a batch of one). */
+interface Refusal {
+  item: ForwardItem;
+  status: number | undefined;
+  reason: string;
+  body: string | undefined;
 }
 
 /** The ingest queue as the relay drives it, and what it reports. */
@@ -68,6 +100,117 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
       }
     }
   }
+  const deadLetters = options.deadLetterFile ? new DeadLetterFile(options.deadLetterFile) : undefined;
+
+  /**
+   * Posts a batch; when the backend refuses it (4xx), splits it in halves
+   * until each refused frame stands alone, so the good frames are stored.
+   * The refused ones go to the dead-letter file (fsynced), and only then
+   * count as dealt with: their metrics `seq` joins the acks. A failure
+   * (network, 5xx, the relay's token refused, the dead-letter file not
+   * writable) anywhere makes the whole batch a retry; what was stored is
+   * stored again (the backend ignores a seq it has), and nothing is
+   * dead-lettered twice.
+   */
+  async function postIsolating(items: ForwardItem[]): Promise<SendOutcome<IngestResult>> {
+    const acks = new Map<string, number>();
+    const refused: Refusal[] = [];
+    const failure = await isolate(items, acks, refused);
+    if (failure) return failure;
+    if (refused.length > 0 && !keepRefused(refused, acks)) {
+      return { kind: 'failed', reason: `cannot write the dead-letter file ${options.deadLetterFile}` };
+    }
+    return { kind: 'ok', value: { acks: [...acks].map(([computerId, seq]) => ({ computerId, seq })) } };
+  }
+
+  async function isolate(
+    items: ForwardItem[],
+    acks: Map<string, number>,
+    refused: Refusal[],
+  ): Promise<SendOutcome<never> | undefined> {
+    const out = await backend.ingest({ relayId, items });
+    if (out.kind === 'ok') {
+      for (const a of out.value.acks) acks.set(a.computerId, Math.max(acks.get(a.computerId) ?? 0, a.seq));
+      return undefined;
+    }
+    if (out.kind === 'failed') return out;
+    if (out.status !== undefined && RELAY_LEVEL_STATUSES.has(out.status)) {
+      return { kind: 'failed', reason: `${out.reason}: ${out.body ?? ''}`.slice(0, 500) };
+    }
+    const [only] = items;
+    if (items.length === 1 && only) {
+      refused.push({ item: only, status: out.status, reason: out.reason, body: out.body });
+      return undefined;
+    }
+    logger.warn(
+      { status: out.status, reason: out.reason, items: items.length },
+      'backend refused an ingest batch; splitting it to store the frames it accepts',
+    );
+    const half = Math.ceil(items.length / 2);
+    return (
+      (await isolate(items.slice(0, half), acks, refused)) ??
+      (await isolate(items.slice(half), acks, refused))
+    );
+  }
+
+  /** Writes the refused frames to the dead-letter file; false when that failed (retry the batch). */
+  function keepRefused(refused: Refusal[], acks: Map<string, number>): boolean {
+    const at = new Date().toISOString();
+    const letters = refused.map((r): DeadLetter => {
+      const { type, seq } = frameKey(r.item.text);
+      return {
+        at,
+        relayId,
+        computerId: r.item.computerId,
+        type,
+        seq,
+        receivedAt: r.item.receivedAt,
+        status: r.status,
+        reason: r.reason,
+        body: r.body?.slice(0, 2000),
+        frame: r.item.text,
+      };
+    });
+    if (deadLetters) {
+      try {
+        deadLetters.append(letters);
+      } catch (err) {
+        logger.error(
+          { err, file: deadLetters.path, frames: letters.length },
+          'cannot write refused frames to the dead-letter file; retrying the batch (their agents are not acked)',
+        );
+        return false;
+      }
+      // On disk: from here on they count as dealt with, like a stored frame.
+      for (const l of letters) {
+        if (l.type === 'metrics' && l.seq !== undefined) {
+          acks.set(l.computerId, Math.max(acks.get(l.computerId) ?? 0, l.seq));
+        }
+      }
+    }
+    for (const l of letters.slice(0, LOGGED_PER_BATCH)) {
+      const { frame, ...fields } = l;
+      logger.error(
+        deadLetters ? { ...fields, deadLetterFile: deadLetters.path } : { ...fields, frame },
+        deadLetters
+          ? 'backend refused a frame; kept in the dead-letter file, not stored'
+          : 'backend refused a frame; not stored (no dead-letter file: only this log line keeps it)',
+      );
+    }
+    if (letters.length > LOGGED_PER_BATCH) {
+      logger.error(
+        { frames: letters.length, file: deadLetters?.path },
+        'backend refused more frames of one batch',
+      );
+    }
+    try {
+      options.onDeadLettered?.(letters.length);
+    } catch {
+      // A metric only.
+    }
+    return true;
+  }
+
   const spool = options.spool
     ? SpooledQueue.open<ForwardItem>({
         dir: options.spool.dir,
@@ -76,6 +219,8 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
         ...(options.spool.segmentBytes ? { segmentBytes: options.spool.segmentBytes } : {}),
         decode: decodeIngestItem,
         logger,
+        ...(options.onQuarantined ? { onQuarantined: options.onQuarantined } : {}),
+        ...(options.onSpoolDamage ? { onLiveDamage: options.onSpoolDamage } : {}),
       })
     : undefined;
   const batcher = createBackendBatcher({
@@ -86,7 +231,7 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     defaults: { maxBatchWeight: 4 * 1024 * 1024 },
     tuning: options.tuning,
     queue: spool,
-    post: (items: ForwardItem[]) => backend.ingest({ relayId, items }),
+    post: postIsolating,
     onSent: deliverAcks,
   });
   return {
@@ -129,4 +274,17 @@ export function decodeIngestItem(value: unknown): ForwardItem | undefined {
     receivedAt: item.data.receivedAt,
     text: typeof text === 'string' ? text : JSON.stringify(item.data.frame),
   };
+}
+
+/** Type and `seq` of a forwarded frame, for the dead-letter file and acks. */
+function frameKey(text: string): { type: string | undefined; seq: number | undefined } {
+  try {
+    const frame = JSON.parse(text) as { type?: unknown; seq?: unknown };
+    return {
+      type: typeof frame.type === 'string' ? frame.type : undefined,
+      seq: typeof frame.seq === 'number' && Number.isSafeInteger(frame.seq) ? frame.seq : undefined,
+    };
+  } catch {
+    return { type: undefined, seq: undefined };
+  }
 }

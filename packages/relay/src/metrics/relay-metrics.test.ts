@@ -67,6 +67,21 @@ describe('RelayMetrics', () => {
     expect(sample(await m.render(), 'labmgr_relay_frames_received_total{type="metrics"}')).toBe(3);
   });
 
+  it('counts quarantined spool records by reason and dead-lettered frames, from zero', async () => {
+    const m = metrics();
+    let text = await m.render();
+    expect(sample(text, 'labmgr_relay_spool_quarantined_records_total{reason="checksum"}')).toBe(0);
+    expect(sample(text, 'labmgr_relay_dead_letter_frames_total')).toBe(0);
+    m.spoolQuarantined('checksum');
+    m.spoolQuarantined('torn', 2);
+    m.deadLettered(3);
+    text = await m.render();
+    expect(sample(text, 'labmgr_relay_spool_quarantined_records_total{reason="checksum"}')).toBe(1);
+    expect(sample(text, 'labmgr_relay_spool_quarantined_records_total{reason="torn"}')).toBe(2);
+    expect(sample(text, 'labmgr_relay_spool_quarantined_records_total{reason="invalid"}')).toBe(0);
+    expect(sample(text, 'labmgr_relay_dead_letter_frames_total')).toBe(3);
+  });
+
   it('has histograms of batch sizes and forward latency', async () => {
     const m = metrics();
     m.observeBatch(1);

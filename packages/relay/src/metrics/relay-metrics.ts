@@ -1,5 +1,6 @@
 import { CloseCode } from '@labmgr/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DAMAGE_REASONS, type DamageReason } from '../forward/spool/spool-record.js';
 
 /**
  * Why a connection was refused before a WebSocket existed (label of
@@ -63,6 +64,8 @@ export class RelayMetrics {
   readonly #rejected = new Map<string, number>(REJECT_REASONS.map((r) => [r, 0]));
   readonly #closed = new Map<string, number>();
   #throttled = 0;
+  readonly #quarantined = new Map<string, number>(DAMAGE_REASONS.map((r) => [r, 0]));
+  #deadLettered = 0;
   readonly #batchSize: Histogram;
   readonly #forwardLatency: Histogram;
 
@@ -134,7 +137,22 @@ export class RelayMetrics {
       'code',
       this.#closed,
     );
+    countersFrom(
+      'labmgr_relay_spool_quarantined_records_total',
+      'Spooled records found damaged when read back (checksum: bytes changed on disk; torn: a write cut short; invalid: not an item), kept in the quarantine file of the spool folder and never sent.',
+      'reason',
+      this.#quarantined,
+    );
     const self = this;
+    new Counter({
+      name: 'labmgr_relay_dead_letter_frames_total',
+      help: 'Agent frames the backend refused (4xx) on their own, kept in the dead-letter file instead of being stored.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(self.#deadLettered);
+      },
+    });
     new Counter({
       name: 'labmgr_relay_rate_limit_pauses_total',
       help: 'Times the relay stopped reading from an agent that was over its frame rate.',
@@ -195,6 +213,14 @@ export class RelayMetrics {
 
   throttled(): void {
     this.#throttled += 1;
+  }
+
+  spoolQuarantined(reason: DamageReason, count = 1): void {
+    this.#quarantined.set(reason, (this.#quarantined.get(reason) ?? 0) + count);
+  }
+
+  deadLettered(count = 1): void {
+    this.#deadLettered += count;
   }
 
   observeBatch(items: number): void {

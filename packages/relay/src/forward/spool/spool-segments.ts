@@ -11,15 +11,20 @@ import {
   writeSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { type DamageReason, verifyRecord } from './spool-record.js';
 
 /**
- * One spool file: JSON lines, one item per line, named by a number so that
- * sorting the names sorts the files in queue order.
+ * One spool file: one record per line, named by a number so that sorting the
+ * names sorts the files in queue order. `seg-<n>.crc.jsonl` holds checksummed
+ * records (see `spool-record.ts`); `seg-<n>.jsonl`, written by relays before
+ * checksums, holds bare JSON lines and is still read (without a check).
  */
 export interface SegmentFile {
   path: string;
   number: number;
+  /** Records carry a checksum (every segment this version writes). */
+  checksummed: boolean;
   /** Size on disk. */
   bytes: number;
   /** Lines, a torn last line included (it is found out and dropped when read). */
@@ -32,10 +37,11 @@ export interface SegmentFile {
  */
 export const FIRST_SEGMENT_NUMBER = 1_000_000_000_000;
 
-const NAME = /^seg-(\d{16})\.jsonl$/;
+const NAME = /^seg-(\d{16})(\.crc)?\.jsonl$/;
 
-export function segmentPath(dir: string, number: number): string {
-  return join(dir, `seg-${String(number).padStart(16, '0')}.jsonl`);
+/** Path of segment `number`: checksummed unless `legacy` (the format of relays before checksums). */
+export function segmentPath(dir: string, number: number, legacy = false): string {
+  return join(dir, `seg-${String(number).padStart(16, '0')}${legacy ? '' : '.crc'}.jsonl`);
 }
 
 /**
@@ -57,7 +63,13 @@ export function listSegments(dir: string): SegmentFile[] {
       unlinkSync(path);
       continue;
     }
-    segments.push({ path, number: Number(match[1]), bytes, items: countLines(path) });
+    segments.push({
+      path,
+      number: Number(match[1]),
+      checksummed: match[2] !== undefined,
+      bytes,
+      items: countLines(path),
+    });
   }
   return segments.sort((a, b) => a.number - b.number);
 }
@@ -81,37 +93,75 @@ function countLines(path: string): number {
   }
 }
 
-/** What a segment held: the items that decoded, their weights, and how many lines did not. */
+/** A line of a segment that was not replayed, with where it was. */
+export interface DamagedRecord {
+  /** File name of the segment (not its path). */
+  segment: string;
+  /** Byte offset of the line in the segment. */
+  offset: number;
+  reason: DamageReason;
+  /** The line as it was on disk, newline excluded. */
+  line: Buffer;
+}
+
+/** What a segment held: the items that decoded, their weights, and the lines that did not. */
 export interface SegmentContent<T> {
   items: T[];
-  /** Length of each item's line, index for index with `items`. */
+  /** Length in bytes of each item's line, index for index with `items`. */
   weights: number[];
-  damaged: number;
+  damaged: DamagedRecord[];
 }
 
 export async function readSegment<T>(
-  path: string,
+  segment: Pick<SegmentFile, 'path' | 'checksummed'>,
   decode: (value: unknown) => T | undefined,
 ): Promise<SegmentContent<T>> {
-  return parseSegment((await readFile(path)).toString('utf8'), decode);
+  return parseSegment(await readFile(segment.path), decode, {
+    name: basename(segment.path),
+    checksummed: segment.checksummed,
+  });
 }
 
 /**
- * Splits a segment into items. A line that is not JSON or not an item (a
- * write cut short by a crash, or a damaged disk) is counted, never thrown.
+ * Splits a segment into items. A line whose checksum does not match, that is
+ * cut short (a crash mid-write) or that is not JSON or not an item is
+ * returned in `damaged` with its byte offset, never thrown and never decoded
+ * into an item.
  */
-export function parseSegment<T>(text: string, decode: (value: unknown) => T | undefined): SegmentContent<T> {
-  const content: SegmentContent<T> = { items: [], weights: [], damaged: 0 };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
+export function parseSegment<T>(
+  bytes: Buffer,
+  decode: (value: unknown) => T | undefined,
+  segment: { name: string; checksummed: boolean },
+): SegmentContent<T> {
+  const content: SegmentContent<T> = { items: [], weights: [], damaged: [] };
+  let offset = 0;
+  while (offset < bytes.length) {
+    const newline = bytes.indexOf(0x0a, offset);
+    const end = newline === -1 ? bytes.length : newline;
+    const line = bytes.subarray(offset, end);
+    const at = offset;
+    offset = end + 1;
+    if (line.length === 0) continue;
+    const damaged = (reason: DamageReason) =>
+      content.damaged.push({ segment: segment.name, offset: at, reason, line: Buffer.from(line) });
+    let json: string | undefined;
+    if (segment.checksummed) {
+      json = verifyRecord(line);
+      if (json === undefined) {
+        damaged(newline === -1 ? 'torn' : 'checksum');
+        continue;
+      }
+    } else {
+      json = line.toString('utf8');
+    }
     let item: T | undefined;
     try {
-      item = decode(JSON.parse(line));
+      item = decode(JSON.parse(json));
     } catch {
       item = undefined;
     }
     if (item === undefined) {
-      content.damaged += 1;
+      damaged(newline === -1 && !segment.checksummed ? 'torn' : 'invalid');
     } else {
       content.items.push(item);
       content.weights.push(line.length);
@@ -152,8 +202,8 @@ export class SegmentWriter {
 }
 
 /** Writes a whole segment at once, under a temporary name until complete. */
-export function writeSegment(path: string, text: string): void {
+export function writeSegment(path: string, records: Buffer): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, records);
   renameSync(tmp, path);
 }

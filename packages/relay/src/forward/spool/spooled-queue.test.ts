@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeRecord } from './spool-record.js';
 import { segmentPath } from './spool-segments.js';
-import { SpooledQueue, type SpooledQueueOptions } from './spooled-queue.js';
+import { QUARANTINE_FILE, SpooledQueue, type SpooledQueueOptions } from './spooled-queue.js';
 
 interface Item {
   n: number;
@@ -54,11 +55,18 @@ async function takeAll(queue: SpooledQueue<Item>, maxCount = 4): Promise<number[
   return ns;
 }
 
-const segmentFiles = () => readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+const segmentFiles = () => readdirSync(dir).filter((f) => f.startsWith('seg-'));
+/** One record as the spool writes it: `<crc32 hex> <json>\n` (17 bytes for `{"n":9}`). */
+const record = (n: number) => encodeRecord(JSON.stringify({ n })).toString('utf8');
+const quarantined = () =>
+  readFileSync(join(dir, QUARANTINE_FILE), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('SpooledQueue', () => {
-  it('keeps the first items in memory and spools the rest to disk as JSON lines', () => {
+  it('keeps the first items in memory and spools the rest to disk as checksummed JSON lines', () => {
     const { queue } = open();
     push(queue, 1, 3);
     expect(queue.spoolBytes).toBe(0);
@@ -66,10 +74,12 @@ describe('SpooledQueue', () => {
     push(queue, 4, 10);
     expect(queue.size).toBe(10);
     expect(queue.spooledItems).toBe(7);
-    // 40-byte segments hold four 9-byte lines each.
-    expect(segmentFiles()).toHaveLength(2);
+    // 40-byte segments hold two 17-byte records each.
+    expect(segmentFiles()).toHaveLength(4);
+    expect(segmentFiles().every((f) => f.endsWith('.crc.jsonl'))).toBe(true);
     const lines = segmentFiles().flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'));
-    expect(lines).toEqual(range(4, 10).map((n) => JSON.stringify({ n })));
+    expect(lines).toEqual(range(4, 10).map((n) => record(n).trim()));
+    expect(lines[0]).toMatch(/^[0-9a-f]{8} \{"n":4\}$/);
     expect(queue.spoolBytes).toBe(lines.join('\n').length + 1);
   });
 
@@ -114,7 +124,7 @@ describe('SpooledQueue', () => {
   });
 
   it('deletes a segment once every item read from it is sent, not before', async () => {
-    const { queue } = open({ memoryItems: 1 });
+    const { queue } = open({ memoryItems: 1, segmentBytes: 100 });
     push(queue, 1, 5);
     expect(segmentFiles()).toHaveLength(1);
     const first = segmentFiles()[0];
@@ -130,14 +140,14 @@ describe('SpooledQueue', () => {
   });
 
   it('refuses items once the spool is at its bound, and takes them again once it has drained', async () => {
-    // Each line is 8 bytes ({"n":9} + newline): room for two on disk.
-    const { queue, logger } = open({ memoryItems: 1, maxBytes: 17 });
+    // Each record is 17 bytes (checksum, space, {"n":9}, newline): room for two on disk.
+    const { queue, logger } = open({ memoryItems: 1, maxBytes: 34 });
     const error = vi.spyOn(logger, 'error');
     push(queue, 1, 3);
     expect(queue.push({ n: 4 }, 1)).toBe(false);
     expect(queue.push({ n: 5 }, 1)).toBe(false);
     expect(queue.size).toBe(3);
-    expect(queue.spoolBytes).toBe(16);
+    expect(queue.spoolBytes).toBe(34);
     // Logged once per episode, not per refused item.
     expect(error).toHaveBeenCalledTimes(1);
     expect(await takeAll(queue)).toEqual([1, 2, 3]);
@@ -182,9 +192,9 @@ describe('SpooledQueue', () => {
     expect(segmentFiles()).toEqual([]);
   });
 
-  it('skips a torn last line and a damaged one with a log line, keeping the rest', async () => {
-    writeFileSync(segmentPath(dir, 5), '{"n":1}\n{"n":2}\nnot json\n{"x":true}\n{"n":3}\n');
-    appendFileSync(segmentPath(dir, 6), '{"n":4}\n{"n":5}\n{"n":');
+  it('reads segments of earlier versions (no checksums), quarantining a torn last line and a damaged one', async () => {
+    writeFileSync(segmentPath(dir, 5, true), '{"n":1}\n{"n":2}\nnot json\n{"x":true}\n{"n":3}\n');
+    appendFileSync(segmentPath(dir, 6, true), '{"n":4}\n{"n":5}\n{"n":');
     const { queue, logger } = open();
     const warn = vi.spyOn(logger, 'warn');
     // Counted from the files before they are read: every line, torn ones included.
@@ -195,18 +205,26 @@ describe('SpooledQueue', () => {
     expect(warn.mock.calls[0]?.[0]).toMatchObject({ damaged: 2, kept: 3 });
     expect(warn.mock.calls[1]?.[0]).toMatchObject({ damaged: 1, kept: 2 });
     expect(segmentFiles()).toEqual([]);
+    expect(quarantined()).toMatchObject([
+      { segment: 'seg-0000000000000005.jsonl', offset: 16, reason: 'invalid', line: 'not json' },
+      { segment: 'seg-0000000000000005.jsonl', offset: 25, reason: 'invalid', line: '{"x":true}' },
+      { segment: 'seg-0000000000000006.jsonl', offset: 16, reason: 'torn', line: '{"n":' },
+    ]);
   });
 
   it('drops a segment holding only a torn line, and what an interrupted write left', async () => {
-    writeFileSync(segmentPath(dir, 7), '{"n":');
+    writeFileSync(segmentPath(dir, 7), record(1).slice(0, 12));
     writeFileSync(segmentPath(dir, 8), '');
-    writeFileSync(`${segmentPath(dir, 9)}.tmp`, '{"n":1}\n');
+    writeFileSync(`${segmentPath(dir, 9)}.tmp`, record(1));
     const { queue } = open();
     expect(readdirSync(dir)).toEqual([segmentPath(dir, 7).split('/').at(-1)]);
     const batch = await queue.next(10, Number.POSITIVE_INFINITY);
     expect(batch.items).toEqual([]);
     expect(queue.size).toBe(0);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([QUARANTINE_FILE]);
+    expect(quarantined()).toMatchObject([
+      { segment: 'seg-0000000000000007.crc.jsonl', offset: 0, reason: 'torn' },
+    ]);
   });
 
   it('skips a segment deleted underneath it', async () => {
@@ -219,5 +237,86 @@ describe('SpooledQueue', () => {
     expect(await takeAll(queue)).toEqual([1, 2, 4]);
     expect(error).toHaveBeenCalledTimes(1);
     expect(queue.spoolBytes).toBe(0);
+  });
+
+  it('quarantines a record whose bytes changed on disk but still make an item, and replays its neighbours', async () => {
+    const counted: Array<[string, number]> = [];
+    const first = open({ memoryItems: 1, segmentBytes: 1000 }).queue;
+    push(first, 1, 5);
+    const [file] = segmentFiles();
+    const path = join(dir, file ?? '');
+    // Item 3 becomes item 8: still JSON, still an item; only the checksum can tell.
+    const text = readFileSync(path, 'utf8');
+    const offset = Buffer.byteLength(text.slice(0, text.indexOf('{"n":3}')), 'utf8') - 9;
+    writeFileSync(path, text.replace('{"n":3}', '{"n":8}'));
+
+    const { queue, logger } = open({
+      memoryItems: 1,
+      onQuarantined: (reason, count) => counted.push([reason, count]),
+    });
+    const error = vi.spyOn(logger, 'error');
+    expect(await takeAll(queue, 100)).toEqual([2, 4, 5]);
+    expect(counted).toEqual([['checksum', 1]]);
+    expect(quarantined()).toEqual([
+      expect.objectContaining({
+        segment: file,
+        offset,
+        bytes: 16,
+        reason: 'checksum',
+        line: `${record(3).slice(0, 8)} {"n":8}`,
+      }),
+    ]);
+    // One line per damaged record, naming the segment and the byte offset.
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ segment: file, offset, reason: 'checksum' }),
+      expect.stringContaining(`${file} at byte ${offset}`),
+    );
+    expect(segmentFiles()).toEqual([]);
+  });
+
+  it('keeps the bytes of a damaged record that is not UTF-8 exactly (base64)', async () => {
+    const bad = Buffer.from([0x30, 0x20, 0xff, 0xfe, 0x0a]);
+    writeFileSync(segmentPath(dir, 3), Buffer.concat([Buffer.from(record(1)), bad, Buffer.from(record(2))]));
+    const { queue } = open();
+    expect(await takeAll(queue, 100)).toEqual([1, 2]);
+    expect(quarantined()).toMatchObject([
+      { offset: 17, bytes: 4, reason: 'checksum', lineBase64: bad.subarray(0, 4).toString('base64') },
+    ]);
+  });
+
+  it('writes the memory head it keeps at close as checksummed records too', async () => {
+    const first = open({ memoryItems: 10 }).queue;
+    push(first, 1, 3);
+    first.close();
+    expect(segmentFiles()).toEqual([expect.stringMatching(/\.crc\.jsonl$/)]);
+    expect(readFileSync(join(dir, segmentFiles()[0] ?? ''), 'utf8')).toBe(record(1) + record(2) + record(3));
+    expect(await takeAll(open().queue)).toEqual([1, 2, 3]);
+  });
+
+  it('withholds the acks of everything queued when damage turns up in a segment of this run, and says so', async () => {
+    let damage = 0;
+    const { queue } = open({ memoryItems: 1, segmentBytes: 1000, onLiveDamage: () => damage++ });
+    push(queue, 1, 4);
+    const path = join(dir, segmentFiles()[0] ?? '');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('{"n":3}', '{"n":7}'));
+    expect(await take(queue, 1)).toEqual({ ns: [1], replayed: false });
+    expect(damage).toBe(0);
+    // Its agent was never acked for 3: nothing queued now may be acked (a cumulative ack would cover 3).
+    expect(await take(queue)).toEqual({ ns: [2, 4], replayed: true });
+    expect(damage).toBe(1);
+    push(queue, 5, 5);
+    // What arrives afterwards (the agents' re-sent samples) is acked as usual.
+    expect(await take(queue)).toEqual({ ns: [5], replayed: false });
+  });
+
+  it('does not call a replayed segment’s damage live (its batches are never acked anyway)', async () => {
+    let damage = 0;
+    const first = open({ memoryItems: 1, segmentBytes: 1000 }).queue;
+    push(first, 1, 3);
+    const path = join(dir, segmentFiles()[0] ?? '');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('{"n":2}', '{"n":5}'));
+    const { queue } = open({ onLiveDamage: () => damage++ });
+    expect(await takeAll(queue)).toEqual([3]);
+    expect(damage).toBe(0);
   });
 });

@@ -1,7 +1,10 @@
-import { mkdirSync, unlinkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type BatchQueue, fitsBatch, type QueuedBatch } from '../batch-queue.js';
+import { assertChecksumSupport, type DamageReason, encodeRecord } from './spool-record.js';
 import {
+  type DamagedRecord,
   FIRST_SEGMENT_NUMBER,
   listSegments,
   readSegment,
@@ -24,7 +27,22 @@ export interface SpooledQueueOptions<T> {
   /** Turns one parsed line back into an item; `undefined` marks the line damaged. */
   decode: (value: unknown) => T | undefined;
   logger: Logger;
+  /** Told how many records of a segment were quarantined, per reason (a metric). */
+  onQuarantined?: (reason: DamageReason, count: number) => void;
+  /**
+   * Damage was found in a segment this run wrote, so the agents of its
+   * records were never acked for them and must re-send: everything queued so
+   * far is now sent with acks withheld (as if replayed from an earlier run),
+   * and the caller should make the agents reconnect and re-send what is unacked.
+   */
+  onLiveDamage?: () => void;
 }
+
+/** File in the spool folder that keeps every record found damaged, one JSON line each. */
+export const QUARANTINE_FILE = 'quarantine.jsonl';
+
+/** Damaged records logged one by one per segment; the rest only counted in one more line. */
+const LOGGED_PER_SEGMENT = 20;
 
 /** Items in memory, in queue order; `file` is set when they were read back from a segment. */
 interface Chunk<T> {
@@ -63,6 +81,8 @@ export class SpooledQueue<T> implements BatchQueue<T> {
   readonly #segmentBytes: number;
   readonly #decode: (value: unknown) => T | undefined;
   readonly #logger: Logger;
+  readonly #onQuarantined: ((reason: DamageReason, count: number) => void) | undefined;
+  readonly #onLiveDamage: (() => void) | undefined;
   readonly #chunks: Chunk<T>[] = [];
   #memoryItems = 0;
   #memoryWeight = 0;
@@ -84,6 +104,8 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     this.#segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
     this.#decode = options.decode;
     this.#logger = options.logger;
+    this.#onQuarantined = options.onQuarantined;
+    this.#onLiveDamage = options.onLiveDamage;
     for (const file of leftover) {
       this.#segments.push({ ...file, replayed: true });
       this.#diskItems += file.items;
@@ -94,6 +116,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
 
   /** Opens the spool in `options.dir`, taking over the segments an earlier run left there. Throws if the folder is unusable. */
   static open<T>(options: SpooledQueueOptions<T>): SpooledQueue<T> {
+    assertChecksumSupport();
     mkdirSync(options.dir, { recursive: true });
     const queue = new SpooledQueue(options, listSegments(options.dir));
     if (queue.#segments.length > 0) {
@@ -105,6 +128,13 @@ export class SpooledQueue<T> implements BatchQueue<T> {
           bytes: queue.#spoolBytes,
         },
         'spool: replaying what an earlier run left, before new data',
+      );
+    }
+    const legacy = queue.#segments.filter((s) => !s.checksummed).length;
+    if (legacy > 0) {
+      options.logger.warn(
+        { dir: options.dir, segments: legacy },
+        'spool: segments of an earlier relay version carry no checksums; replaying them unchecked',
       );
     }
     return queue;
@@ -136,7 +166,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
       this.#pushToMemory(item, weight);
       return true;
     }
-    const line = Buffer.from(`${JSON.stringify(item)}\n`);
+    const line = encodeRecord(JSON.stringify(item));
     if (this.#spoolBytes + line.length > this.#maxBytes) {
       this.#refuse(
         { spoolBytes: this.#spoolBytes, maxBytes: this.#maxBytes },
@@ -222,10 +252,10 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeWriter();
-    const lines: string[] = [];
+    const lines: Buffer[] = [];
     for (const chunk of this.#chunks) {
       for (let i = chunk.start; i < chunk.items.length; i++)
-        lines.push(`${JSON.stringify(chunk.items[i])}\n`);
+        lines.push(encodeRecord(JSON.stringify(chunk.items[i])));
     }
     if (lines.length === 0) return;
     const first = Math.min(
@@ -235,7 +265,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     );
     const path = segmentPath(this.#dir, first - 1);
     try {
-      writeSegment(path, lines.join(''));
+      writeSegment(path, Buffer.concat(lines));
     } catch (err) {
       this.#logger.error(
         { err, items: lines.length },
@@ -269,6 +299,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     const segment: DiskSegment = {
       path: segmentPath(this.#dir, number),
       number,
+      checksummed: true,
       bytes: 0,
       items: 0,
       replayed: false,
@@ -286,24 +317,25 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     if (this.#writer?.segment === segment) this.#closeWriter();
     let content: SegmentContent<T>;
     try {
-      content = await readSegment(segment.path, this.#decode);
+      content = await readSegment(segment, this.#decode);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.#logger.error(
         { path: segment.path, items: segment.items },
         'spool: a segment vanished; skipping it',
       );
-      content = { items: [], weights: [], damaged: 0 };
+      content = { items: [], weights: [], damaged: [] };
     }
     // close() has written the memory head in front of this segment, which stays for the next run.
     if (this.#closed) return;
     this.#segments.shift();
     this.#diskItems -= segment.items;
-    if (content.damaged > 0) {
-      this.#logger.warn(
-        { path: segment.path, damaged: content.damaged, kept: content.items.length },
-        'spool: skipped damaged lines (a write cut short by a crash?)',
-      );
+    if (content.damaged.length > 0) {
+      this.#quarantine(segment, content.damaged, content.items.length);
+      if (!segment.replayed) {
+        segment.replayed = true;
+        this.#withholdAcksOfQueued();
+      }
     }
     if (content.items.length === 0) {
       this.#deleteSegment(segment);
@@ -318,6 +350,78 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     });
     this.#memoryItems += content.items.length;
     for (const w of content.weights) this.#memoryWeight += w;
+  }
+
+  /**
+   * Keeps damaged records in the quarantine file (never replayed), logs each
+   * with its segment and byte offset, and counts them.
+   */
+  #quarantine(segment: SegmentFile, damaged: DamagedRecord[], kept: number): void {
+    const file = join(this.#dir, QUARANTINE_FILE);
+    const at = new Date().toISOString();
+    const lines = damaged.map((d) => {
+      const text = d.line.toString('utf8');
+      const exact = Buffer.from(text, 'utf8').equals(d.line);
+      return `${JSON.stringify({
+        at,
+        segment: d.segment,
+        offset: d.offset,
+        bytes: d.line.length,
+        reason: d.reason,
+        ...(exact ? { line: text } : { lineBase64: d.line.toString('base64') }),
+      })}\n`;
+    });
+    let written = true;
+    try {
+      appendFileSync(file, lines.join(''));
+    } catch (err) {
+      written = false;
+      this.#logger.error(
+        { err, file },
+        'spool: cannot write the quarantine file; damaged records only logged',
+      );
+    }
+    for (const d of damaged.slice(0, LOGGED_PER_SEGMENT)) {
+      this.#logger.error(
+        {
+          path: segment.path,
+          segment: d.segment,
+          offset: d.offset,
+          reason: d.reason,
+          ...(written ? { quarantine: file } : { line: d.line.toString('base64') }),
+        },
+        `spool: damaged record in ${d.segment} at byte ${d.offset} (${d.reason}); quarantined, not replayed`,
+      );
+    }
+    const counts = new Map<DamageReason, number>();
+    for (const d of damaged) counts.set(d.reason, (counts.get(d.reason) ?? 0) + 1);
+    this.#logger.warn(
+      {
+        path: segment.path,
+        damaged: damaged.length,
+        kept,
+        reasons: Object.fromEntries(counts),
+        quarantine: file,
+      },
+      'spool: replaying the intact records of a segment with damaged ones',
+    );
+    for (const [reason, count] of counts) this.#onQuarantined?.(reason, count);
+  }
+
+  /**
+   * A damaged record of this run hides a sample (which agent's, which seq:
+   * the damaged bytes cannot be trusted to say) that was never stored. A
+   * later cumulative ack to its agent would make it drop that sample, so
+   * what is queued now goes out as replayed (no acks) and the agents are asked
+   * to re-send; their re-sent samples queue behind and are acked as usual.
+   */
+  #withholdAcksOfQueued(): void {
+    for (const chunk of this.#chunks) chunk.replayed = true;
+    for (const segment of this.#segments) segment.replayed = true;
+    this.#logger.warn(
+      'spool: damage in a segment of this run; acks for what is queued are withheld, agents re-send',
+    );
+    this.#onLiveDamage?.();
   }
 
   #deleteSegment(segment: SegmentFile): void {
