@@ -30,7 +30,7 @@ const LIVE_BADGE: Record<LiveModeState['kind'], { color: string; text: string } 
   offline: null,
 };
 
-/** Who the computer is and where: name, status, lab and seat, OS, users, last contact, agent, tags. */
+/** Who the computer is and where: name, status, lab and seat, OS, users, last contact, agent, samples lost, tags. */
 export function ComputerHeader({
   computer,
   lab,
@@ -93,6 +93,20 @@ export function ComputerHeader({
                 {computer.lastSeenAt ? <RelativeTime value={computer.lastSeenAt} /> : 'never'}
               </Fact>
               <Fact label="Agent">{computer.agentVersion ?? 'unknown'}</Fact>
+              <Fact label="Samples lost">
+                <span
+                  data-testid="samples-lost"
+                  title="Samples the agent's full buffer had to drop before the server stored them (gaps in the history)"
+                >
+                  {computer.samplesLost.toLocaleString()}
+                  {computer.lastLossAt && (
+                    <>
+                      {' '}
+                      (last <RelativeTime value={computer.lastLossAt} />)
+                    </>
+                  )}
+                </span>
+              </Fact>
             </Group>
           </DelegatedTooltip>
           {computer.tags.length > 0 && (

@@ -38,7 +38,14 @@ function PageTitle() {
   );
 }
 
-const NO_FILTER: Required<FleetFilter> = { search: '', status: 'all', lab: null, tag: null, os: null };
+const NO_FILTER: Required<FleetFilter> = {
+  search: '',
+  status: 'all',
+  lab: null,
+  tag: null,
+  os: null,
+  lossy: null,
+};
 
 /** The fleet dashboard: summary cards, filters, the live computer table or tiles, bulk actions. */
 export function FleetPage() {
@@ -122,6 +129,7 @@ export function FleetPage() {
             labs={labs.data?.items ?? []}
             tags={choices.tags}
             osNames={choices.os}
+            lossyCount={choices.lossy}
             view={view}
             onViewChange={setView}
             summary={summary}

@@ -1,5 +1,5 @@
 import type { Lab } from '@labmgr/protocol';
-import { Center, Group, SegmentedControl, Select, Text, VisuallyHidden } from '@mantine/core';
+import { Center, Checkbox, Group, SegmentedControl, Select, Text, VisuallyHidden } from '@mantine/core';
 import { IconLayoutGrid, IconTable } from '@tabler/icons-react';
 import { SearchInput } from '../../components/SearchInput.js';
 import { type FleetFilter, type FleetSummary, NO_LAB, type StatusFilter } from './fleet-model.js';
@@ -12,6 +12,8 @@ export interface FleetToolbarProps {
   labs: readonly Lab[];
   tags: readonly string[];
   osNames: readonly string[];
+  /** Computers whose agent lost samples. */
+  lossyCount: number;
   view: FleetView;
   onViewChange: (view: FleetView) => void;
   summary: FleetSummary;
@@ -23,13 +25,14 @@ const STATUSES: readonly StatusFilter[] = ['all', 'online', 'offline', 'busy', '
 const isStatusFilter = (value: string): value is StatusFilter =>
   (STATUSES as readonly string[]).includes(value);
 
-/** Search, the status, lab, tag and OS filters, the table/tile switch and how many are shown. */
+/** Search, the status, lab, tag, OS and lost-samples filters, the table/tile switch and how many are shown. */
 export function FleetToolbar({
   filter,
   onFilterChange,
   labs,
   tags,
   osNames,
+  lossyCount,
   view,
   onViewChange,
   summary,
@@ -98,6 +101,15 @@ export function FleetToolbar({
             onChange={(os) => onFilterChange({ os })}
             clearable
             w={180}
+          />
+        )}
+        {(lossyCount > 0 || filter.lossy) && (
+          <Checkbox
+            label={`Lost samples (${lossyCount})`}
+            title="Only computers whose agent had to drop samples before the server stored them"
+            checked={filter.lossy === true}
+            onChange={(e) => onFilterChange({ lossy: e.currentTarget.checked ? true : null })}
+            mb={8}
           />
         )}
       </Group>

@@ -143,7 +143,7 @@ describe('filter by lab, tag, OS and user', () => {
   const fleet = [
     computer('a', { labId: LAB, tags: ['exam'], loggedInUsers: ['alice'] }),
     computer('b', { labId: null, tags: ['exam', 'gpu'], osName: 'Windows 11 Pro' }),
-    computer('c', { labId: LAB, status: 'offline' }),
+    computer('c', { labId: LAB, status: 'offline', samplesLost: 12, lastLossAt: '2024-01-10T11:57:00.000Z' }),
   ];
   const only = (f: Parameters<typeof filterComputers>[1]) => hostnames(filterComputers(fleet, f));
 
@@ -154,12 +154,16 @@ describe('filter by lab, tag, OS and user', () => {
     expect(only({ search: '', status: 'all', os: 'Windows 11 Pro' })).toEqual(['b']);
     expect(only({ search: 'ALI', status: 'all' })).toEqual(['a']);
     expect(only({ search: '', status: 'online', lab: LAB, tag: 'exam' })).toEqual(['a']);
+    expect(only({ search: '', status: 'all', lossy: true })).toEqual(['c']);
+    expect(only({ search: '', status: 'all', lossy: false })).toEqual(['a', 'b']);
+    expect(only({ search: '', status: 'all', lossy: null })).toEqual(['a', 'b', 'c']);
   });
 
-  it('offers the tags and OS names present, sorted', () => {
+  it('offers the tags and OS names present, sorted, and counts the computers that lost samples', () => {
     expect(filterChoices(fleet)).toEqual({
       tags: ['exam', 'gpu'],
       os: ['Debian GNU/Linux 12', 'Windows 11 Pro'],
+      lossy: 1,
     });
   });
 });

@@ -37,6 +37,8 @@ export interface FleetFilter {
   tag?: string | null;
   /** An OS name as the computers report it. */
   os?: string | null;
+  /** true: only computers whose agent lost samples (`samplesLost` > 0); null: all. */
+  lossy?: boolean | null;
 }
 
 /** Figures for the summary cards. */
@@ -116,26 +118,33 @@ function matchesSearch(c: ComputerSummary, needle: string): boolean {
 
 export function filterComputers(items: readonly ComputerSummary[], filter: FleetFilter): ComputerSummary[] {
   const needle = filter.search.trim().toLowerCase();
-  const { lab, tag, os } = filter;
+  const { lab, tag, os, lossy } = filter;
   return items.filter(
     (c) =>
       matchesStatus(c, filter.status) &&
       (lab == null || (lab === NO_LAB ? c.labId === null : c.labId === lab)) &&
       (tag == null || c.tags.includes(tag)) &&
       (os == null || c.osName === os) &&
+      (lossy == null || c.samplesLost > 0 === lossy) &&
       matchesSearch(c, needle),
   );
 }
 
-/** The tags and OS names present in the fleet, sorted, for the filter menus. */
-export function filterChoices(items: readonly ComputerSummary[]): { tags: string[]; os: string[] } {
+/** The tags and OS names present in the fleet, sorted, and how many computers lost samples, for the filter menus. */
+export function filterChoices(items: readonly ComputerSummary[]): {
+  tags: string[];
+  os: string[];
+  lossy: number;
+} {
   const tags = new Set<string>();
   const os = new Set<string>();
+  let lossy = 0;
   for (const c of items) {
     for (const t of c.tags) tags.add(t);
     if (c.osName) os.add(c.osName);
+    if (c.samplesLost > 0) lossy += 1;
   }
-  return { tags: [...tags].sort(collator.compare), os: [...os].sort(collator.compare) };
+  return { tags: [...tags].sort(collator.compare), os: [...os].sort(collator.compare), lossy };
 }
 
 type SortValue = number | string | null;
