@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ComputerDetail, ComputerList, fixtures, type IngestBatch } from '@labmgr/protocol';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayToken } from '../src/cli/commands.js';
-import { loadConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
 import { databases } from './databases.js';
-
-const PASSWORD = 'correct horse battery staple';
+import { ADMIN_PASSWORD, startTestServer } from './test-server.js';
 
 /** Issue 13: the losses agents report are kept per computer, counted once, shown and filtered. */
 describe.each(databases)('samples lost on $name', (database) => {
   let server: RunningServer;
-  let dataDir: string;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   let cookie = '';
   let relay: Record<string, string> = {};
 
@@ -58,25 +51,17 @@ describe.each(databases)('samples lost on $name', (database) => {
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'labmgr-lost-'));
-    const db = await database.create();
-    drop = db.drop;
-    const cfg = {
-      ...loadConfig({ LABMGR_DATA_DIR: dataDir, LABMGR_PORT: '0', LABMGR_HOST: '127.0.0.1' }),
-      databaseUrl: db.url,
-      adminPassword: PASSWORD,
-      webDir: join(dataDir, 'no-web'),
-    };
-    server = await startServer(cfg, { logger: pino({ level: 'silent' }) });
-    const login = await api('POST', '/api/v1/auth/login', { username: 'admin', password: PASSWORD });
+    const started = await startTestServer(database);
+    ({ server, close } = started);
+    const login = await api('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    relay = { authorization: `Bearer ${(await createRelayToken({ ...cfg }, 'test-relay')).token}` };
+    relay = {
+      authorization: `Bearer ${(await createRelayToken({ ...started.config }, 'test-relay')).token}`,
+    };
   });
 
   afterAll(async () => {
-    await server?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('sums each stored frame’s loss once: a replayed batch or a frame sent twice adds nothing', async () => {
