@@ -13,6 +13,7 @@
  * Prints the figures and appends them to bench/results/ingest.json.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixtures, type IngestBatch } from '@labmgr/protocol';
@@ -29,6 +30,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '2' },
     databases: { type: 'string', default: 'sqlite,postgres' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    /** SQLite only: LABMGR_SQLITE_SYNCHRONOUS values to compare, run after run, e.g. full,normal. */
+    synchronous: { type: 'string', default: 'full' },
+    /** Rounds: each measures every database (and synchronous value) once, in turn. */
+    runs: { type: 'string', default: '1' },
   },
 });
 const computers = Number(values.computers);
@@ -57,11 +62,11 @@ function baselineRow(n: number): (string | number)[] {
   return [`c${n % computers}`, n, Date.now(), 12.5, 4e9, 8e9, 1e11, 5e11, 0.5, 1e5, 2e4];
 }
 
-function sqliteBaseline(rows: number): number {
+function sqliteBaseline(rows: number, synchronous = 'full'): number {
   const dir = tempDir('labmgr-bench-');
   const db = new SqliteDatabase(join(dir, 'b.sqlite'));
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec(`create table s (${BASELINE_TABLE}); create index s_at on s (computer_id, at)`);
   const insert = db.prepare(`insert or ignore into s values (${BASELINE_COLUMNS.map(() => '?').join(', ')})`);
   const tx = db.transaction((from: number) => {
@@ -191,42 +196,52 @@ async function measure(env: NodeJS.ProcessEnv): Promise<{ samples: number; rate:
 }
 
 const wanted = (values.databases ?? '').split(',').map((s) => s.trim());
+const synchronousModes = (values.synchronous ?? 'full').split(',').map((s) => s.trim());
+const cases = [
+  ...(wanted.includes('sqlite')
+    ? synchronousModes.map((synchronous) => ({ database: 'sqlite' as const, synchronous }))
+    : []),
+  ...(wanted.includes('postgres') ? [{ database: 'postgres' as const, synchronous: undefined }] : []),
+];
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const lines: string[] = [];
-for (const database of ['sqlite', 'postgres'] as const) {
-  if (!wanted.includes(database)) continue;
-  let env: NodeJS.ProcessEnv = {};
-  let pgDb: Awaited<ReturnType<typeof createPgDatabase>> | undefined;
-  if (database === 'postgres') {
-    pgDb = await createPgDatabase(values['pg-url'] ?? '');
-    env = { DATABASE_URL: pgDb.url };
+for (let round = 0; round < Number(values.runs); round++)
+  for (const { database, synchronous } of cases) {
+    let env: NodeJS.ProcessEnv = synchronous ? { LABMGR_SQLITE_SYNCHRONOUS: synchronous } : {};
+    let pgDb: Awaited<ReturnType<typeof createPgDatabase>> | undefined;
+    if (database === 'postgres') {
+      pgDb = await createPgDatabase(values['pg-url'] ?? '');
+      env = { DATABASE_URL: pgDb.url };
+    }
+    try {
+      const loadBefore = loadavg()[0] ?? 0;
+      const { samples, rate } = await measure(env);
+      const base = pgDb ? await pgBaseline(pgDb.url, samples) : sqliteBaseline(samples, synchronous);
+      const result = {
+        bench: 'ingest',
+        at: new Date().toISOString(),
+        database,
+        ...(synchronous ? { synchronous } : {}),
+        load1: Number(loadBefore.toFixed(2)),
+        computers,
+        batchSize,
+        concurrency,
+        samples,
+        samplesPerSec: Math.round(rate),
+        baselineSamplesPerSec: Math.round(base),
+        ratioToBaseline: Number((rate / base).toFixed(3)),
+        target: 20_000,
+        node: process.version,
+      };
+      const line =
+        `ingest (${database}${synchronous ? ` synchronous=${synchronous}` : ''}, load ${loadBefore.toFixed(2)}, ${computers} computers, batches of ${batchSize}, ${concurrency} in flight): ${result.samplesPerSec} samples/s ` +
+        `(target >= 20000); baseline raw ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} insert: ` +
+        `${result.baselineSamplesPerSec} samples/s; ratio ${result.ratioToBaseline}`;
+      console.log(line);
+      lines.push(line);
+      appendFileSync(join(ROOT, 'bench/results/ingest.json'), `${JSON.stringify(result)}\n`);
+    } finally {
+      await pgDb?.drop();
+    }
   }
-  try {
-    const { samples, rate } = await measure(env);
-    const base = pgDb ? await pgBaseline(pgDb.url, samples) : sqliteBaseline(samples);
-    const result = {
-      bench: 'ingest',
-      at: new Date().toISOString(),
-      database,
-      computers,
-      batchSize,
-      concurrency,
-      samples,
-      samplesPerSec: Math.round(rate),
-      baselineSamplesPerSec: Math.round(base),
-      ratioToBaseline: Number((rate / base).toFixed(3)),
-      target: 20_000,
-      node: process.version,
-    };
-    const line =
-      `ingest (${database}, ${computers} computers, batches of ${batchSize}, ${concurrency} in flight): ${result.samplesPerSec} samples/s ` +
-      `(target >= 20000); baseline raw ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} insert: ` +
-      `${result.baselineSamplesPerSec} samples/s; ratio ${result.ratioToBaseline}`;
-    console.log(line);
-    lines.push(line);
-    appendFileSync(join(ROOT, 'bench/results/ingest.json'), `${JSON.stringify(result)}\n`);
-  } finally {
-    await pgDb?.drop();
-  }
-}
 if (lines.length > 1) console.log(`\n${lines.join('\n')}`);

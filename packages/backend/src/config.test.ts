@@ -55,6 +55,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('syncs SQLite fully unless told otherwise, and names a bad value', () => {
+    expect(loadConfig({}).sqliteSynchronous).toBe('full');
+    expect(loadConfig({ LABMGR_SQLITE_SYNCHRONOUS: 'NORMAL' }).sqliteSynchronous).toBe('normal');
+    expect(() => loadConfig({ LABMGR_SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+      /LABMGR_SQLITE_SYNCHRONOUS must be "full" or "normal" \(got "off"\)/,
+    );
+  });
+
   it('trusts proxies by hop count or address, never blindly', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ LABMGR_TRUST_PROXY: '0' }).trustProxy).toBe(false);

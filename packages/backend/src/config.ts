@@ -12,6 +12,11 @@ export interface ServerConfig {
   host: string;
   /** Unset means SQLite in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * SQLite: `full` (acked samples survive a power loss) or `normal` (a process crash only; faster
+   * on slow disks) (LABMGR_SQLITE_SYNCHRONOUS). @default 'full'
+   */
+  sqliteSynchronous: 'full' | 'normal';
   /** Password for the first admin; random and printed once when unset. */
   adminPassword: string | undefined;
   /** The relay URL handed to enrolling agents; by default derived from the request host and `relayPort`. */
@@ -100,6 +105,7 @@ export function loadConfig(
     port: intSetting('LABMGR_PORT', env.LABMGR_PORT, 8080, 0, 65535),
     host: env.LABMGR_HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    sqliteSynchronous: sqliteSynchronousSetting(env.LABMGR_SQLITE_SYNCHRONOUS),
     adminPassword: env.LABMGR_ADMIN_PASSWORD || undefined,
     relayUrl: env.LABMGR_RELAY_URL || undefined,
     relayPort: intSetting('LABMGR_RELAY_PORT', env.LABMGR_RELAY_PORT, 8081, 1, 65535),
@@ -241,4 +247,12 @@ function validProxyEntry(entry: string): boolean {
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function sqliteSynchronousSetting(raw: string | undefined): 'full' | 'normal' {
+  const value = raw?.trim().toLowerCase() || 'full';
+  if (value !== 'full' && value !== 'normal') {
+    throw new ConfigError(`LABMGR_SQLITE_SYNCHRONOUS must be "full" or "normal" (got "${raw}")`);
+  }
+  return value;
 }

@@ -16,6 +16,8 @@ Options (each also read from the environment variable shown):
   --port N           LABMGR_PORT          HTTP port                        (default 8080)
   --host ADDR        LABMGR_HOST          listen address                   (default 0.0.0.0)
   --database-url U   DATABASE_URL         postgres://… selects PostgreSQL  (default SQLite)
+                     LABMGR_SQLITE_SYNCHRONOUS  full: what is acked survives a power loss
+                                          (default); normal: a process crash only
                      LABMGR_ADMIN_PASSWORD  first admin's password (random and printed once if unset)
                      LABMGR_RELAY_URL     relay URL handed to enrolling agents
                                           (default ws://<this host>:LABMGR_RELAY_PORT/agent)

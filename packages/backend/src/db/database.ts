@@ -41,6 +41,9 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  * Opens SQLite in `dataDir` (WAL, so readers never block the ingest writer)
  * unless `databaseUrl` names a PostgreSQL server.
  */
+/** How SQLite syncs its WAL (LABMGR_SQLITE_SYNCHRONOUS). */
+export type SqliteSynchronous = 'full' | 'normal';
+
 export function openDatabase(opts: {
   dataDir: string;
   databaseUrl?: string | undefined;
@@ -49,6 +52,11 @@ export function openDatabase(opts: {
   onCheckpointError?: (message: string) => void;
   /** PostgreSQL: an idle pooled connection failed (server restart, network); the pool replaces it. */
   onPoolError?: (err: Error) => void;
+  /**
+   * SQLite: `full` syncs the WAL at every commit, so what the backend acks
+   * survives a power loss; `normal` survives a process crash only. @default 'full'
+   */
+  sqliteSynchronous?: SqliteSynchronous;
 }): DatabaseHandle {
   if (opts.databaseUrl) {
     const url = new URL(opts.databaseUrl);
@@ -68,9 +76,11 @@ export function openDatabase(opts: {
   restrictToOwner(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash
-  // can lose the last commits, which agents would re-send as they are unacked.
-  sqlite.pragma('synchronous = NORMAL');
+  // Agents drop a sample once its ack arrives, so an acked commit must survive
+  // a power loss: FULL syncs the WAL at each commit (one per ingest batch).
+  // NORMAL survives a process crash (SIGKILL) but an OS crash or power loss
+  // can take the last commits, whose samples the agents already dropped.
+  sqlite.pragma(`synchronous = ${opts.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   let checkpointer: Checkpointer | undefined;
