@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricPoint, MetricSeries } from '@labmgr/protocol';
 import { expect } from 'vitest';
+import WebSocket from 'ws';
 import { eventually, type System } from '../harness.js';
 
 /** Every stored point of a computer (last hour), sorted by seq; duplicates would show twice. */
@@ -45,4 +46,26 @@ export async function waitForStatus(
     timeoutMs,
     `${computerId} ${status}`,
   );
+}
+
+/** The agent credential an enrolled agent keeps in its state dir. */
+export async function credentialOf(stateDir: string): Promise<string> {
+  return (JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as { credential: string })
+    .credential;
+}
+
+/** The HTTP status of one upgrade attempt (101 when accepted). */
+export function upgradeStatus(url: string, credential: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential}` } });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.once('error', reject);
+  });
 }

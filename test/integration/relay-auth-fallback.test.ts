@@ -9,9 +9,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { RelayHealth, RevokeResponse } from '@labmgr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { eventually, freePort, type System, startSystem } from '../harness.js';
-import { agentStatus, expectOnceAndInOrder, storedPoints } from './agent-helpers.js';
+import {
+  agentStatus,
+  credentialOf,
+  expectOnceAndInOrder,
+  storedPoints,
+  upgradeStatus,
+} from './agent-helpers.js';
 
 /** A TCP hop between the relay and the backend that can be cut and restored (the WAN link). */
 class Link {
@@ -52,25 +57,6 @@ class Link {
     if (server) await new Promise((resolve) => server.close(resolve));
   }
 }
-
-/** The HTTP status of one upgrade attempt (101 when accepted). */
-function upgradeStatus(url: string, credential: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential}` } });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.once('error', reject);
-  });
-}
-
-const credentialOf = async (stateDir: string) =>
-  (JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as { credential: string }).credential;
 
 describe('relay restarted during a backend outage (real backend, relay and agents)', () => {
   let sys: System;

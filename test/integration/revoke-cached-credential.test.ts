@@ -1,14 +1,10 @@
-// Revoking a computer whose credential passed a relay's check but that never
-// said hello (so the backend shows it on no relay): every relay must forget the
-// cached verdict, so a reconnect within the cache time is refused, and a
-// connection still waiting for its hello is closed with 4401.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloseCode, type RevokeResponse } from '@labmgr/protocol';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ExtraRelay, eventually, type System, startSystem } from '../harness.js';
+import { credentialOf, upgradeStatus } from './agent-helpers.js';
 
 interface Opened {
   ws: WebSocket;
@@ -28,27 +24,9 @@ function openWithoutHello(url: string, credential: string): Promise<Opened> {
   });
 }
 
-/** The HTTP status of one upgrade attempt (101 when accepted). */
-function upgradeStatus(url: string, credential: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential}` } });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.once('error', reject);
-  });
-}
-
 describe('revoke drops cached credential verdicts on every relay (real processes)', () => {
   let sys: System;
   let relayB: ExtraRelay;
-  const credentialOf = async (stateDir: string) =>
-    (JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as { credential: string }).credential;
   const revoke = async (computerId: string) => {
     const res = await sys.api.request('POST', `/api/v1/computers/${computerId}/revoke`, {
       reason: 'credential leaked',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { SAFE_METHODS } from '../auth/access.js';
 import type { RefusalAudit } from './refusal-audit.js';
 
 /** What the error handler tells the audit hook about a refused request. */
@@ -14,8 +15,6 @@ declare module 'fastify' {
     refusalInfo: RefusalInfo | null;
   }
 }
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Refusals the route audits itself, with more to say than this hook

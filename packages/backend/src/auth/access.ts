@@ -18,7 +18,8 @@ export const ANY_USER: Access = { kind: 'user', roles: ['admin', 'operator', 'vi
 export const OPERATOR: Access = { kind: 'user', roles: ['admin', 'operator'] };
 export const ADMIN: Access = { kind: 'user', roles: ['admin'] };
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: no CSRF check, and no refusal audit. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a `read`-scoped API token may call. */
 export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 

@@ -1,7 +1,7 @@
 import { LiveCloseCode } from '@labmgr/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, tooManyAttempts } from '../http/errors.js';
 import type { LiveOwner, LiveRevoker } from '../live/live-hub.js';
 import type { RelayRepository } from '../relays/relay.repository.js';
 import type { ApiTokenRepository } from '../tokens/api-token.repository.js';
@@ -47,12 +47,12 @@ export class AuthService implements Authenticator {
     const account = username.toLowerCase();
     const pairKey = `${from.ip}|${account}`;
     const pairWait = this.pairLimiter.reserve(pairKey);
-    if (pairWait > 0) throw tooManyAttempts(pairWait);
+    if (pairWait > 0) throw tooManyAttempts('failed sign-ins', pairWait);
     const accountWait = this.accountLimiter.reserve(account);
     if (accountWait > 0) {
       // Not evaluated, so not a guess from this address: only the account's delay applies.
       this.pairLimiter.cancel(pairKey);
-      throw tooManyAttempts(accountWait);
+      throw tooManyAttempts('failed sign-ins', accountWait);
     }
     const user = await this.deps.users.findByUsername(username);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), password);
@@ -129,7 +129,7 @@ export class AuthService implements Authenticator {
     // Per user, not per address: a stolen session guessing the current password gets 5 tries.
     const key = `password|${user.id}`;
     const wait = this.passwordLimiter.reserve(key);
-    if (wait > 0) throw tooManyAttempts(wait);
+    if (wait > 0) throw tooManyAttempts('wrong passwords', wait);
     if (!(await verifyPassword(user.password_hash, current))) {
       await this.deps.audit.record({
         actor_type: 'user',
@@ -170,7 +170,7 @@ export class AuthService implements Authenticator {
       if (!(await this.deps.sessions.findValid(owner.sessionId, now))) return false;
     } else if (owner.tokenId !== null) {
       const row = await this.deps.apiTokens.findById(owner.tokenId);
-      if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return false;
+      if (!usableToken(row, now)) return false;
     } else {
       return false;
     }
@@ -190,7 +190,7 @@ export class AuthService implements Authenticator {
   private async fromApiToken(token: string): Promise<Principal | null> {
     const row = await this.deps.apiTokens.findByHash(hashSecret(token));
     const now = Date.now();
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+    if (!usableToken(row, now)) return null;
     const user = await this.deps.users.findById(row.user_id);
     if (!user || user.disabled) return null;
     if (row.last_used_at === null || now - row.last_used_at >= TOKEN_TOUCH_MS) {
@@ -200,9 +200,10 @@ export class AuthService implements Authenticator {
   }
 }
 
-function tooManyAttempts(waitMs: number): ApiError {
-  const retryAfterSec = Math.ceil(waitMs / 1000);
-  return new ApiError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${retryAfterSec} s`, {
-    retryAfterSec,
-  });
+/** An API token lets its user in while it is neither revoked nor expired. */
+function usableToken<T extends { revoked_at: number | null; expires_at: number | null }>(
+  row: T | undefined,
+  now: number,
+): row is T {
+  return row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
 }

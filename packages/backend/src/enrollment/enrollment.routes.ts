@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ADMIN, currentUser, PUBLIC, userActor } from '../auth/access.js';
 import { AttemptLimiter } from '../auth/login-limiter.js';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, tooManyAttempts } from '../http/errors.js';
 
 export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   // Enrollment is unauthenticated by design; limit guessing per source address
@@ -68,15 +68,7 @@ export function enrollmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           throw new ApiError(503, 'relay_url_insecure', message);
         }
         const wait = limiter.reserve(req.ip);
-        if (wait > 0) {
-          const retryAfterSec = Math.ceil(wait / 1000);
-          throw new ApiError(
-            429,
-            'too_many_attempts',
-            `too many failed enrollments; try again in ${retryAfterSec} s`,
-            { retryAfterSec },
-          );
-        }
+        if (wait > 0) throw tooManyAttempts('failed enrollments', wait);
         try {
           const enrolled = await ctx.enrollment.enroll(req.body, relayUrl, req.ip);
           limiter.cancel(req.ip);
