@@ -105,10 +105,9 @@ export class Meter {
     this.startAt = performance.now();
   }
 
-  /** Called about every 100 ms; memory is kept once a second. */
-  poll(keepMemory: boolean): void {
+  /** Called every 100 ms: children, and memory (so a short peak is not missed). */
+  poll(): void {
     for (const kid of children(this.pid)) this.kids.add(kid);
-    if (!keepMemory) return;
     const m = memory(this.pid);
     if (!m) return;
     this.rss.push(m.rss);
@@ -138,6 +137,80 @@ export class Meter {
   }
 }
 
+/** Peak memory of one stretch of a process's life. */
+export interface MemoryPeak {
+  rssMaxMiB: number;
+  anonMaxMiB: number;
+  /** Seconds after spawn of the highest RSS reading. */
+  rssMaxAtSec: number;
+  readings: number;
+}
+
+/**
+ * RSS and RssAnon of a process from the moment it was spawned, read every
+ * `everyMs` (a timer of its own, so it keeps going while the benchmark
+ * waits for the first sample): "from the first second" is the peak of the
+ * first `startupSec` seconds, reported apart from the steady state.
+ */
+export class MemoryTrace {
+  private readonly spawnedAt = performance.now();
+  private readonly points: Array<{ t: number; rss: number; anon: number }> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly pid: number,
+    everyMs = 100,
+  ) {
+    this.read();
+    this.timer = setInterval(() => this.read(), everyMs);
+  }
+
+  /** Seconds since spawn. */
+  get ageSec(): number {
+    return (performance.now() - this.spawnedAt) / 1000;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Peak over [fromSec, toSec) after spawn. */
+  peak(fromSec: number, toSec: number): MemoryPeak {
+    let rss = 0;
+    let anon = 0;
+    let at = 0;
+    let readings = 0;
+    for (const p of this.points) {
+      if (p.t < fromSec || p.t >= toSec) continue;
+      readings += 1;
+      if (p.rss > rss) {
+        rss = p.rss;
+        at = p.t;
+      }
+      anon = Math.max(anon, p.anon);
+    }
+    return { rssMaxMiB: rss / MiB, anonMaxMiB: anon / MiB, rssMaxAtSec: at, readings };
+  }
+
+  private read(): void {
+    const m = memory(this.pid);
+    if (m) this.points.push({ t: this.ageSec, ...m });
+  }
+}
+
+/** The 1-minute load average. */
+export function loadAverage1(): number {
+  return Number((read('/proc/loadavg') ?? '0').split(' ')[0]);
+}
+
+/** Busy and total jiffies of the whole machine (all cores), from the first line of /proc/stat. */
+export function machineJiffies(): { busy: number; total: number } {
+  const f = (read('/proc/stat') ?? '').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  // idle and iowait are not busy.
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+}
+
 /**
  * The peer's binary, installing its Debian package when missing (apt-get,
  * as a lab admin would). Returns null, with the reason printed, when that is
@@ -145,9 +218,17 @@ export class Meter {
  */
 export function ensureDebianPackage(bin: string, pkg: string): string | null {
   if (existsSync(bin)) return bin;
-  console.log(`installing ${pkg} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, stdio: 'ignore' });
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, stdio: 'ignore' });
+  console.log(`installing ${pkg} (apt-get)…`);
+  let r = install();
+  if (r.status !== 0) {
+    // A fresh machine may have no package lists yet, or stale ones.
+    console.log('  apt-get install failed; apt-get update and one more try…');
+    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
+    r = install();
+  }
   if (r.status === 0 && existsSync(bin)) return bin;
   console.log(`  ${pkg} unavailable (apt-get exit ${r.status ?? r.error?.message}); measured without it`);
   return null;
