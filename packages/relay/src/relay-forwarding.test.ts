@@ -67,11 +67,43 @@ describe('forwarding', () => {
     expect(seqsOf(AGENT_A.computerId)).toEqual([2]);
   });
 
-  it('disconnects an agent with tryAgainLater rather than silently dropping its frame when the queue is full', async () => {
+  it('paces agents while the backend is slow (stops reading them) instead of disconnecting, then delivers everything once', async () => {
+    // Without a spool: memory is the only buffer; pacing starts at 40 queued frames.
+    t = await startTestRelay({ ingest: { maxQueued: 40, maxBatch: 10, maxDelayMs: 1 } });
+    const release = t.backend.holdIngest();
+    const a = await TestAgent.open(t.port, AGENT_A.credential);
+    const b = await TestAgent.open(t.port, AGENT_B.credential);
+    // Sent in small bursts, as agents do, so the relay reads them over many socket reads.
+    for (let seq = 1; seq <= 150; seq++) {
+      a.metrics(seq);
+      b.metrics(seq);
+      if (seq % 5 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    const metrics = async () => (await fetch(`http://127.0.0.1:${t.port}/metrics`)).text();
+    const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1]);
+    const health = async () =>
+      (await (await fetch(`http://127.0.0.1:${t.port}/healthz`)).json()) as { pendingFrames: number };
+    // Held: the queue stops near its bound, well short of the 300 frames sent, and both agents are paused.
+    await new Promise((r) => setTimeout(r, 100));
+    const during = await metrics();
+    expect(gauge(during, 'labmgr_relay_paced_agents')).toBe(2);
+    expect((await health()).pendingFrames).toBeLessThan(160);
+    release();
+    await a.until((f) => f.type === 'ack' && f.seq === 150);
+    await b.until((f) => f.type === 'ack' && f.seq === 150);
+    expect(seqsOf(AGENT_A.computerId)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    expect(seqsOf(AGENT_B.computerId)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    const after = await metrics();
+    expect(gauge(after, 'labmgr_relay_paced_agents')).toBe(0);
+    expect(gauge(after, 'labmgr_relay_ingest_pauses_total')).toBeGreaterThanOrEqual(2);
+    expect(after).not.toMatch(/labmgr_relay_closed_connections_total\{code="1013"\}/);
+  });
+
+  it('disconnects an agent with tryAgainLater rather than silently dropping its frame past the hard bound', async () => {
+    // Paced at 1 queued frame, held in memory up to 4: ten frames in one read overflow it.
     t = await startTestRelay({ ingest: { maxQueued: 1, maxDelayMs: 60_000 } });
     const a = await TestAgent.open(t.port, AGENT_A.credential);
-    a.metrics(1);
-    a.metrics(2);
+    for (let seq = 1; seq <= 10; seq++) a.metrics(seq);
     await expect(a.closed).resolves.toMatchObject({ code: CloseCode.tryAgainLater });
   });
 

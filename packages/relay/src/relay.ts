@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AuthGate } from './agents/auth-gate.js';
 import { startHeartbeat } from './agents/heartbeat.js';
+import { IngestPacer } from './agents/pacer.js';
 import { AgentRegistry } from './agents/registry.js';
 import { AgentSession, type SessionContext } from './agents/session.js';
 import { createUpgradeHandler } from './agents/upgrade.js';
@@ -23,6 +24,13 @@ import { createPresenceForwarder } from './forward/presence-forwarder.js';
 import { createRequestListener } from './http/routes.js';
 import { createLogger } from './logger.js';
 import { RelayOps } from './ops/relay-ops.js';
+
+/**
+ * Frames queued per connected agent before the relay paces agents (with
+ * `memoryQueueItems` as the floor): two seconds of every agent's data at the
+ * usual rate, enough to ride out a slow batch without pausing anyone.
+ */
+const QUEUED_PER_AGENT = 2;
 
 /** Knobs beyond {@link RelayConfig}, for tests and benchmarks. */
 export interface RelayOptions {
@@ -77,6 +85,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       connectedAgents: () => registry.size,
       queuedFrames: () => ingest.size,
       spoolBytes: () => ingest.spoolBytes,
+      pacing: () => ({ held: pacer.held, pauses: pacer.pauses }),
       isClosing: () => closing !== undefined,
     },
     {
@@ -152,8 +161,12 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     backend,
     relayId: config.relayId,
     logger,
-    tuning: { ...(config.memoryQueueItems ? { maxQueued: config.memoryQueueItems } : {}), ...options.ingest },
-    ...(spoolDir ? { spool: { dir: spoolDir, maxBytes: spoolMaxBytes, memoryItems: memoryQueueItems } } : {}),
+    tuning: options.ingest,
+    // Grows with the agents held, so a relay of 10,000 is not paced as tightly as one of 100.
+    memoryItems: () =>
+      Math.max(options.ingest?.maxQueued ?? memoryQueueItems, QUEUED_PER_AGENT * registry.size),
+    ...(spoolDir ? { spool: { dir: spoolDir, maxBytes: spoolMaxBytes } } : {}),
+    onSettled: () => pacer.maybeResume(),
     deliverAck: (computerId, seq) => acks.add(computerId, seq),
     deadLetterFile: config.deadLetterFile,
     onDeadLettered: (count) => ops.metrics.deadLettered(count),
@@ -163,6 +176,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       for (const session of sessions) session.close(CloseCode.tryAgainLater, 'relay spool damaged; re-send');
     },
   });
+  const pacer = new IngestPacer(ingest);
   const presence = createPresenceForwarder({
     backend,
     relayId: config.relayId,
@@ -187,6 +201,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     limits: ops.sessionLimits,
     metrics: ops.metrics,
+    pacer,
   };
 
   // clientTracking off: `sessions` is the one list of connections.

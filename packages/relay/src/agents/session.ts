@@ -38,6 +38,24 @@ export interface SessionContext {
   limits?: SessionLimits;
   /** Counters for `/metrics`; omitted: nothing is counted. */
   metrics?: SessionMetrics;
+  /** Back-pressure from the ingest queue; omitted: agents are never paused for it. */
+  pacer?: SessionPacer;
+}
+
+/**
+ * Paces agents while the ingest queue is past its high-water mark: a session
+ * that forwards a frame then stops reading its socket and is held until the
+ * queue has room, so the agents' frames wait in TCP buffers and their own
+ * journals instead of the relay's memory, and nobody is disconnected for
+ * the relay being slow.
+ */
+export interface SessionPacer {
+  /** The queue is past its high-water mark. */
+  congested(): boolean;
+  /** Keeps `session` until there is room, then calls its `resumeForQueue`. */
+  hold(session: AgentSession): void;
+  /** The session ended: forget it. */
+  release(session: AgentSession): void;
 }
 
 /** Limits one agent connection must keep. */
@@ -85,6 +103,8 @@ export class AgentSession implements FrameTarget {
   readonly #bucket: TokenBucket | undefined;
   /** Set while reading is paused because the agent is over its rate. */
   #resumeTimer: NodeJS.Timeout | undefined;
+  /** Reading is paused until the ingest queue has room (see {@link SessionPacer}). */
+  #heldForQueue = false;
   /** Gives back the unauthenticated-connection slot (at `hello` or close). */
   readonly #releaseSlot: () => void;
 
@@ -152,8 +172,8 @@ export class AgentSession implements FrameTarget {
   beat(): void {
     this.#guard(() => {
       if (this.#phase.name === 'ending') return;
-      // Paused for its rate: its pong waits unread behind its frames; judge it once reading resumes.
-      if (this.#resumeTimer !== undefined) return;
+      // Paused (rate or queue): its pong waits unread behind its frames; judge it once reading resumes.
+      if (this.#resumeTimer !== undefined || this.#heldForQueue) return;
       if (!this.#alive)
         return this.terminate(CloseCode.heartbeatTimeout, 'no pong within the heartbeat interval');
       this.#alive = false;
@@ -167,8 +187,16 @@ export class AgentSession implements FrameTarget {
         { computerId: this.computerId, receivedAt: meta.receivedAt, text: meta.text },
         meta.size,
       )
-    )
+    ) {
+      const pacer = this.#ctx.pacer;
+      if (pacer && !this.#heldForQueue && pacer.congested()) {
+        this.#heldForQueue = true;
+        this.#ws.pause();
+        pacer.hold(this);
+      }
       return;
+    }
+    // Only past the hard bound, which pacing keeps the queue from reaching.
     // Dropping a frame silently would leave a gap the agent's cumulative acks
     // would hide; closing makes the agent re-send everything unacked later.
     this.#ctx.logger.error(
@@ -176,6 +204,15 @@ export class AgentSession implements FrameTarget {
       'ingest queue full: dropping frame and disconnecting agent so it re-sends later',
     );
     this.close(CloseCode.tryAgainLater, 'relay queue is full; retry later');
+  }
+
+  /** The ingest queue has room again: read from the agent (unless its rate still holds it). */
+  resumeForQueue(): void {
+    this.#guard(() => {
+      if (!this.#heldForQueue) return;
+      this.#heldForQueue = false;
+      if (this.#phase.name !== 'ending' && this.#resumeTimer === undefined) this.#ws.resume();
+    });
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
@@ -227,7 +264,7 @@ export class AgentSession implements FrameTarget {
         () =>
           this.#guard(() => {
             this.#resumeTimer = undefined;
-            if (this.#phase.name !== 'ending') this.#ws.resume();
+            if (this.#phase.name !== 'ending' && !this.#heldForQueue) this.#ws.resume();
           }),
         Math.max(1, bucket.msUntil(headroom, now)),
       );
@@ -329,10 +366,12 @@ export class AgentSession implements FrameTarget {
     if (this.#phase.name === 'awaiting-hello') clearTimeout(this.#phase.timer);
     this.#phase = { name: 'ending', code, reason, by };
     this.#releaseSlot();
-    if (this.#resumeTimer !== undefined) {
+    if (this.#resumeTimer !== undefined || this.#heldForQueue) {
       // Read again, so the peer's answer to the close can arrive.
       clearTimeout(this.#resumeTimer);
       this.#resumeTimer = undefined;
+      if (this.#heldForQueue) this.#ctx.pacer?.release(this);
+      this.#heldForQueue = false;
       this.#ws.resume();
     }
     this.#ctx.registry.remove(this);

@@ -14,8 +14,10 @@ export interface BackendBatcherOptions<T, R> {
   tuning?: Partial<BatcherTuning> | undefined;
   /** Posts one batch to the backend; must resolve, never reject. */
   post: (items: T[]) => Promise<SendOutcome<R>>;
-  /** Called with the backend's answer once a batch is stored. */
+  /** Called with the backend's answer once a batch and every batch before it are stored. */
   onSent?: (value: R, batch: BatchInfo) => void;
+  /** See {@link BatcherOptions.onSettled}. */
+  onSettled?: () => void;
   /** @default in memory, bounded by `maxQueued` */
   queue?: BatchQueue<T> | undefined;
 }
@@ -26,20 +28,20 @@ export interface BackendBatcherOptions<T, R> {
  * retrying a 4xx cannot help and would block everything queued behind it.
  */
 export function createBackendBatcher<T, R>(options: BackendBatcherOptions<T, R>): Batcher<T> {
-  const { name, countField, logger, post, onSent, queue } = options;
+  const { name, countField, logger, post, onSent, queue, onSettled } = options;
   const batcher: Batcher<T> = new Batcher<T>({
     ...options.defaults,
     ...options.tuning,
     maxBatch: Math.min(options.tuning?.maxBatch ?? 1000, MAX_BATCH_ENTRIES),
     ...(queue ? { queue } : {}),
+    ...(onSettled ? { onSettled } : {}),
     async send(items, batch) {
       const out = await post([...items]);
       const count = { [countField]: items.length };
       switch (out.kind) {
         case 'ok':
           if (batcher.failures > 0) logger.info(count, `${name} recovered`);
-          onSent?.(out.value, batch);
-          return 'sent';
+          return { verdict: 'sent', commit: () => onSent?.(out.value, batch) };
         case 'failed':
           logger.warn(
             { reason: out.reason, ...count, queued: batcher.size, failures: batcher.failures + 1 },

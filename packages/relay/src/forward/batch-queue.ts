@@ -17,24 +17,28 @@ export interface BatchQueue<T> {
   /** Appends one item. Returns false, and keeps nothing, when the queue is full. */
   push(item: T, weight: number): boolean;
   /**
-   * The head: at least one item (if any), at most `maxCount`, and within
+   * The batch after the first `skip` items (those of batches already in
+   * flight): at least one item (if any), at most `maxCount`, and within
    * `maxWeight` unless the first item alone is heavier. Does not remove them.
    */
-  next(maxCount: number, maxWeight: number): QueuedBatch<T> | Promise<QueuedBatch<T>>;
+  next(skip: number, maxCount: number, maxWeight: number): QueuedBatch<T> | Promise<QueuedBatch<T>>;
   /** Removes `count` items from the head (the batch `next` returned has been dealt with). */
   shift(count: number): void;
   /** The batcher has stopped; the queue may persist what it still holds. */
   close(): void;
 }
 
-/** A plain in-memory queue, refusing items beyond `maxQueued`. */
+/** A plain in-memory queue, refusing items beyond `maxQueued` (a number, or read at each push). */
 export class MemoryQueue<T> implements BatchQueue<T> {
   readonly #items: T[] = [];
   /** Weight of each queued item, index for index with `#items`. */
   readonly #weights: number[] = [];
   #weight = 0;
+  readonly #max: () => number;
 
-  constructor(readonly maxQueued: number) {}
+  constructor(maxQueued: number | (() => number)) {
+    this.#max = typeof maxQueued === 'number' ? () => maxQueued : maxQueued;
+  }
 
   get size(): number {
     return this.#items.length;
@@ -45,15 +49,16 @@ export class MemoryQueue<T> implements BatchQueue<T> {
   }
 
   push(item: T, weight: number): boolean {
-    if (this.#items.length >= this.maxQueued) return false;
+    if (this.#items.length >= this.#max()) return false;
     this.#items.push(item);
     this.#weights.push(weight);
     this.#weight += weight;
     return true;
   }
 
-  next(maxCount: number, maxWeight: number): QueuedBatch<T> {
-    return { items: this.#items.slice(0, headCount(this.#weights, maxCount, maxWeight)), replayed: false };
+  next(skip: number, maxCount: number, maxWeight: number): QueuedBatch<T> {
+    const count = headCount(this.#weights, maxCount, maxWeight, skip);
+    return { items: this.#items.slice(skip, skip + count), replayed: false };
   }
 
   shift(count: number): void {
@@ -65,13 +70,19 @@ export class MemoryQueue<T> implements BatchQueue<T> {
 }
 
 /**
- * How many of `weights` make the next batch: at least one, at most
- * `maxCount`, within `maxWeight` unless the first alone is heavier.
+ * How many of `weights` from index `start` make the next batch: at least one
+ * (if any), at most `maxCount`, within `maxWeight` unless the first alone is heavier.
  */
-export function headCount(weights: readonly number[], maxCount: number, maxWeight: number): number {
+export function headCount(
+  weights: readonly number[],
+  maxCount: number,
+  maxWeight: number,
+  start = 0,
+): number {
   let count = 0;
   let weight = 0;
-  for (const w of weights) {
+  for (let i = start; i < weights.length; i++) {
+    const w = weights[i] ?? 0;
     if (!fitsBatch(count, weight, w, maxCount, maxWeight)) break;
     count += 1;
     weight += w;

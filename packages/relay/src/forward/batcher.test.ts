@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Batcher, type BatcherTuning, type BatchVerdict } from './batcher.js';
+import { Batcher, type BatcherTuning, type BatchVerdict, type Delivered } from './batcher.js';
 
 /** A send function whose calls the test answers one by one. */
 function controlledSend() {
@@ -10,7 +10,7 @@ function controlledSend() {
 }
 
 function batcher(
-  send: (items: readonly number[]) => Promise<BatchVerdict>,
+  send: (items: readonly number[]) => Promise<BatchVerdict | Delivered>,
   tuning: Partial<BatcherTuning> = {},
 ) {
   // random() = 1 gives the full backoff delay, so the tests can step exactly to it.
@@ -200,5 +200,98 @@ describe('Batcher', () => {
     b.enqueue(5, 10);
     await expect(b.drain(1000)).resolves.toBe(0);
     expect(sent).toEqual([[1, 2], [3], [4], [5]]);
+  });
+
+  describe('with two batches in flight', () => {
+    /** Sends answered by the test; a delivered batch records its first item when committed. */
+    function committingSend(committed: number[]) {
+      const calls: Array<{ items: number[]; answer: (ok: boolean) => void }> = [];
+      const send = (items: readonly number[]) =>
+        new Promise<BatchVerdict | Delivered>((resolve) =>
+          calls.push({
+            items: [...items],
+            answer: (ok) =>
+              resolve(ok ? { verdict: 'sent', commit: () => committed.push(items[0] ?? -1) } : 'retry'),
+          }),
+        );
+      return { calls, send };
+    }
+
+    it('sends a second full batch beside the first, and commits them in queue order', async () => {
+      const committed: number[] = [];
+      const { calls, send } = committingSend(committed);
+      const b = batcher(send, { maxInFlight: 2 });
+      for (const i of range(1, 7)) b.enqueue(i);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls.map((c) => c.items)).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expect(b.inFlight).toBe(2);
+      // The later batch is answered first: its commit waits for the earlier one.
+      calls[1]?.answer(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed).toEqual([]);
+      calls[0]?.answer(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed).toEqual([1, 4]);
+      // What waited behind them goes now.
+      expect(calls[2]?.items).toEqual([7]);
+      calls[2]?.answer(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(b.size).toBe(0);
+      expect(committed).toEqual([1, 4, 7]);
+    });
+
+    it('keeps to one batch at a time while no full batch waits (light traffic)', async () => {
+      const { calls, send } = committingSend([]);
+      const b = batcher(send, { maxInFlight: 2 });
+      b.enqueue(1);
+      await vi.advanceTimersByTimeAsync(25);
+      b.enqueue(2);
+      b.enqueue(3);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls.map((c) => c.items)).toEqual([[1]]);
+    });
+
+    it('when the first fails, ignores the second’s success and sends both again after the backoff', async () => {
+      const committed: number[] = [];
+      const { calls, send } = committingSend(committed);
+      const b = batcher(send, { maxInFlight: 2 });
+      for (const i of range(1, 6)) b.enqueue(i);
+      await vi.advanceTimersByTimeAsync(0);
+      calls[1]?.answer(true);
+      calls[0]?.answer(false);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed).toEqual([]);
+      expect(b.failures).toBe(1);
+      expect(b.size).toBe(6);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls.slice(2).map((c) => c.items)).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      calls[2]?.answer(true);
+      calls[3]?.answer(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed).toEqual([1, 4]);
+      expect(b.size).toBe(0);
+      expect(b.failures).toBe(0);
+    });
+
+    it('when the second fails, commits the first and retries only the second', async () => {
+      const committed: number[] = [];
+      const { calls, send } = committingSend(committed);
+      const b = batcher(send, { maxInFlight: 2 });
+      for (const i of range(1, 6)) b.enqueue(i);
+      await vi.advanceTimersByTimeAsync(0);
+      calls[1]?.answer(false);
+      calls[0]?.answer(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(committed).toEqual([1]);
+      expect(b.size).toBe(3);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls[2]?.items).toEqual([4, 5, 6]);
+    });
   });
 });

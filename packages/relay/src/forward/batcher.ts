@@ -9,6 +9,16 @@ export type BatchVerdict =
   /** Not delivered and never will be (a 4xx means a bug): drop the items anyway. */
   | 'discard';
 
+/**
+ * Delivered, with what to do about it (e.g. pass acks on) once every batch
+ * sent before this one is delivered too: `commit` runs in queue order, and
+ * never for a batch whose predecessor failed (it is sent again after the retry).
+ */
+export interface Delivered {
+  verdict: 'sent';
+  commit(): void;
+}
+
 /** Tuning of a {@link Batcher}; every field has a default. */
 export interface BatcherTuning {
   /** Send at once when this many items are queued; also the largest batch. @default 500 */
@@ -21,10 +31,16 @@ export interface BatcherTuning {
   /** Send at most this long after the first item of a batch was queued. @default 25 */
   maxDelayMs: number;
   /**
-   * Refuse items beyond this many queued (the batch in flight included); only
+   * Refuse items beyond this many queued (the batches in flight included); only
    * for the default in-memory queue. @default 100_000
    */
   maxQueued: number;
+  /**
+   * Batches sent at once. A further batch starts only when a full one is
+   * queued behind those in flight, so light traffic still goes one at a time.
+   * @default 1
+   */
+  maxInFlight: number;
   /** First retry delay; doubles per consecutive failure. @default 100 */
   retryInitialMs: number;
   /** Longest retry delay. @default 10_000 */
@@ -36,55 +52,78 @@ export const defaultBatcherTuning: BatcherTuning = {
   maxBatchWeight: Number.POSITIVE_INFINITY,
   maxDelayMs: 25,
   maxQueued: 100_000,
+  maxInFlight: 1,
   retryInitialMs: 100,
   retryMaxMs: 10_000,
 };
 
 export interface BatcherOptions<T> extends Partial<BatcherTuning> {
   /** Sends one batch. A rejected promise counts as `'retry'`. */
-  send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict>;
+  send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict | Delivered>;
   /** @default a {@link MemoryQueue} of `maxQueued` items */
   queue?: BatchQueue<T>;
   /** Source of retry jitter in [0, 1). @default Math.random */
   random?: () => number;
+  /** Called after each batch settled and the queue was updated (e.g. to resume paused senders); must not throw. */
+  onSettled?: () => void;
 }
 
 /** What the sender may need to know about a batch besides its items. */
 export type BatchInfo = Pick<QueuedBatch<unknown>, 'replayed'>;
 
+/** One batch in flight: its size once read from the queue, its outcome once settled. */
+interface Slot {
+  count: number;
+  outcome: BatchVerdict | Delivered | undefined;
+}
+
 /**
  * A FIFO (in memory unless given another {@link BatchQueue}) that sends its
- * head in batches, one batch at a time, so items reach the receiver in the
- * order they were queued. A failed batch stays at the head of the queue and
- * is retried with capped, jittered exponential backoff; items queued
+ * head in batches, up to `maxInFlight` at once, and deals with their outcomes
+ * in queue order, so the receiver's acks are passed on in order whatever
+ * order the answers come in. A failed batch stays at the head of the queue
+ * and is retried with capped, jittered exponential backoff, together with
+ * every batch sent after it (their outcomes are ignored); items queued
  * meanwhile wait behind it (a retry tops the batch up to `maxBatch`, so after
- * an outage the backlog drains in full batches). The receiver must tolerate a batch it stored but failed to
- * acknowledge arriving again.
+ * an outage the backlog drains in full batches). The receiver must tolerate
+ * a batch it stored but failed to acknowledge arriving again, and batches of
+ * one sender arriving out of order.
  */
 export class Batcher<T> {
   readonly #tuning: BatcherTuning;
-  readonly #send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict>;
+  readonly #send: (items: readonly T[], batch: BatchInfo) => Promise<BatchVerdict | Delivered>;
   readonly #random: () => number;
   readonly #queue: BatchQueue<T>;
+  readonly #onSettled: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** The pending timer is a retry backoff (not the batching delay): do not send early. */
   #backingOff = false;
-  #inFlight = false;
+  /** Batches in flight, in queue order. */
+  #slots: Slot[] = [];
+  /** Items of the batches in flight (known once each was read from the queue). */
+  #inFlightItems = 0;
+  /** A batch is being read from the queue: its size is not known yet, so no other may start. */
+  #reading = false;
+  /** A batch settled while another was being read: removing its items now would move the reader's `skip`. */
+  #settleDeferred = false;
+  /** A batch failed: the rest in flight are waited out, then everything is retried. */
+  #failing = false;
   #failures = 0;
   #stopped = false;
   #onSettle: Array<() => void> = [];
 
   constructor(options: BatcherOptions<T>) {
-    const { send, random, queue, ...tuning } = options;
+    const { send, random, queue, onSettled, ...tuning } = options;
     this.#tuning = { ...defaultBatcherTuning, ...stripUndefined(tuning) };
     this.#send = send;
     this.#random = random ?? Math.random;
+    this.#onSettled = onSettled;
     this.#queue = queue ?? new MemoryQueue<T>(this.#tuning.maxQueued);
     // A queue that starts non-empty (a spool left by an earlier run) is sent without waiting for new items.
     if (this.#queue.size > 0) this.#timer = setTimeout(() => this.#flush(), 0);
   }
 
-  /** Items queued, including the batch in flight. */
+  /** Items queued, including the batches in flight. */
   get size(): number {
     return this.#queue.size;
   }
@@ -94,11 +133,21 @@ export class Batcher<T> {
     return this.#failures;
   }
 
+  /** Batches in flight now. */
+  get inFlight(): number {
+    return this.#slots.length;
+  }
+
   /** Queues one item. Returns false, and keeps nothing, when full or stopped. */
   enqueue(item: T, weight = 0): boolean {
     if (this.#stopped || !this.#queue.push(item, weight)) return false;
-    // A send in flight or a pending retry picks the new item up when it settles.
-    if (this.#inFlight || this.#backingOff) return true;
+    // A pending retry picks the new item up when it fires.
+    if (this.#backingOff || this.#failing) return true;
+    if (this.#slots.length > 0) {
+      // A settling batch sends what waits; only a full one goes beside those in flight.
+      if (this.#queue.size - this.#inFlightItems >= this.#tuning.maxBatch) this.#fill();
+      return true;
+    }
     if (this.#queue.size >= this.#tuning.maxBatch || this.#queue.weight >= this.#tuning.maxBatchWeight) {
       this.#flush();
     } else {
@@ -117,15 +166,15 @@ export class Batcher<T> {
     while (this.#queue.size > 0 && !this.#stopped) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      if (!this.#inFlight && !this.#backingOff) this.#flush();
+      if (this.#slots.length === 0 && !this.#backingOff) this.#flush();
       await this.#nextSettle(left);
     }
     return this.#queue.size;
   }
 
   /**
-   * Stops sending and refuses new items; a batch already in flight finishes
-   * on its own. The queue is closed (a spool keeps what is left for the next run).
+   * Stops sending and refuses new items; batches already in flight finish
+   * on their own. The queue is closed (a spool keeps what is left for the next run).
    */
   stop(): number {
     if (!this.#stopped) {
@@ -139,31 +188,88 @@ export class Batcher<T> {
 
   #flush(): void {
     this.#clearTimer();
-    if (this.#inFlight || this.#stopped || this.#queue.size === 0) return;
-    this.#inFlight = true;
-    void this.#sendHead().then(({ count, verdict }) => this.#settle(count, verdict));
+    this.#fill();
   }
 
-  async #sendHead(): Promise<{ count: number; verdict: BatchVerdict }> {
+  /** Starts one more batch if one may start: below `maxInFlight`, not failing, something unsent queued. */
+  #fill(): void {
+    if (this.#stopped || this.#backingOff || this.#failing || this.#reading) return;
+    if (this.#slots.length >= Math.max(1, this.#tuning.maxInFlight)) return;
+    const skip = this.#inFlightItems;
+    if (this.#queue.size - skip <= 0) return;
+    const slot: Slot = { count: 0, outcome: undefined };
+    this.#slots.push(slot);
+    this.#reading = true;
+    void this.#sendSlot(slot, skip).then((outcome) => {
+      slot.outcome = outcome;
+      this.#settle();
+    });
+  }
+
+  async #sendSlot(slot: Slot, skip: number): Promise<BatchVerdict | Delivered> {
+    let reading = true;
     try {
-      // Reading the head may mean reading a spool segment, which can fail: retry like a failed send.
-      const batch = await this.#queue.next(this.#tuning.maxBatch, this.#tuning.maxBatchWeight);
+      // Reading the batch may mean reading a spool segment, which can fail: retry like a failed send.
+      const batch = await this.#queue.next(skip, this.#tuning.maxBatch, this.#tuning.maxBatchWeight);
+      slot.count = batch.items.length;
+      this.#inFlightItems += slot.count;
+      this.#reading = reading = false;
+      if (this.#settleDeferred) {
+        this.#settleDeferred = false;
+        this.#settle();
+      }
       // Nothing readable after all (e.g. a spool segment held only damaged lines). Should the
       // queue still claim items, back off rather than spin on it.
-      if (batch.items.length === 0) return { count: 0, verdict: this.#queue.size > 0 ? 'retry' : 'sent' };
-      if (this.#stopped) return { count: 0, verdict: 'retry' };
-      return {
-        count: batch.items.length,
-        verdict: await this.#send(batch.items, { replayed: batch.replayed }),
-      };
+      if (batch.items.length === 0) return this.#queue.size > skip ? 'retry' : 'sent';
+      if (this.#stopped) return 'retry';
+      // A full batch may already wait behind this one: send it beside.
+      if (this.#queue.size - this.#inFlightItems >= this.#tuning.maxBatch) this.#fill();
+      return await this.#send(batch.items, { replayed: batch.replayed });
     } catch {
-      return { count: 0, verdict: 'retry' };
+      if (reading) {
+        this.#reading = false;
+        // This slot settles right after the return, and with it any deferred settle.
+        this.#settleDeferred = false;
+      }
+      return 'retry';
     }
   }
 
-  #settle(count: number, verdict: BatchVerdict): void {
-    this.#inFlight = false;
-    if (verdict === 'retry') {
+  /** Deals with the settled batches at the head, in order; after a failure, with all of them at once. */
+  #settle(): void {
+    if (this.#reading) {
+      this.#settleDeferred = true;
+      return;
+    }
+    while (!this.#failing) {
+      const head = this.#slots[0];
+      if (!head?.outcome) break;
+      this.#slots.shift();
+      this.#inFlightItems -= head.count;
+      const verdict = typeof head.outcome === 'string' ? head.outcome : head.outcome.verdict;
+      if (verdict === 'retry') {
+        this.#failing = true;
+        break;
+      }
+      this.#queue.shift(head.count);
+      if (head.count > 0) this.#failures = 0;
+      if (typeof head.outcome === 'object') {
+        try {
+          head.outcome.commit();
+        } catch {
+          // The sender's follow-up (acks) guards itself; the batch is delivered either way.
+        }
+      }
+    }
+    if (this.#failing) {
+      // The batches sent after the failed one are sent again after the retry; their outcomes do not count.
+      if (this.#slots.some((s) => s.outcome === undefined)) {
+        this.#settled();
+        return;
+      }
+      this.#slots = [];
+      this.#inFlightItems = 0;
+      this.#failing = false;
       this.#failures += 1;
       if (!this.#stopped) {
         this.#backingOff = true;
@@ -172,11 +278,18 @@ export class Batcher<T> {
           this.#flush();
         }, this.#backoffMs());
       }
-    } else {
-      this.#queue.shift(count);
-      if (count > 0) this.#failures = 0;
+    } else if (this.#queue.size - this.#inFlightItems > 0) {
       // Whatever arrived during the send has already waited a round trip: send it now.
-      if (this.#queue.size > 0) this.#flush();
+      this.#fill();
+    }
+    this.#settled();
+  }
+
+  #settled(): void {
+    try {
+      this.#onSettled?.();
+    } catch {
+      // A hook for pacing; the queue is consistent either way.
     }
     this.#wake();
   }

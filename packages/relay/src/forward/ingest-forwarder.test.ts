@@ -5,7 +5,7 @@ import { fixtures } from '@labmgr/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackendClient, ForwardBatch, ForwardItem, SendOutcome } from '../backend/backend-client.js';
-import { createIngestForwarder, decodeIngestItem } from './ingest-forwarder.js';
+import { createIngestForwarder } from './ingest-forwarder.js';
 
 const A = '6c3f2a1e-1b2c-4d5e-8f90-1234567890ab';
 const B = '7d4a3b2f-2c3d-4e6f-9a01-234567890abc';
@@ -251,21 +251,5 @@ describe('ingest forwarder, frames the backend refuses (4xx)', () => {
     expect(stored).toEqual([2]);
     expect(letters().map((l) => l.seq)).toEqual([1]);
     expect(acks).toEqual([[A, 2]]);
-  });
-});
-
-describe('spooled ingest items', () => {
-  it('read back as written, and as earlier versions wrote them (the frame as an object)', () => {
-    const item = metrics(A, 3);
-    expect(decodeIngestItem(JSON.parse(JSON.stringify(item)))).toEqual(item);
-    const old = { computerId: A, receivedAt: 1, frame: JSON.parse(item.text) };
-    expect(decodeIngestItem(old)).toEqual(item);
-  });
-
-  it('are refused when not a valid item', () => {
-    expect(decodeIngestItem({ ...metrics(A, 1), computerId: 'x' })).toBeUndefined();
-    expect(decodeIngestItem({ ...metrics(A, 1), text: '{"type":"ping","ts":1}' })).toBeUndefined();
-    expect(decodeIngestItem({ ...metrics(A, 1), text: '{' })).toBeUndefined();
-    expect(decodeIngestItem(null)).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
-import { IngestItem, type IngestResult } from '@labmgr/protocol';
+import type { IngestResult } from '@labmgr/protocol';
 import type { Logger } from 'pino';
 import type { BackendClient, ForwardItem, SendOutcome } from '../backend/backend-client.js';
 import { createBackendBatcher } from './backend-batcher.js';
+import { MemoryQueue } from './batch-queue.js';
 import type { BatcherTuning, BatchInfo } from './batcher.js';
 import { type DeadLetter, DeadLetterFile } from './dead-letter.js';
+import { decodeIngestRecord, encodeIngestRecord } from './ingest-record.js';
 import type { DamageReason } from './spool/spool-record.js';
 import { SpooledQueue } from './spool/spooled-queue.js';
 
@@ -11,10 +13,8 @@ import { SpooledQueue } from './spool/spooled-queue.js';
 export interface IngestSpoolOptions {
   /** Folder of this relay's spool segments (one relay per folder). */
   dir: string;
-  /** Bound on the spool's size on disk; beyond it agents are asked to retry later. */
+  /** Bound on the spool's size on disk; agents are paced before it is reached. */
   maxBytes: number;
-  /** Items kept in memory before new ones go to the spool. */
-  memoryItems: number;
   /** @default 4 MiB */
   segmentBytes?: number;
 }
@@ -26,8 +26,18 @@ export interface IngestForwarderOptions {
   /** Called once per acknowledged computer after a batch is stored; must not throw. */
   deliverAck: (computerId: string, seq: number) => void;
   tuning?: Partial<BatcherTuning>;
-  /** @default none: an in-memory queue bounded by `tuning.maxQueued` */
+  /**
+   * The queue's pacing level, read at each enqueue so it can grow with the
+   * agents connected: senders are asked to pause at it and may resume at
+   * half of it. Agents paused mid-read still deliver what they had sent, so
+   * memory holds up to {@link MEMORY_SLACK} times this before new items go
+   * to the spool (or are refused without one). @default `tuning.maxQueued` or 100,000
+   */
+  memoryItems?: () => number;
+  /** @default none: memory only */
   spool?: IngestSpoolOptions;
+  /** Called after each batch settled (e.g. to resume paused agents once {@link IngestForwarder.hasRoom}); must not throw. */
+  onSettled?: () => void;
   /**
    * File (JSON lines) where frames the backend refuses with a 4xx are kept,
    * fsynced before the agent is acked past them. Undefined (in-process tests
@@ -60,10 +70,26 @@ interface Refusal {
   body: string | undefined;
 }
 
+/** Memory holds this many times the pacing level (see {@link IngestForwarderOptions.memoryItems}). */
+export const MEMORY_SLACK = 4;
+
+/** Batches of ingest sent at once; their acks are still passed on in queue order. */
+export const INGEST_IN_FLIGHT = 2;
+
 /** The ingest queue as the relay drives it, and what it reports. */
 export interface IngestForwarder {
   /** Queues one frame of `weight` bytes; false when full (memory, or spool at its bound). */
   enqueue(item: ForwardItem, weight?: number): boolean;
+  /**
+   * The queue is past its high-water mark: senders should stop reading from
+   * their agents until {@link hasRoom}. With the backend reachable that is
+   * the pacing level (the agents' journals are the buffer, not the spool);
+   * while it fails, the spool takes the frames and the mark is 90 % of the
+   * spool's bound.
+   */
+  readonly congested: boolean;
+  /** Back at the low-water mark (half the pacing level, or 80 % of the spool's bound): paused senders may resume. */
+  readonly hasRoom: boolean;
   /** Frames queued, in memory and spooled, the batch in flight included. */
   readonly size: number;
   /** See {@link Batcher.drain}. */
@@ -211,13 +237,17 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     return true;
   }
 
+  const maxQueued = options.tuning?.maxQueued ?? 100_000;
+  const paceAt = options.memoryItems ?? (() => maxQueued);
+  const memoryItems = () => MEMORY_SLACK * paceAt();
   const spool = options.spool
     ? SpooledQueue.open<ForwardItem>({
         dir: options.spool.dir,
         maxBytes: options.spool.maxBytes,
-        memoryItems: options.spool.memoryItems,
+        memoryItems,
         ...(options.spool.segmentBytes ? { segmentBytes: options.spool.segmentBytes } : {}),
-        decode: decodeIngestItem,
+        encode: encodeIngestRecord,
+        decode: decodeIngestRecord,
         logger,
         ...(options.onQuarantined ? { onQuarantined: options.onQuarantined } : {}),
         ...(options.onSpoolDamage ? { onLiveDamage: options.onSpoolDamage } : {}),
@@ -228,14 +258,26 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     countField: 'items',
     logger,
     // Well under the backend's request body limit, even with large inventories.
-    defaults: { maxBatchWeight: 4 * 1024 * 1024 },
+    defaults: { maxBatchWeight: 4 * 1024 * 1024, maxInFlight: INGEST_IN_FLIGHT },
     tuning: options.tuning,
-    queue: spool,
+    queue: spool ?? new MemoryQueue<ForwardItem>(memoryItems),
     post: postIsolating,
     onSent: deliverAcks,
+    ...(options.onSettled ? { onSettled: options.onSettled } : {}),
   });
+  /** The spool takes the frames while the backend fails (not while it is merely slower than the agents). */
+  const spooling = () => spool !== undefined && batcher.failures > 0;
+  const spoolMax = options.spool?.maxBytes ?? 0;
   return {
     enqueue: (item, weight) => batcher.enqueue(item, weight),
+    get congested() {
+      if (spool && spooling()) return spool.spoolBytes >= 0.9 * spoolMax;
+      return batcher.size >= paceAt();
+    },
+    get hasRoom() {
+      if (spool && spooling()) return spool.spoolBytes <= 0.8 * spoolMax;
+      return batcher.size <= paceAt() / 2;
+    },
     get size() {
       return batcher.size;
     },
@@ -247,32 +289,6 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     get spooledItems() {
       return spool?.spooledItems ?? 0;
     },
-  };
-}
-
-/**
- * A spooled line back to an item; a line that is JSON but not an item would
- * get the whole batch refused. Also reads lines of earlier relay versions,
- * which spooled the frame as an object rather than its text. (Replay only:
- * the cost of zod does not matter here.)
- */
-export function decodeIngestItem(value: unknown): ForwardItem | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { computerId, receivedAt, text, frame } = value as Record<string, unknown>;
-  let parsed: unknown = frame;
-  if (typeof text === 'string') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  }
-  const item = IngestItem.safeParse({ computerId, receivedAt, frame: parsed });
-  if (!item.success) return undefined;
-  return {
-    computerId: item.data.computerId,
-    receivedAt: item.data.receivedAt,
-    text: typeof text === 'string' ? text : JSON.stringify(item.data.frame),
   };
 }
 

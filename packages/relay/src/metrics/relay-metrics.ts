@@ -32,6 +32,8 @@ export interface MetricsSources {
   queuedFrames(): number;
   /** Bytes in the on-disk spool (0 while the relay has none). */
   spoolBytes(): number;
+  /** Agents not being read until the ingest queue has room, and how often one was paused. @default none */
+  pacing?(): { held: number; pauses: number };
   /** Credential verdict cache: lookups answered from it and by the backend. */
   authCache(): { hits: number; misses: number };
 }
@@ -113,6 +115,20 @@ export class RelayMetrics {
       'Bytes of agent data spooled to disk for the backend.',
       sources.spoolBytes,
     );
+    gauge(
+      'labmgr_relay_paced_agents',
+      'Agents the relay is not reading from until its ingest queue has room (back-pressure).',
+      () => sources.pacing?.().held ?? 0,
+    );
+    new Counter({
+      name: 'labmgr_relay_ingest_pauses_total',
+      help: 'Times the relay stopped reading from an agent because its ingest queue was past its high-water mark.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.pacing?.().pauses ?? 0);
+      },
+    });
     countersFrom(
       'labmgr_relay_frames_received_total',
       'Frames received from agents, by frame type (invalid: not JSON or not a protocol frame).',

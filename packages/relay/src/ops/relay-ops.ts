@@ -24,6 +24,8 @@ export interface RelayOpsSources {
   queuedFrames(): number;
   /** Bytes in the disk spool; 0 without one. */
   spoolBytes(): number;
+  /** See `MetricsSources.pacing`. */
+  pacing?(): { held: number; pauses: number };
   isClosing(): boolean;
 }
 
@@ -94,6 +96,7 @@ export class RelayOps {
         pendingConnections: () => this.#pending?.count ?? 0,
         queuedFrames: sources.queuedFrames,
         spoolBytes: sources.spoolBytes,
+        ...(sources.pacing ? { pacing: sources.pacing } : {}),
         authCache: () => this.#authCache?.stats ?? { hits: 0, misses: 0 },
       },
       options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },

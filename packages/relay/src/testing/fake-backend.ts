@@ -22,6 +22,8 @@ export interface FakeBackend {
   requests: Array<{ path: string; authorization: string | undefined }>;
   /** Answer the next N ingest calls with this status instead of storing. */
   failIngest(times: number, status?: number): void;
+  /** Hold every ingest call (unanswered) until the returned function is called: a slow backend. */
+  holdIngest(): () => void;
   /** Answer the next N presence calls with 503. */
   failPresence(times: number): void;
   /** Answer every agent-auth call with 503 (true) or normally (false). */
@@ -37,6 +39,7 @@ export async function startFakeBackend(): Promise<FakeBackend> {
   const changed = new EventEmitter();
   let ingestFailures: { times: number; status: number } = { times: 0, status: 503 };
   let presenceFailures = 0;
+  let held: Array<() => void> | undefined;
   const fake: FakeBackend = {
     url: '',
     agents: new Map(),
@@ -46,6 +49,14 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     authDown: false,
     failIngest(times, status = 503) {
       ingestFailures = { times, status };
+    },
+    holdIngest() {
+      held ??= [];
+      return () => {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const answer of waiting) answer();
+      };
     },
     failPresence(times) {
       presenceFailures = times;
@@ -61,11 +72,15 @@ export async function startFakeBackend(): Promise<FakeBackend> {
 
   const server = createServer((req, res) => {
     void readJson(req).then((body) => {
-      try {
-        handle(req.url ?? '', req.headers.authorization, body, res);
-      } finally {
-        changed.emit('request');
-      }
+      const answer = () => {
+        try {
+          handle(req.url ?? '', req.headers.authorization, body, res);
+        } finally {
+          changed.emit('request');
+        }
+      };
+      if (held && req.url === '/api/v1/internal/ingest') held.push(answer);
+      else answer();
     });
   });
 

@@ -3,8 +3,10 @@ import { checksum, encodeRecord, verifyRecord } from './spool-record.js';
 import { parseSegment } from './spool-segments.js';
 
 const line = (record: Buffer) => record.subarray(0, record.length - 1);
-const decode = (v: unknown) =>
-  typeof v === 'object' && v !== null && 'n' in v ? (v as { n: number }) : undefined;
+const decode = (text: string) => {
+  const v: unknown = JSON.parse(text);
+  return typeof v === 'object' && v !== null && 'n' in v ? (v as { n: number }) : undefined;
+};
 
 describe('spool record', () => {
   it('is CRC-32 (the check value of "123456789") as 8 hex digits, a space, the JSON and a newline', () => {

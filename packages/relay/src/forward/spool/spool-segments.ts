@@ -114,7 +114,7 @@ export interface SegmentContent<T> {
 
 export async function readSegment<T>(
   segment: Pick<SegmentFile, 'path' | 'checksummed'>,
-  decode: (value: unknown) => T | undefined,
+  decode: (text: string) => T | undefined,
 ): Promise<SegmentContent<T>> {
   return parseSegment(await readFile(segment.path), decode, {
     name: basename(segment.path),
@@ -130,7 +130,7 @@ export async function readSegment<T>(
  */
 export function parseSegment<T>(
   bytes: Buffer,
-  decode: (value: unknown) => T | undefined,
+  decode: (text: string) => T | undefined,
   segment: { name: string; checksummed: boolean },
 ): SegmentContent<T> {
   const content: SegmentContent<T> = { items: [], weights: [], damaged: [] };
@@ -156,7 +156,7 @@ export function parseSegment<T>(
     }
     let item: T | undefined;
     try {
-      item = decode(JSON.parse(json));
+      item = decode(json);
     } catch {
       item = undefined;
     }

@@ -1,20 +1,30 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeRecord } from './spool-record.js';
-import { segmentPath } from './spool-segments.js';
+import { FIRST_SEGMENT_NUMBER, segmentPath } from './spool-segments.js';
 import { QUARANTINE_FILE, SpooledQueue, type SpooledQueueOptions } from './spooled-queue.js';
 
 interface Item {
   n: number;
 }
 
-const decode = (value: unknown): Item | undefined =>
-  typeof value === 'object' && value !== null && typeof (value as Item).n === 'number'
+const decode = (text: string): Item | undefined => {
+  const value: unknown = JSON.parse(text);
+  return typeof value === 'object' && value !== null && typeof (value as Item).n === 'number'
     ? { n: (value as Item).n }
     : undefined;
+};
 
 let dir: string;
 beforeEach(() => {
@@ -38,13 +48,15 @@ function open(options: Partial<SpooledQueueOptions<Item>> = {}) {
   return { queue, logger };
 }
 
+/** Pushes `from`..`to`, then writes what the spool holds back for its next batched write. */
 function push(queue: SpooledQueue<Item>, from: number, to: number): void {
   for (let n = from; n <= to; n++) expect(queue.push({ n }, 1)).toBe(true);
+  queue.flush();
 }
 
 /** Sends (takes) one batch the way the batcher does: read the head, then remove it. */
 async function take(queue: SpooledQueue<Item>, maxCount = 4): Promise<{ ns: number[]; replayed: boolean }> {
-  const batch = await queue.next(maxCount, Number.POSITIVE_INFINITY);
+  const batch = await queue.next(0, maxCount, Number.POSITIVE_INFINITY);
   queue.shift(batch.items.length);
   return { ns: batch.items.map((i) => i.n), replayed: batch.replayed };
 }
@@ -66,6 +78,31 @@ const quarantined = () =>
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('SpooledQueue', () => {
+  it('writes spooled records in batches, not one write per item', async () => {
+    const { queue } = open({ segmentBytes: 1024 * 1024 });
+    for (let n = 1; n <= 10; n++) queue.push({ n }, 1);
+    const [file] = segmentFiles();
+    // Accepted and counted, but the write waits for more records (or a few ms).
+    expect(queue.spooledItems).toBe(7);
+    expect(readFileSync(join(dir, file ?? ''), 'utf8')).toBe('');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(readFileSync(join(dir, file ?? ''), 'utf8')).toBe(range(4, 10).map(record).join(''));
+    expect(await takeAll(queue, 100)).toEqual(range(1, 10));
+  });
+
+  it('when a batched write fails, withholds acks and asks the agents to re-send what it lost', async () => {
+    let damage = 0;
+    const { queue } = open({ segmentBytes: 1024 * 1024, onLiveDamage: () => damage++ });
+    // The first segment is a disk with no space left.
+    symlinkSync('/dev/full', segmentPath(dir, FIRST_SEGMENT_NUMBER));
+    for (let n = 1; n <= 5; n++) expect(queue.push({ n }, 1)).toBe(true);
+    expect(queue.size).toBe(5);
+    queue.flush();
+    expect(damage).toBe(1);
+    expect(queue.size).toBe(3);
+    expect(await take(queue, 100)).toEqual({ ns: [1, 2, 3], replayed: true });
+  });
+
   it('keeps the first items in memory and spools the rest to disk as checksummed JSON lines', () => {
     const { queue } = open();
     push(queue, 1, 3);
@@ -116,7 +153,7 @@ describe('SpooledQueue', () => {
     queue.push({ n: 4 }, 1);
     const sizes: number[] = [];
     while (queue.size > 0) {
-      const batch = await queue.next(10, 12);
+      const batch = await queue.next(0, 10, 12);
       sizes.push(batch.items.length);
       queue.shift(batch.items.length);
     }
@@ -129,7 +166,7 @@ describe('SpooledQueue', () => {
     expect(segmentFiles()).toHaveLength(1);
     const first = segmentFiles()[0];
     // Reads the segment back; its items are in memory but not sent yet.
-    const batch = await queue.next(3, Number.POSITIVE_INFINITY);
+    const batch = await queue.next(0, 3, Number.POSITIVE_INFINITY);
     expect(batch.items.map((i) => i.n)).toEqual([1, 2, 3]);
     queue.shift(3);
     expect(segmentFiles()).toEqual([first]);
@@ -218,7 +255,7 @@ describe('SpooledQueue', () => {
     writeFileSync(`${segmentPath(dir, 9)}.tmp`, record(1));
     const { queue } = open();
     expect(readdirSync(dir)).toEqual([segmentPath(dir, 7).split('/').at(-1)]);
-    const batch = await queue.next(10, Number.POSITIVE_INFINITY);
+    const batch = await queue.next(0, 10, Number.POSITIVE_INFINITY);
     expect(batch.items).toEqual([]);
     expect(queue.size).toBe(0);
     expect(readdirSync(dir)).toEqual([QUARANTINE_FILE]);

@@ -18,14 +18,20 @@ import {
 export interface SpooledQueueOptions<T> {
   /** Folder of the segment files; created if missing. One queue per folder. */
   dir: string;
-  /** Items held in memory before new ones go to disk. */
-  memoryItems: number;
+  /** Items held in memory before new ones go to disk (a number, or read at each push). */
+  memoryItems: number | (() => number);
   /** Bound on the total size of the segment files; an item beyond it is refused. */
   maxBytes: number;
   /** A segment is closed and a new one begun past this size. @default 4 MiB */
   segmentBytes?: number;
-  /** Turns one parsed line back into an item; `undefined` marks the line damaged. */
-  decode: (value: unknown) => T | undefined;
+  /**
+   * The text of an item's record: one line (no `\n`). Records are written
+   * and read back as they are, so an item validated before it was queued
+   * need not be validated again. @default JSON.stringify
+   */
+  encode?: (item: T) => string;
+  /** Turns one record's text back into an item; `undefined` (or a throw) marks the record damaged. */
+  decode: (text: string) => T | undefined;
   logger: Logger;
   /** Told how many records of a segment were quarantined, per reason (a metric). */
   onQuarantined?: (reason: DamageReason, count: number) => void;
@@ -43,6 +49,10 @@ export const QUARANTINE_FILE = 'quarantine.jsonl';
 
 /** Damaged records logged one by one per segment; the rest only counted in one more line. */
 const LOGGED_PER_SEGMENT = 20;
+
+/** Records are written in batches: when this much waits, or after {@link WRITE_DELAY_MS}. */
+const WRITE_BATCH_BYTES = 256 * 1024;
+const WRITE_DELAY_MS = 20;
 
 /** Items in memory, in queue order; `file` is set when they were read back from a segment. */
 interface Chunk<T> {
@@ -76,10 +86,11 @@ interface DiskSegment extends SegmentFile {
  */
 export class SpooledQueue<T> implements BatchQueue<T> {
   readonly #dir: string;
-  readonly #memoryMax: number;
+  readonly #memoryMax: () => number;
   readonly #maxBytes: number;
   readonly #segmentBytes: number;
-  readonly #decode: (value: unknown) => T | undefined;
+  readonly #encode: (item: T) => string;
+  readonly #decode: (text: string) => T | undefined;
   readonly #logger: Logger;
   readonly #onQuarantined: ((reason: DamageReason, count: number) => void) | undefined;
   readonly #onLiveDamage: (() => void) | undefined;
@@ -90,6 +101,10 @@ export class SpooledQueue<T> implements BatchQueue<T> {
   readonly #segments: DiskSegment[] = [];
   #diskItems = 0;
   #writer: { writer: SegmentWriter; segment: DiskSegment } | undefined;
+  /** Records accepted into the open segment but not yet written (see {@link WRITE_BATCH_BYTES}). */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #writeTimer: NodeJS.Timeout | undefined;
   #nextNumber: number;
   /** Size of every segment file, those read back but not yet sent included. */
   #spoolBytes = 0;
@@ -99,9 +114,11 @@ export class SpooledQueue<T> implements BatchQueue<T> {
 
   private constructor(options: SpooledQueueOptions<T>, leftover: SegmentFile[]) {
     this.#dir = options.dir;
-    this.#memoryMax = options.memoryItems;
+    const memoryItems = options.memoryItems;
+    this.#memoryMax = typeof memoryItems === 'number' ? () => memoryItems : memoryItems;
     this.#maxBytes = options.maxBytes;
     this.#segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
+    this.#encode = options.encode ?? ((item) => JSON.stringify(item));
     this.#decode = options.decode;
     this.#logger = options.logger;
     this.#onQuarantined = options.onQuarantined;
@@ -162,11 +179,11 @@ export class SpooledQueue<T> implements BatchQueue<T> {
 
   push(item: T, weight: number): boolean {
     if (this.#closed) return false;
-    if (this.#segments.length === 0 && this.#memoryItems < this.#memoryMax) {
+    if (this.#segments.length === 0 && this.#memoryItems < this.#memoryMax()) {
       this.#pushToMemory(item, weight);
       return true;
     }
-    const line = encodeRecord(JSON.stringify(item));
+    const line = encodeRecord(this.#encode(item));
     if (this.#spoolBytes + line.length > this.#maxBytes) {
       this.#refuse(
         { spoolBytes: this.#spoolBytes, maxBytes: this.#maxBytes },
@@ -176,9 +193,12 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     }
     try {
       const target = this.#segmentFor(line.length);
-      target.writer.append(line, target.segment.bytes);
       target.segment.bytes += line.length;
       target.segment.items += 1;
+      this.#pending.push(line);
+      this.#pendingBytes += line.length;
+      if (this.#pendingBytes >= WRITE_BATCH_BYTES) this.#writePending();
+      else this.#writeTimer ??= setTimeout(() => this.#writePending(), WRITE_DELAY_MS);
     } catch (err) {
       this.#refuse({ err, dir: this.#dir }, 'spool: cannot write; refusing new items');
       return false;
@@ -192,23 +212,38 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     return true;
   }
 
-  async next(maxCount: number, maxWeight: number): Promise<QueuedBatch<T>> {
+  async next(skip: number, maxCount: number, maxWeight: number): Promise<QueuedBatch<T>> {
     // Topped up from disk first, so that a backlog leaves in full batches.
     while (
       !this.#closed &&
       this.#segments.length > 0 &&
-      this.#memoryItems < maxCount &&
-      this.#memoryWeight < maxWeight
+      this.#memoryItems - skip < maxCount &&
+      (skip > 0 || this.#memoryWeight < maxWeight)
     ) {
       await this.#readBack();
     }
+    // Past the items of the batches in flight.
+    let chunkIndex = 0;
+    let first = this.#chunks[0]?.start ?? 0;
+    for (let left = skip; left > 0; ) {
+      const chunk = this.#chunks[chunkIndex];
+      if (!chunk) break;
+      const take = Math.min(left, chunk.items.length - first);
+      left -= take;
+      first += take;
+      if (first >= chunk.items.length) {
+        chunkIndex += 1;
+        first = this.#chunks[chunkIndex]?.start ?? 0;
+      }
+    }
     const items: T[] = [];
-    const replayed = this.#chunks[0]?.replayed ?? false;
+    const replayed = this.#chunks[chunkIndex]?.replayed ?? false;
     let weight = 0;
-    collect: for (const chunk of this.#chunks) {
+    collect: for (let c = chunkIndex; c < this.#chunks.length; c++) {
+      const chunk = this.#chunks[c] as Chunk<T>;
       // An earlier run's items go in batches of their own (see QueuedBatch.replayed).
       if (chunk.replayed !== replayed) break;
-      for (let i = chunk.start; i < chunk.items.length; i++) {
+      for (let i = c === chunkIndex ? first : chunk.start; i < chunk.items.length; i++) {
         const w = chunk.weights[i] ?? 0;
         if (!fitsBatch(items.length, weight, w, maxCount, maxWeight)) break collect;
         items.push(chunk.items[i] as T);
@@ -244,6 +279,11 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     }
   }
 
+  /** Writes the records accepted into the open segment now, rather than within {@link WRITE_DELAY_MS}. */
+  flush(): void {
+    this.#writePending();
+  }
+
   /**
    * Stops taking items and writes the memory head to a segment in front of
    * the others, so that the next run replays everything in order.
@@ -255,7 +295,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     const lines: Buffer[] = [];
     for (const chunk of this.#chunks) {
       for (let i = chunk.start; i < chunk.items.length; i++)
-        lines.push(encodeRecord(JSON.stringify(chunk.items[i])));
+        lines.push(encodeRecord(this.#encode(chunk.items[i] as T)));
     }
     if (lines.length === 0) return;
     const first = Math.min(
@@ -438,12 +478,50 @@ export class SpooledQueue<T> implements BatchQueue<T> {
   }
 
   #closeWriter(): void {
+    this.#writePending();
     const open = this.#writer;
     this.#writer = undefined;
     try {
       open?.writer.close();
     } catch (err) {
       this.#logger.error({ err, path: open?.segment.path }, 'spool: cannot close a segment');
+    }
+  }
+
+  /**
+   * Writes the records waiting for the open segment, in one call. When that
+   * fails they are lost to the spool although they were accepted: like a
+   * damaged record of this run, their agents were never acked for them, so
+   * acks for what is queued are withheld and the agents asked to re-send.
+   */
+  #writePending(): void {
+    if (this.#writeTimer) clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    const open = this.#writer;
+    if (!open || this.#pending.length === 0) return;
+    const lines = this.#pending;
+    const bytes = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const sizeBefore = open.segment.bytes - bytes;
+    try {
+      open.writer.append(lines.length === 1 ? (lines[0] as Buffer) : Buffer.concat(lines, bytes), sizeBefore);
+    } catch (err) {
+      open.segment.bytes -= bytes;
+      open.segment.items -= lines.length;
+      this.#spoolBytes -= bytes;
+      this.#diskItems -= lines.length;
+      this.#logger.error(
+        { err, path: open.segment.path, records: lines.length },
+        'spool: cannot write queued records; agents re-send them',
+      );
+      // The next record tries a new segment; this one goes if nothing of it was written.
+      this.#closeWriter();
+      if (open.segment.items === 0) {
+        this.#segments.splice(this.#segments.indexOf(open.segment), 1);
+        this.#deleteSegment(open.segment);
+      }
+      this.#withholdAcksOfQueued();
     }
   }
 
