@@ -337,6 +337,13 @@ process.on('message', (msg: GeneratorCommand) => {
       send({ type: 'stats', stats: stats() });
       inWindow = false;
       return;
+    case 'quiet':
+      if (runTimer) clearInterval(runTimer);
+      runTimer = undefined;
+      return;
+    case 'report':
+      send({ type: 'stats', stats: stats() });
+      return;
     case 'stop':
       void stop();
       return;

@@ -34,6 +34,10 @@ export type GeneratorCommand =
   | { type: 'window-start' }
   /** Reply with the counters since `window-start`. */
   | { type: 'window-end' }
+  /** Stop sending (connections stay open, acks still counted). */
+  | { type: 'quiet' }
+  /** Reply with the counters since `window-start`, the window going on. */
+  | { type: 'report' }
   /** Close every connection, reply `stopped`, exit. */
   | { type: 'stop' };
 

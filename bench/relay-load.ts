@@ -1,30 +1,44 @@
 /**
  * Relay load: simulated agents in separate processes, speaking the real
  * protocol (hello → welcome, one metrics frame per agent per second, pong,
- * acks) against the real relay and backend, at several connection counts;
- * side by side in the same run with a bare `ws` server that only counts
- * frames (the ceiling), driven by the same generators at the same rate.
+ * acks) against the real relay and backend (SQLite), several runs per level.
  *
- *   npx tsc -b packages/relay packages/backend   # or npm run build
- *   npx tsx bench/relay-load.ts [--agents 1000,5000,10000] [--seconds 30] [--warmup 10]
- *     [--generators 4] [--no-bare] [--commands 200] [--connect-concurrency 64]
+ *   npm run build
+ *   npx tsx bench/relay-load.ts [--agents 10000,15000] [--seconds 300] [--runs 3]
+ *     [--generators 4] [--bare] [--commands 0] [--connect-concurrency 64] [--drain-timeout 180]
  *
- * Reports per level: relay CPU % of one core (utime+stime from /proc over the
- * window) and RSS, frames/s forwarded (samples the backend acknowledged, as
- * counted by the generators), backend ingest lag (ack round trip: frame
- * written → ack covering it received; the relay acks only what the backend
- * has committed), the relay's queue, and the p50/p99 latency of a live-mode
- * command from the backend's API call to the simulated agent receiving it.
+ * One run: the meters start, then every agent connects at once (the
+ * connection storm is inside the window), sends one frame a second for
+ * `--seconds`, then stops sending; the run ends once every frame is acked
+ * and the relay's queue is empty (the drain time) or after `--drain-timeout`.
+ * Reported per run, every run: the 1-min load average before and after,
+ * relay CPU % of one core over the whole window and over the sustained part,
+ * RSS, frames/s acked during the sustained part, ack round trip, the peaks of
+ * the relay's queue, spool and paced agents (its /healthz once a second),
+ * disconnects by close code, drain time, and whether the database holds every
+ * frame sent exactly once. Then min/median/max per level, and the targets.
+ * `--bare` adds a run against a bare `ws` server that only counts frames (the
+ * ceiling); `--commands N` times N live-mode and signed commands per run.
  * Raises the open-files limit (re-exec under bash), loopback only, bounded in
- * time. Prints a table and appends the figures to bench/results/relay-load.json.
+ * time. Appends every run to bench/results/relay-load.json.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixtures, PROTOCOL_VERSION } from '@labmgr/protocol';
+import SqliteDatabase from 'better-sqlite3';
 import { ROOT, type System, sleep, startSystem } from '../test/harness.js';
 import { type Footprint, Meter } from './agent-footprint-procfs.js';
+import {
+  type CommandResult,
+  commandLatency,
+  onGeneratorReport,
+  quantile,
+  round,
+  type SignedResult,
+  signedCommands,
+} from './relay-load-commands.js';
 import {
   type BareCommand,
   type BareReport,
@@ -32,7 +46,6 @@ import {
   type GeneratorReport,
   type GeneratorStats,
   Histogram,
-  preciseNow,
   type SimAgent,
 } from './relay-load-ipc.js';
 import { ensureOpenFiles, Forked, killForked, openFilesLimit } from './relay-load-procs.js';
@@ -40,15 +53,17 @@ import { enrollSimAgents } from './sim-agents.js';
 
 const { values } = parseArgs({
   options: {
-    agents: { type: 'string', default: '1000,5000,10000' },
-    seconds: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '10' },
+    agents: { type: 'string', default: '10000,15000' },
+    seconds: { type: 'string', default: '300' },
+    runs: { type: 'string', default: '3' },
     generators: { type: 'string', default: '4' },
-    'no-bare': { type: 'boolean', default: false },
-    /** Sequential live-mode calls per level (0: none). */
-    commands: { type: 'string', default: '200' },
+    bare: { type: 'boolean', default: false },
+    /** Sequential live-mode and signed commands per run (0: none). */
+    commands: { type: 'string', default: '0' },
     /** Upgrades in flight at once, over all generators (the relay checks 64 credentials at a time). */
     'connect-concurrency': { type: 'string', default: '64' },
+    /** Longest wait for every frame to be acked after the agents stop sending. */
+    'drain-timeout': { type: 'string', default: '180' },
   },
 });
 const levels = values.agents
@@ -57,14 +72,14 @@ const levels = values.agents
   .filter((n) => Number.isInteger(n) && n > 0)
   .sort((a, b) => a - b);
 const seconds = Number(values.seconds);
-const warmupSec = Number(values.warmup);
+const runs = Number(values.runs);
 const generatorCount = Math.max(1, Number(values.generators));
 const commandCount = Number(values.commands);
 const connectConcurrency = Math.max(generatorCount, Number(values['connect-concurrency']));
-const withBare = !values['no-bare'];
+const drainTimeoutSec = Number(values['drain-timeout']);
 const maxAgents = Math.max(0, ...levels);
-if (levels.length === 0 || !(seconds > 0) || !(warmupSec >= 0)) {
-  console.error('usage: relay-load.ts --agents 1000,5000 --seconds 30 --warmup 10');
+if (levels.length === 0 || !(seconds > 0) || !(runs >= 1) || !(drainTimeoutSec > 0)) {
+  console.error('usage: relay-load.ts --agents 10000,15000 --seconds 300 --runs 3');
   process.exit(2);
 }
 
@@ -72,9 +87,9 @@ if (levels.length === 0 || !(seconds > 0) || !(warmupSec >= 0)) {
 ensureOpenFiles(maxAgents + 2048);
 
 const TARGET = {
-  agents: 10_000,
+  sustainedAgents: 10_000,
+  pacedAgents: 15_000,
   relayCpuPercent: 60,
-  cpuRatioToBare: 2.5,
   commandP99Ms: 25,
   fanoutMs: 2000,
 } as const;
@@ -94,50 +109,50 @@ type Generator = Forked<GeneratorCommand, GeneratorReport>;
 
 interface Usage {
   cpuPercent: number;
-  rssMeanMiB: number;
   rssMaxMiB: number;
 }
 
-interface CommandResult {
-  measured: boolean;
-  /** Why not, when not measured. */
-  note: string | null;
-  calls: number;
-  received: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  /** The API call's own response time, p50. */
-  httpP50Ms: number | null;
-  failures: Record<string, number>;
-}
-
-interface PhaseResult {
+interface RunResult {
   server: 'relay' | 'bare';
   agents: number;
+  run: number;
+  at: string;
+  load1Before: number;
+  load1After: number;
   connected: number;
   connectFailed: number;
   connectRetries: number;
   connectErrors: Record<string, number>;
+  /** Time for every agent to connect (the storm). */
   connectSeconds: number;
-  windowSeconds: number;
+  /** Sending time after the storm. */
+  sustainedSeconds: number;
   sentPerSec: number;
-  /** relay: samples acked by the backend per second; bare: frames counted by the server per second. */
+  /** relay: samples acked by the backend per second while sending; bare: frames counted per second. */
   forwardedPerSec: number;
-  /** The relay or bare server process. */
-  usage: Usage;
+  /** Relay (or bare server) over the storm and the sustained part. */
+  window: Usage;
+  /** Relay over the sustained part only. */
+  sustained: Usage;
   backend: Usage | null;
   generatorsCpuPercent: number;
   ackP50Ms: number | null;
   ackP99Ms: number | null;
   ackMaxMs: number | null;
-  unackedAtEnd: number;
-  openAtEnd: number;
+  /** Connections the relay closed or lost, by close code, from the storm to the end of the drain. */
   closes: Record<string, number>;
+  disconnects: number;
+  maxPendingFrames: number | null;
+  maxSpoolBytes: number | null;
+  maxPacedAgents: number | null;
+  /** Seconds from the agents' last frame until every frame was acked and the queue empty; null: not within the timeout. */
+  drainSeconds: number | null;
+  sent: number;
+  unackedAfterDrain: number;
+  /** Rows of this run's frames in the database after the drain (each frame is one row; duplicates cannot be stored twice). */
+  stored: number | null;
   skippedSends: number;
   maxBufferedBytes: number;
-  /** Largest relay queue seen (frames waiting for the backend, /healthz pendingFrames). */
-  maxPendingFrames: number | null;
   command: CommandResult | null;
   signed: SignedResult | null;
 }
@@ -149,15 +164,16 @@ const budgetMs =
   120_000 +
   maxAgents * 10 + // enrollment
   levels.reduce(
-    (sum, n) =>
-      sum +
-      (withBare ? 2 : 1) * (connectTimeoutMs(n) + (warmupSec + seconds) * 1000 + 60_000) +
-      commandCount * 2500,
+    (total, n) =>
+      total +
+      runs *
+        (values.bare ? 2 : 1) *
+        (connectTimeoutMs(n) + (seconds + drainTimeoutSec) * 1000 + 60_000 + commandCount * 2500),
     0,
   );
 let sys: System | undefined;
 let failure: unknown;
-const rows: Array<{ relay: PhaseResult; bare: PhaseResult | null }> = [];
+const results: RunResult[] = [];
 let saved = false;
 const deadline = setTimeout(() => {
   console.error(`relay-load: time limit of ${Math.round(budgetMs / 1000)} s reached; stopping everything`);
@@ -181,20 +197,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 
 // ---- helpers ---------------------------------------------------------------
 
-const round = (n: number | null, digits = 1): number | null =>
-  n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;
+const load1 = () => round(loadavg()[0] ?? 0, 2) ?? 0;
 
 function usage(f: Footprint): Usage {
-  return {
-    cpuPercent: round(f.cpuPercent, 2) ?? 0,
-    rssMeanMiB: round(f.rssMeanMiB) ?? 0,
-    rssMaxMiB: round(f.rssMaxMiB) ?? 0,
-  };
-}
-
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
+  return { cpuPercent: round(f.cpuPercent, 2) ?? 0, rssMaxMiB: round(f.rssMaxMiB) ?? 0 };
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
@@ -205,12 +211,35 @@ function mergeCounts(into: Record<string, number>, from: Record<string, number>)
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
-async function relayHealth(s: System): Promise<{ agents: number; pendingFrames: number } | null> {
+interface Health {
+  agents: number;
+  pendingFrames: number;
+  spoolBytes?: number;
+  pacedAgents?: number;
+}
+
+async function relayHealth(s: System): Promise<Health | null> {
   try {
     const res = await fetch(`http://127.0.0.1:${s.relayPort}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return (await res.json()) as { agents: number; pendingFrames: number };
+    return (await res.json()) as Health;
   } catch {
     return null;
+  }
+}
+
+/** Peaks of the relay's /healthz figures, read once a second. */
+class Peaks {
+  pending: number | null = null;
+  spool: number | null = null;
+  paced: number | null = null;
+  last: Health | null = null;
+  async read(s: System): Promise<void> {
+    const h = await relayHealth(s);
+    if (!h) return;
+    this.last = h;
+    this.pending = Math.max(this.pending ?? 0, h.pendingFrames);
+    this.spool = Math.max(this.spool ?? 0, h.spoolBytes ?? 0);
+    this.paced = Math.max(this.paced ?? 0, h.pacedAgents ?? 0);
   }
 }
 
@@ -225,15 +254,41 @@ async function ensureCredentials(s: System, n: number): Promise<void> {
   console.log(`enrolled ${missing} simulated agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-// ---- one phase: N agents against the relay or the bare server --------------
+/** Rows stored for seqs in [from, to) over all computers (the backend's SQLite file, read-only). */
+function storedRows(s: System, from: number, to: number): number | null {
+  try {
+    const db = new SqliteDatabase(join(s.dataDir, 'labmgr.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      const row = db
+        .prepare('select count(*) as n from metric_samples where seq >= ? and seq < ?')
+        .get(from, to) as { n: number };
+      return row.n;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    console.error(`  could not count stored rows: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
 
-let phaseCounter = 0;
+const reportAll = (gens: Generator[]) => {
+  const replies = Promise.all(gens.map((g) => g.next('stats', 10_000)));
+  for (const g of gens) g.send({ type: 'report' });
+  return replies.then((rs) => rs.map((r) => r.stats));
+};
 
-async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise<PhaseResult> {
-  phaseCounter += 1;
+// ---- one run: N agents against the relay or the bare server ----------------
+
+let runCounter = 0;
+
+async function runOnce(s: System, server: 'relay' | 'bare', n: number, run: number): Promise<RunResult> {
+  runCounter += 1;
+  const seqStart = runCounter * 10_000_000 + 1;
   const agents = pool.slice(0, n);
   let bare: Forked<BareCommand, BareReport> | undefined;
   const generators: Generator[] = [];
+  const peaks = new Peaks();
   try {
     let url = s.relayUrl;
     let serverPid = s.relay?.child.pid ?? 0;
@@ -243,7 +298,13 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
       url = `ws://127.0.0.1:${port}/agent`;
       serverPid = bare.pid;
     }
-    console.log(`\n[${n} agents → ${server}] connecting (${generatorCount} generator processes)…`);
+    await sleep(2000);
+    const load1Before = load1();
+    console.log(`\n[${n} agents → ${server}, run ${run}] load ${load1Before}; storm of ${n} connections…`);
+    const windowMeter = new Meter(server, serverPid, false);
+    const backendMeter = server === 'relay' ? new Meter('backend', s.backend.child.pid ?? 0, false) : null;
+    windowMeter.start();
+    backendMeter?.start();
     const t0 = performance.now();
     const per = Math.ceil(n / generatorCount);
     for (let g = 0; g < generatorCount; g++) {
@@ -257,14 +318,28 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
         mode: server,
         url,
         agents: slice,
-        seqStart: phaseCounter * 10_000_000 + 1,
+        seqStart,
         sampleTail,
         protocolVersion: PROTOCOL_VERSION,
         connectConcurrency: Math.max(1, Math.floor(connectConcurrency / generatorCount)),
         connectTimeoutMs: connectTimeoutMs(n),
       });
+      // Counts closes from the storm on.
+      gen.send({ type: 'window-start' });
     }
-    const ready = await Promise.all(generators.map((g) => g.next('ready', connectTimeoutMs(n) + 40_000)));
+    const genMeters = generators.map((g) => new Meter(g.name, g.pid, false));
+    for (const m of genMeters) m.start();
+    const readyP = Promise.all(generators.map((g) => g.next('ready', connectTimeoutMs(n) + 40_000)));
+    let storming = true;
+    void readyP.finally(() => {
+      storming = false;
+    });
+    while (storming) {
+      windowMeter.poll();
+      if (server === 'relay') await peaks.read(s);
+      await sleep(500);
+    }
+    const ready = await readyP;
     const connectSeconds = (performance.now() - t0) / 1000;
     const connected = sum(ready, (r) => r.connected);
     const connectErrors: Record<string, number> = {};
@@ -274,100 +349,117 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
         (Object.keys(connectErrors).length ? ` (retried: ${JSON.stringify(connectErrors)})` : ''),
     );
 
-    for (const g of generators) g.send({ type: 'run' });
-    console.log(`  warming up ${warmupSec} s at 1 frame/agent/s…`);
-    await sleep(warmupSec * 1000);
-
-    const meters = {
-      server: new Meter(server, serverPid, false),
-      backend: server === 'relay' ? new Meter('backend', s.backend.child.pid ?? 0, false) : null,
-      generators: generators.map((g) => new Meter(g.name, g.pid, false)),
-    };
-    const all = [meters.server, ...(meters.backend ? [meters.backend] : []), ...meters.generators];
+    const sustainedMeter = new Meter(`${server} sustained`, serverPid, false);
+    sustainedMeter.start();
     const countBefore = bare ? bare.next('count', 5000) : null;
     bare?.send({ type: 'count' });
     const before = await countBefore;
-    for (const g of generators) g.send({ type: 'window-start' });
-    for (const m of all) m.start();
+    for (const g of generators) g.send({ type: 'run' });
     const w0 = performance.now();
-    console.log(`  measuring ${seconds} s…`);
-    let maxPending: number | null = null;
+    console.log(`  sending 1 frame/agent/s for ${seconds} s…`);
     for (let tick = 0; tick < seconds; tick++) {
-      for (const m of all) m.poll(true);
-      if (server === 'relay') {
-        const h = await relayHealth(s);
-        if (h) maxPending = Math.max(maxPending ?? 0, h.pendingFrames);
+      windowMeter.poll();
+      sustainedMeter.poll();
+      backendMeter?.poll();
+      for (const m of genMeters) m.poll();
+      if (server === 'relay') await peaks.read(s);
+      if (tick % 30 === 29) {
+        const h = peaks.last;
+        console.log(
+          `  ${tick + 1} s: queue ${h?.pendingFrames ?? '-'}, paced ${h?.pacedAgents ?? '-'}, spool ${h?.spoolBytes ?? '-'} B, load ${load1()}`,
+        );
       }
       await sleep(Math.max(0, w0 + (tick + 1) * 1000 - performance.now()));
     }
-    const statsP = Promise.all(generators.map((g) => g.next('stats', 10_000)));
+    for (const g of generators) g.send({ type: 'quiet' });
+    const sustainedSeconds = (performance.now() - w0) / 1000;
+    const quietAt = performance.now();
     const countAfter = bare ? bare.next('count', 5000) : null;
-    for (const g of generators) g.send({ type: 'window-end' });
     bare?.send({ type: 'count' });
-    const windowSeconds = (performance.now() - w0) / 1000;
-    const serverUse = meters.server.finish();
-    const backendUse = meters.backend?.finish() ?? null;
-    const generatorUse = meters.generators.map((m) => m.finish());
-    const stats: GeneratorStats[] = (await statsP).map((r) => r.stats);
     const after = await countAfter;
+    const windowUse = windowMeter.finish();
+    const sustainedUse = sustainedMeter.finish();
+    const backendUse = backendMeter?.finish() ?? null;
+    const generatorUse = genMeters.map((m) => m.finish());
+    const atQuiet: GeneratorStats[] = await reportAll(generators);
 
-    const latency = new Histogram();
-    for (const st of stats) latency.merge(Histogram.fromJSON(st.ackLatency));
-    const closes: Record<string, number> = {};
-    for (const st of stats) mergeCounts(closes, st.closes);
-    const acked = sum(stats, (st) => st.acked);
-    const forwarded = server === 'relay' ? acked : (after?.frames ?? 0) - (before?.frames ?? 0);
-
-    const command =
-      server === 'relay' && commandCount > 0 ? await commandLatency(s, agents.slice(0, connected)) : null;
-    const signed =
-      server === 'relay' && commandCount > 0 ? await signedCommands(s, agents.slice(0, connected)) : null;
-    if (signed) {
-      const { single, fanout } = signed;
-      console.log(
-        `  signed commands: single p50/p99 ${fmt(single.p50Ms, 2)}/${fmt(single.p99Ms, 2)} ms (${single.received}/${single.calls}); ` +
-          `fan-out to ${fanout.agents}: ${fanout.received} received, the last ${fmt(fanout.allReceivedMs)} ms after the call ` +
-          `(API answered in ${fmt(fanout.apiMs)} ms; every run started per the API after ${fmt(fanout.allStartedMs)} ms)`,
-      );
+    // Drain: every frame acked and the relay's queue empty.
+    let drainSeconds: number | null = null;
+    let final = atQuiet;
+    if (server === 'relay') {
+      const drainBy = quietAt + drainTimeoutSec * 1000;
+      for (;;) {
+        final = await reportAll(generators);
+        await peaks.read(s);
+        if (sum(final, (st) => st.unacked) === 0 && peaks.last?.pendingFrames === 0) {
+          drainSeconds = (performance.now() - quietAt) / 1000;
+          break;
+        }
+        if (performance.now() > drainBy) break;
+        await sleep(250);
+      }
     }
 
-    return {
+    const latency = new Histogram();
+    for (const st of atQuiet) latency.merge(Histogram.fromJSON(st.ackLatency));
+    const closes: Record<string, number> = {};
+    for (const st of final) mergeCounts(closes, st.closes);
+    const acked = sum(atQuiet, (st) => st.acked);
+    const forwarded = server === 'relay' ? acked : (after?.frames ?? 0) - (before?.frames ?? 0);
+    const sent = sum(final, (st) => st.sent);
+    const stored = server === 'relay' ? storedRows(s, seqStart, seqStart + 10_000_000) : null;
+
+    const live = agents.slice(0, connected);
+    const command =
+      server === 'relay' && commandCount > 0 ? await commandLatency(s, live, commandCount) : null;
+    const signed =
+      server === 'relay' && commandCount > 0 ? await signedCommands(s, live, commandCount) : null;
+
+    const result: RunResult = {
       server,
       agents: n,
+      run,
+      at: new Date().toISOString(),
+      load1Before,
+      load1After: load1(),
       connected,
       connectFailed: sum(ready, (r) => r.failed),
       connectRetries: sum(ready, (r) => r.retries),
       connectErrors,
       connectSeconds: round(connectSeconds) ?? 0,
-      windowSeconds: round(windowSeconds, 2) ?? 0,
-      sentPerSec: Math.round(sum(stats, (st) => st.sent) / windowSeconds),
-      forwardedPerSec: Math.round(forwarded / windowSeconds),
-      usage: usage(serverUse),
+      sustainedSeconds: round(sustainedSeconds, 2) ?? 0,
+      sentPerSec: Math.round(sum(atQuiet, (st) => st.sent) / sustainedSeconds),
+      forwardedPerSec: Math.round(forwarded / sustainedSeconds),
+      window: usage(windowUse),
+      sustained: usage(sustainedUse),
       backend: backendUse ? usage(backendUse) : null,
-      generatorsCpuPercent:
-        round(
-          sum(generatorUse, (f) => f.cpuPercent),
-          1,
-        ) ?? 0,
+      generatorsCpuPercent: round(sum(generatorUse, (f) => f.cpuPercent)) ?? 0,
       ackP50Ms: server === 'relay' ? round(latency.quantile(0.5)) : null,
       ackP99Ms: server === 'relay' ? round(latency.quantile(0.99)) : null,
       ackMaxMs: server === 'relay' ? round(latency.max) : null,
-      unackedAtEnd: sum(stats, (st) => st.unacked),
-      openAtEnd: sum(stats, (st) => st.open),
       closes,
-      skippedSends: sum(stats, (st) => st.skipped),
-      maxBufferedBytes: Math.max(0, ...stats.map((st) => st.maxBuffered)),
-      maxPendingFrames: maxPending,
+      disconnects: sum(Object.values(closes), (v) => v) + sum(ready, (r) => r.failed),
+      maxPendingFrames: peaks.pending,
+      maxSpoolBytes: peaks.spool,
+      maxPacedAgents: peaks.paced,
+      drainSeconds: round(drainSeconds, 1),
+      sent,
+      unackedAfterDrain: sum(final, (st) => st.unacked),
+      stored,
+      skippedSends: sum(final, (st) => st.skipped),
+      maxBufferedBytes: Math.max(0, ...final.map((st) => st.maxBuffered)),
       command,
       signed,
     };
+    printRun(result);
+    return result;
   } finally {
     for (const g of generators) g.send({ type: 'stop' });
     await Promise.all(generators.map((g) => g.end(10_000)));
     bare?.send({ type: 'stop' });
     await bare?.end(3000);
     if (server === 'relay') {
-      // Let the relay see every close and drain its queue before the next phase.
+      // Let the relay see every close and drain its queue before the next run.
       const settleBy = Date.now() + 30_000;
       for (;;) {
         const h = await relayHealth(s);
@@ -378,326 +470,129 @@ async function runPhase(s: System, server: 'relay' | 'bare', n: number): Promise
   }
 }
 
-// ---- command latency: backend API → simulated agent --------------------------
-
-const liveModeWaiters = new Map<string, (at: number) => void>();
-/** Signed commands seen by the simulated agents, by computer: when each arrived. */
-const commandArrivals = new Map<string, number>();
-let onCommandArrival: (() => void) | undefined;
-function onGeneratorReport(r: GeneratorReport): void {
-  if (r.type === 'command') {
-    commandArrivals.set(r.computerId, r.at);
-    onCommandArrival?.();
-    return;
-  }
-  if (r.type !== 'live-mode') return;
-  const waiter = liveModeWaiters.get(r.computerId);
-  if (waiter) {
-    liveModeWaiters.delete(r.computerId);
-    waiter(r.at);
-  }
-}
-
-/** Resolves once `done()` holds after an arrival, or false after `timeoutMs`. */
-function arrivals(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (done()) return resolve(true);
-    const timer = setTimeout(() => {
-      onCommandArrival = undefined;
-      resolve(false);
-    }, timeoutMs);
-    onCommandArrival = () => {
-      if (!done()) return;
-      clearTimeout(timer);
-      onCommandArrival = undefined;
-      resolve(true);
-    };
-  });
-}
-
-interface SignedResult {
-  /** Sequential one-computer commands: API call → the agent receiving the signed frame. */
-  single: {
-    calls: number;
-    received: number;
-    p50Ms: number | null;
-    p99Ms: number | null;
-    maxMs: number | null;
-  };
-  /** One command to every connected agent: API call → the last agent receiving it. */
-  fanout: {
-    agents: number;
-    received: number;
-    allReceivedMs: number | null;
-    apiMs: number | null;
-    allStartedMs: number | null;
-  };
-}
-
-/**
- * Signed commands through the real path (POST /api/v1/commands: sign per
- * computer, one control call per relay) to the simulated agents, which answer
- * started/succeeded at once: the latency of single commands, then one command
- * to every connected agent, timed to the last agent's receipt and to the
- * backend showing every run started.
- */
-async function signedCommands(s: System, agents: SimAgent[]): Promise<SignedResult> {
-  const body = (ids: string[]) => ({ targets: { computerIds: ids }, kind: 'exec', argv: ['/bin/true'] });
-  const post = (ids: string[]) =>
-    fetch(`${s.backendUrl}/api/v1/commands`, {
-      method: 'POST',
-      headers: { cookie: s.api.cookieHeader, 'content-type': 'application/json' },
-      body: JSON.stringify(body(ids)),
-      signal: AbortSignal.timeout(30_000),
-    });
-  console.log(
-    `  signed commands: ${commandCount} sequential one-computer commands, then one to all ${agents.length}…`,
-  );
-  const latencies: number[] = [];
-  let calls = 0;
-  for (let i = 0; i < commandCount; i++) {
-    const agent = agents[Math.floor(Math.random() * agents.length)] as SimAgent;
-    commandArrivals.delete(agent.computerId);
-    const t0 = preciseNow();
-    calls += 1;
-    const res = await post([agent.computerId]);
-    await res.arrayBuffer();
-    if (!res.ok) continue;
-    if (await arrivals(() => commandArrivals.has(agent.computerId), 2000))
-      latencies.push((commandArrivals.get(agent.computerId) ?? t0) - t0);
-  }
-  latencies.sort((a, b) => a - b);
-  await sleep(500);
-  commandArrivals.clear();
-  const ids = agents.map((a) => a.computerId);
-  const t0 = preciseNow();
-  const res = await post(ids);
-  const apiMs = preciseNow() - t0;
-  const job = res.ok ? ((await res.json()) as { id: string }) : null;
-  const all = await arrivals(() => ids.every((id) => commandArrivals.has(id)), 30_000);
-  const received = ids.filter((id) => commandArrivals.has(id)).length;
-  const last = Math.max(...ids.map((id) => commandArrivals.get(id) ?? 0));
-  let allStartedMs: number | null = null;
-  if (job) {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const j = (await s.api.json(`GET`, `/api/v1/commands/${job.id}`)) as { counts: Record<string, number> };
-      const open = (j.counts.pending ?? 0) + (j.counts.queued ?? 0) + (j.counts.sent ?? 0);
-      if (open === 0) {
-        allStartedMs = preciseNow() - t0;
-        break;
-      }
-      await sleep(50);
-    }
-  }
-  return {
-    single: {
-      calls,
-      received: latencies.length,
-      p50Ms: round(quantile(latencies, 0.5), 2),
-      p99Ms: round(quantile(latencies, 0.99), 2),
-      maxMs: round(latencies.at(-1) ?? null, 2),
-    },
-    fanout: {
-      agents: ids.length,
-      received,
-      allReceivedMs: all ? round(last - t0, 1) : null,
-      apiMs: round(apiMs, 1),
-      allStartedMs: round(allStartedMs, 1),
-    },
-  };
-}
-
-/** Whether the backend's source has the live-mode route at all (another change adds it). */
-function backendHasLiveModeRoute(): boolean {
-  const dir = join(ROOT, 'packages/backend/src');
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
-    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
-  );
-  return files.some((f) => /live-mode/.test(readFileSync(join(dir, f), 'utf8')));
-}
-
-async function commandLatency(s: System, agents: SimAgent[]): Promise<CommandResult> {
-  const result: CommandResult = {
-    measured: false,
-    note: null,
-    calls: 0,
-    received: 0,
-    p50Ms: null,
-    p99Ms: null,
-    maxMs: null,
-    httpP50Ms: null,
-    failures: {},
-  };
-  const path = (id: string) => `/api/v1/computers/${id}/live-mode`;
-  const body = { intervalMs: 1000, ttlSec: 10 };
-  const first = agents[0];
-  if (!first) return { ...result, note: 'not measured: no agent connected' };
-  // The running backend decides: a 404 "no route" means the route is not there (yet).
-  const probe = await s.api.request('POST', path(first.computerId), body);
-  const probeText = await probe.text();
-  if (probe.status === 404 && probeText.includes('no route for')) {
-    const inSource = backendHasLiveModeRoute();
-    const note = `not measured: route missing (POST /api/v1/computers/{id}/live-mode answered 404 "no route"${
-      inSource ? '; the source mentions live-mode: rebuild the backend (npx tsc -b packages/backend)' : ''
-    })`;
-    console.log(`  command latency ${note}`);
-    return { ...result, note };
-  }
-  await sleep(300); // the probe's frame, if any, arrives and is discarded
-  liveModeWaiters.clear();
-  console.log(`  command latency: ${commandCount} sequential live-mode calls to random agents…`);
-  const latencies: number[] = [];
-  const http: number[] = [];
-  let failedInARow = 0;
-  for (let i = 0; i < commandCount; i++) {
-    const agent = agents[Math.floor(Math.random() * agents.length)] as SimAgent;
-    const arrived = new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        liveModeWaiters.delete(agent.computerId);
-        resolve(null);
-      }, 2000);
-      liveModeWaiters.set(agent.computerId, (at) => {
-        clearTimeout(timer);
-        resolve(at);
-      });
-    });
-    const t0 = preciseNow();
-    result.calls += 1;
-    let ok = false;
-    try {
-      const res = await fetch(`${s.backendUrl}${path(agent.computerId)}`, {
-        method: 'POST',
-        headers: { cookie: s.api.cookieHeader, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(3000),
-      });
-      http.push(preciseNow() - t0);
-      await res.arrayBuffer();
-      ok = res.ok;
-      if (!ok) result.failures[`http ${res.status}`] = (result.failures[`http ${res.status}`] ?? 0) + 1;
-    } catch (err) {
-      const why = err instanceof Error ? err.name : String(err);
-      result.failures[why] = (result.failures[why] ?? 0) + 1;
-    }
-    // A refused call sends nothing: do not wait for a frame.
-    const at = ok ? await arrived : null;
-    liveModeWaiters.delete(agent.computerId);
-    if (at === null) {
-      if (ok) result.failures['no frame within 2 s'] = (result.failures['no frame within 2 s'] ?? 0) + 1;
-      failedInARow += 1;
-      if (failedInARow >= 10) {
-        console.log(
-          `  command latency: 10 calls in a row failed (${JSON.stringify(result.failures)}); stopping`,
-        );
-        break;
-      }
-      continue;
-    }
-    failedInARow = 0;
-    latencies.push(at - t0);
-  }
-  latencies.sort((a, b) => a - b);
-  http.sort((a, b) => a - b);
-  result.received = latencies.length;
-  result.measured = latencies.length > 0;
-  if (!result.measured) result.note = `not measured: no live-mode frame reached an agent (${probe.status})`;
-  result.p50Ms = round(quantile(latencies, 0.5), 2);
-  result.p99Ms = round(quantile(latencies, 0.99), 2);
-  result.maxMs = round(latencies.at(-1) ?? null, 2);
-  result.httpP50Ms = round(quantile(http, 0.5), 2);
-  return result;
-}
-
 // ---- report ----------------------------------------------------------------
 
-const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
-const mark = (ok: boolean) => (ok ? 'ok' : 'NOT MET');
+const fmt = (n: number | null | undefined, digits = 1) =>
+  n === null || n === undefined ? '-' : n.toFixed(digits);
+const mark = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-function printTable(rows: Array<{ relay: PhaseResult; bare: PhaseResult | null }>): void {
+function printRun(r: RunResult): void {
   console.log(
-    `\nrelay load: ${seconds} s windows after ${warmupSec} s warm-up, 1 metrics frame (${frameBytes} B) per agent per second,` +
-      ` ${generatorCount} generator processes, ${cpus().length} cores, Node ${process.version}`,
+    `  ${r.server} run ${r.run}: load ${r.load1Before} → ${r.load1After}; ${r.connected}/${r.agents} connected in ${r.connectSeconds} s; ` +
+      `sent ${r.sentPerSec}/s, acked ${r.forwardedPerSec}/s; CPU ${r.window.cpuPercent} % (storm + ${Math.round(r.sustainedSeconds)} s), ` +
+      `${r.sustained.cpuPercent} % sustained; RSS ${r.window.rssMaxMiB} MiB; backend ${fmt(r.backend?.cpuPercent)} %; ` +
+      `ack p50/p99 ${fmt(r.ackP50Ms)}/${fmt(r.ackP99Ms)} ms; queue peak ${r.maxPendingFrames ?? '-'}, spool peak ${r.maxSpoolBytes ?? '-'} B, ` +
+      `paced peak ${r.maxPacedAgents ?? '-'}; disconnects ${r.disconnects} ${JSON.stringify(r.closes)}; ` +
+      `drain ${fmt(r.drainSeconds)} s; stored ${r.stored ?? '-'} of ${r.sent} sent (unacked ${r.unackedAfterDrain})`,
   );
-  printRows(rows);
-  printTargets(rows);
 }
 
-function printRows(rows: Array<{ relay: PhaseResult; bare: PhaseResult | null }>): void {
+function spread(xs: number[], digits = 1): string {
+  if (xs.length === 0) return '-';
+  const sorted = [...xs].sort((a, b) => a - b);
+  const med = quantile(sorted, 0.5) ?? 0;
+  return `${fmt(sorted[0], digits)} / ${fmt(med, digits)} / ${fmt(sorted.at(-1), digits)}`;
+}
+
+function printSummary(): void {
   console.log(
-    '\n' +
-      'agents  server  connected  sent/s  fwd/s  CPU % 1 core  RSS MiB max  backend CPU %  gen CPU %  ingest lag p50/p99 ms  relay queue max  command p50/p99 ms',
+    `\nrelay load: ${runs} run(s) per level, ${seconds} s of 1 metrics frame (${frameBytes} B) per agent per second after the storm,` +
+      ` ${generatorCount} generator processes, ${cpus().length} cores, Node ${process.version}; min / median / max`,
   );
-  for (const { relay, bare } of rows) {
-    for (const r of [relay, bare]) {
-      if (!r) continue;
+  for (const n of levels) {
+    for (const server of ['relay', 'bare'] as const) {
+      const rs = results.filter((r) => r.agents === n && r.server === server);
+      if (rs.length === 0) continue;
       console.log(
-        `${String(r.agents).padStart(6)}  ${r.server.padEnd(6)}  ${String(r.connected).padStart(9)}` +
-          `  ${String(r.sentPerSec).padStart(6)}  ${String(r.forwardedPerSec).padStart(5)}` +
-          `  ${r.usage.cpuPercent.toFixed(1).padStart(12)}  ${r.usage.rssMaxMiB.toFixed(1).padStart(11)}` +
-          `  ${fmt(r.backend?.cpuPercent ?? null).padStart(13)}  ${r.generatorsCpuPercent.toFixed(1).padStart(9)}` +
-          `  ${`${fmt(r.ackP50Ms)}/${fmt(r.ackP99Ms)}`.padStart(21)}  ${String(r.maxPendingFrames ?? '-').padStart(15)}` +
-          `  ${r.command ? (r.command.measured ? `${fmt(r.command.p50Ms, 2)}/${fmt(r.command.p99Ms, 2)}` : 'not measured') : '-'}`,
+        `\n${n} agents → ${server} (${rs.length} runs, load ${rs.map((r) => r.load1Before).join(', ')})`,
       );
+      console.log(
+        `  acked/s           ${spread(
+          rs.map((r) => r.forwardedPerSec),
+          0,
+        )}`,
+      );
+      console.log(`  CPU % storm+run   ${spread(rs.map((r) => r.window.cpuPercent))}`);
+      console.log(`  CPU % sustained   ${spread(rs.map((r) => r.sustained.cpuPercent))}`);
+      console.log(`  RSS MiB max       ${spread(rs.map((r) => r.window.rssMaxMiB))}`);
+      if (server === 'relay') {
+        console.log(
+          `  queue peak        ${spread(
+            rs.map((r) => r.maxPendingFrames ?? 0),
+            0,
+          )}`,
+        );
+        console.log(
+          `  paced peak        ${spread(
+            rs.map((r) => r.maxPacedAgents ?? 0),
+            0,
+          )}`,
+        );
+        console.log(
+          `  spool peak B      ${spread(
+            rs.map((r) => r.maxSpoolBytes ?? 0),
+            0,
+          )}`,
+        );
+        console.log(`  drain s           ${spread(rs.map((r) => r.drainSeconds ?? Number.NaN))}`);
+        console.log(`  ack p99 ms        ${spread(rs.map((r) => r.ackP99Ms ?? Number.NaN))}`);
+      }
+      console.log(`  disconnects       ${rs.map((r) => r.disconnects).join(', ')}`);
     }
-    if (bare && bare.usage.cpuPercent > 0)
-      console.log(
-        `        relay / bare: CPU ${(relay.usage.cpuPercent / bare.usage.cpuPercent).toFixed(2)}x, RSS ${(relay.usage.rssMaxMiB / bare.usage.rssMaxMiB).toFixed(2)}x`,
-      );
-    const troubles = [relay, bare].flatMap((r) =>
-      r && (r.connectFailed > 0 || Object.keys(r.closes).length > 0 || r.skippedSends > 0)
-        ? [
-            `${r.server}: ${r.connectFailed} connects failed, closes ${JSON.stringify(r.closes)}, ${r.skippedSends} sends skipped (socket closed)`,
-          ]
-        : [],
-    );
-    for (const t of troubles) console.log(`        ${t}`);
   }
+  printTargets();
 }
 
-function printTargets(rows: Array<{ relay: PhaseResult; bare: PhaseResult | null }>): void {
-  const at = (n: number) => rows.find((r) => r.relay.agents === n);
-  const top = at(TARGET.agents);
-  console.log('\ntargets:');
-  if (top) {
-    const r = top.relay;
-    const all = r.connected === r.agents && r.forwardedPerSec >= 0.95 * r.agents;
-    console.log(
-      `  ${TARGET.agents} agents at 1 frame/s through one relay: ${mark(all)} (${r.connected} connected, ${r.forwardedPerSec} acked/s)`,
+/** Memory bound of the relay's queue with n agents: 4 x the pacing level (2 per agent, at least 10,000). */
+const queueBound = (n: number) => 4 * Math.max(10_000, 2 * n);
+
+function printTargets(): void {
+  const relayRuns = (n: number) => results.filter((r) => r.agents === n && r.server === 'relay');
+  console.log('\ntargets (every run must meet them):');
+  const sustained = relayRuns(TARGET.sustainedAgents);
+  if (sustained.length > 0) {
+    const ok = sustained.every(
+      (r) =>
+        r.connected === r.agents &&
+        r.disconnects === 0 &&
+        r.forwardedPerSec >= 0.95 * r.agents &&
+        (r.maxPendingFrames ?? 0) <= queueBound(r.agents),
     );
     console.log(
-      `  relay CPU <= ${TARGET.relayCpuPercent} % of one core: ${mark(r.usage.cpuPercent <= TARGET.relayCpuPercent)} (${r.usage.cpuPercent.toFixed(1)} %)`,
+      `  ${TARGET.sustainedAgents} agents at 1 frame/s for ${seconds} s, 0 disconnects, queue bounded: ${mark(ok)}` +
+        ` (${sustained.map((r) => `${r.forwardedPerSec}/s, ${r.disconnects} disconnects, queue ${r.maxPendingFrames}`).join('; ')})`,
     );
-    if (top.bare) {
-      const ratio = r.usage.cpuPercent / top.bare.usage.cpuPercent;
-      console.log(
-        `  relay CPU <= ${TARGET.cpuRatioToBare}x the bare server's: ${mark(ratio <= TARGET.cpuRatioToBare)} (${ratio.toFixed(2)}x)`,
-      );
-    }
-  } else console.log(`  ${TARGET.agents}-agent targets: not run at that level`);
-  const thousand = at(1000)?.relay.command;
-  if (thousand?.measured && thousand.p99Ms !== null)
+    const cpuOk = sustained.every((r) => r.sustained.cpuPercent <= TARGET.relayCpuPercent);
     console.log(
-      `  command p99 <= ${TARGET.commandP99Ms} ms with 1000 agents: ${mark(thousand.p99Ms <= TARGET.commandP99Ms)} (${thousand.p99Ms} ms)`,
+      `  relay CPU <= ${TARGET.relayCpuPercent} % of one core at ${TARGET.sustainedAgents}: ${mark(cpuOk)}` +
+        ` (sustained ${sustained.map((r) => r.sustained.cpuPercent).join(', ')} %; with the storm ${sustained.map((r) => r.window.cpuPercent).join(', ')} %)`,
     );
-  else console.log(`  command p99 with 1000 agents: ${thousand?.note ?? 'not run at that level'}`);
-  const signed = at(1000)?.relay.signed;
-  if (signed) {
-    const p99 = signed.single.p99Ms;
+  } else console.log(`  ${TARGET.sustainedAgents} agents: not run`);
+  const paced = relayRuns(TARGET.pacedAgents);
+  if (paced.length > 0) {
+    const ok = paced.every(
+      (r) =>
+        r.connected === r.agents && r.disconnects === 0 && r.unackedAfterDrain === 0 && r.stored === r.sent,
+    );
     console.log(
-      `  signed command p99 <= ${TARGET.commandP99Ms} ms with 1000 agents (API → agent): ${mark(p99 !== null && p99 <= TARGET.commandP99Ms)} (${p99} ms)`,
+      `  ${TARGET.pacedAgents} agents paced, 0 disconnects, every frame stored once after the load: ${mark(ok)}` +
+        ` (${paced.map((r) => `${r.disconnects} disconnects, stored ${r.stored}/${r.sent}, drain ${fmt(r.drainSeconds)} s`).join('; ')})`,
     );
-    const all = signed.fanout.allReceivedMs;
+  } else console.log(`  ${TARGET.pacedAgents} agents: not run`);
+  const withCommands = results.filter((r) => r.command?.measured || r.signed);
+  for (const r of withCommands) {
+    const p99 = r.signed?.single.p99Ms ?? null;
     console.log(
-      `  one command to 1000 agents, every agent has it within ${TARGET.fanoutMs} ms: ${mark(all !== null && all <= TARGET.fanoutMs)} (${all} ms, ${signed.fanout.received}/${signed.fanout.agents})`,
+      `  signed command p99 <= ${TARGET.commandP99Ms} ms with ${r.agents} agents (run ${r.run}): ${mark(p99 !== null && p99 <= TARGET.commandP99Ms)} (${p99} ms);` +
+        ` fan-out to all within ${TARGET.fanoutMs} ms: ${fmt(r.signed?.fanout.allReceivedMs)} ms`,
     );
-  } else console.log('  signed commands and fan-out with 1000 agents: not run at that level');
+  }
 }
 
 // ---- main ------------------------------------------------------------------
 
 console.log(
-  `open-files limit ${openFilesLimit()}; levels ${levels.join(', ')}; frame ${frameBytes} B; time limit ${Math.round(budgetMs / 1000)} s`,
+  `open-files limit ${openFilesLimit()}; levels ${levels.join(', ')}; ${runs} runs each; frame ${frameBytes} B; time limit ${Math.round(budgetMs / 1000)} s`,
 );
 try {
   sys = await startSystem();
@@ -708,24 +603,23 @@ try {
     // The relay's disk spool (if any) in the run's temp dir, not ./data.
     LABMGR_DATA_DIR: sys.dataDir,
   });
-  for (const n of levels) {
-    try {
-      await ensureCredentials(sys, n);
-      const relay = await runPhase(sys, 'relay', n);
-      rows.push({ relay, bare: null });
-      const bare = withBare ? await runPhase(sys, 'bare', n) : null;
-      rows[rows.length - 1] = { relay, bare };
-      printRows([{ relay, bare }]);
-    } catch (err) {
-      failure = err;
-      console.error(`level ${n} failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!sys.relay?.running) console.error(`relay exited:\n${sys.relay?.output.slice(-3000)}`);
-      if (!sys.backend.running) console.error(`backend exited:\n${sys.backend.output.slice(-3000)}`);
-      break;
+  eachLevel: for (const n of levels) {
+    await ensureCredentials(sys, n);
+    for (let run = 1; run <= runs; run++) {
+      try {
+        results.push(await runOnce(sys, 'relay', n, run));
+        if (values.bare) results.push(await runOnce(sys, 'bare', n, run));
+      } catch (err) {
+        failure = err;
+        console.error(`level ${n} run ${run} failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (!sys.relay?.running) console.error(`relay exited:\n${sys.relay?.output.slice(-3000)}`);
+        if (!sys.backend.running) console.error(`backend exited:\n${sys.backend.output.slice(-3000)}`);
+        break eachLevel;
+      }
     }
   }
-  if (rows.length > 0) {
-    printTable(rows);
+  if (results.length > 0) {
+    printSummary();
     saveRecord();
   }
 } finally {
@@ -738,28 +632,23 @@ if (failure) process.exitCode = 1;
 
 /** Appends the run's figures (also those of an interrupted run) to bench/results/relay-load.json once. */
 function saveRecord(): void {
-  if (saved || rows.length === 0) return;
+  if (saved || results.length === 0) return;
   saved = true;
   const record = {
     bench: 'relay-load',
+    version: 2,
     at: new Date().toISOString(),
     cores: cpus().length,
     node: process.version,
     openFilesLimit: openFilesLimit(),
     seconds,
-    warmupSec,
+    runs,
     generators: generatorCount,
     frameBytes,
     framesPerAgentPerSec: 1,
     targets: TARGET,
     incomplete: failure ? String(failure) : null,
-    levels: rows.map(({ relay, bare }) => ({
-      agents: relay.agents,
-      relay,
-      bare,
-      relayToBareCpu:
-        bare && bare.usage.cpuPercent > 0 ? round(relay.usage.cpuPercent / bare.usage.cpuPercent, 2) : null,
-    })),
+    results,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   appendFileSync(join(ROOT, 'bench/results/relay-load.json'), `${JSON.stringify(record)}\n`);

@@ -61,5 +61,7 @@ export const RelayHealth = z.object({
   spoolBytes: z.number().int().nonnegative().optional(),
   /** Of `pendingFrames`, those in the disk spool. */
   spooledFrames: z.number().int().nonnegative().optional(),
+  /** Agents the relay is not reading from until its queue has room (back-pressure). */
+  pacedAgents: z.number().int().nonnegative().optional(),
 });
 export type RelayHealth = z.infer<typeof RelayHealth>;

@@ -220,6 +220,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
           relayId: config.relayId,
           agents: registry.size,
           pendingFrames: ingest.size,
+          pacedAgents: pacer.held,
           ...(spoolDir ? { spoolBytes: ingest.spoolBytes, spooledFrames: ingest.spooledItems } : {}),
         }),
         control: control.routes,
