@@ -217,14 +217,14 @@ const SETTINGS = {
     flag: 'spool-max-bytes',
     env: 'LABMGR_RELAY_SPOOL_MAX_BYTES',
     placeholder: '<bytes>',
-    help: 'largest size of the spool on disk, in bytes or with KiB, MiB, GiB; when full, agents\n      are asked to retry later and keep their data; 0 turns the spool off',
+    help: 'largest size of the spool on disk, in bytes or with KiB, MiB, GiB; agents are paced\n      from 90 % of it, and asked to retry later when it is full; 0 turns the spool off',
     fallback: () => '1GiB',
   },
   memoryQueueItems: {
     flag: 'memory-queue-items',
     env: 'LABMGR_RELAY_MEMORY_QUEUE_ITEMS',
     placeholder: '<n>',
-    help: 'agent frames queued in memory for the backend before new ones go to the spool\n      (without a spool: the limit of the queue)',
+    help: 'least pacing level: frames queued for the backend before agents that send are paused\n      (grows to 2 per connected agent); memory holds 4x it before frames go to the spool',
     fallback: () => String(DEFAULT_MEMORY_QUEUE_ITEMS),
   },
   tlsCert: {
