@@ -24,7 +24,7 @@ async function relayHealth(sys: System): Promise<RelayHealth> {
   return (await (await fetch(`http://127.0.0.1:${sys.relayPort}/healthz`)).json()) as RelayHealth;
 }
 
-/** The metrics samples in the spool segments, read as text (the JSON after any checksum prefix). */
+/** The metrics samples in the spool segments, read as text: `<crc> <computer id>\t<received at>\t<frame text>`. */
 function spooledSamples(dir: string): SpooledSample[] {
   const out: SpooledSample[] = [];
   for (const file of readdirSync(dir).filter((f) => f.startsWith('seg-'))) {
@@ -33,8 +33,7 @@ function spooledSamples(dir: string): SpooledSample[] {
       const at = offset;
       offset += Buffer.byteLength(line, 'utf8') + 1;
       if (line === '') continue;
-      const item = JSON.parse(line.slice(line.indexOf('{'))) as { text: string };
-      const frame = JSON.parse(item.text) as {
+      const frame = JSON.parse(line.slice(line.indexOf('{'))) as {
         type: string;
         seq: number;
         sample: { at: number; memory: { usedBytes: number } };
@@ -100,9 +99,9 @@ describe('relay spool: a record damaged on disk (real backend, relay and agent)'
     if (!victim) throw new Error(`no sample to damage among ${spooled.map((x) => x.seq).join(',')}`);
     const n = victim.seq;
     const truth = bySeq.get(n + 1) as SpooledSample;
-    const needle = `\\"seq\\":${n},`;
+    const needle = `"seq":${n},`;
     expect(victim.line.split(needle)).toHaveLength(2);
-    const damagedLine = victim.line.replace(needle, `\\"seq\\":${n + 1},`);
+    const damagedLine = victim.line.replace(needle, `"seq":${n + 1},`);
     const path = join(spoolDir, victim.file);
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, text.replace(victim.line, damagedLine));

@@ -140,7 +140,8 @@ describe('relay disk spool (real backend, relay and agent)', () => {
       // Same spool folder, new process (and a new relay token: the spool is not tied to one).
       const again = await s.startRelay(env);
       const replay = await relayHealth(s);
-      expect(replay.spooledFrames).toBeGreaterThanOrEqual(8);
+      // SIGKILL may lose the last ~20 ms of records not yet written (their agent re-sends them).
+      expect(replay.spooledFrames).toBeGreaterThanOrEqual(kill ? 1 : 8);
       expect(again.output).toMatch(/spool: replaying what an earlier run left/);
       await backendBack;
 
