@@ -1,5 +1,6 @@
 import { type MessageStatusItem, MessageStatusReport, RelayRegistration } from '@labmgr/protocol';
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_RETRY_AFTER_MS, retryAfterMs } from '../backend/backend-client.js';
 import { createConnectionPool, postJson } from '../backend/http.js';
 
 export interface BackendLinkOptions {
@@ -57,6 +58,16 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
   let failedRegistrations = 0;
   let failedFlushes = 0;
   let stopped = false;
+  /** Epoch ms before which neither registration nor reports go out: the backend answered 503/429 with `Retry-After`. */
+  let notBefore = 0;
+  const honour = (out: Awaited<ReturnType<typeof postJson>>) => {
+    if (out.kind !== 'response' || (out.status !== 503 && out.status !== 429)) return;
+    const waitMs = retryAfterMs(out.retryAfter, Date.now());
+    if (waitMs !== undefined && waitMs > 0)
+      notBefore = Math.max(notBefore, Date.now() + Math.min(waitMs, DEFAULT_MAX_RETRY_AFTER_MS));
+  };
+  /** `delayMs`, or longer if the backend asked to wait. */
+  const after = (delayMs: number) => Math.max(delayMs, notBefore - Date.now());
 
   async function register(): Promise<void> {
     const body = RelayRegistration.safeParse(options.registration());
@@ -65,6 +76,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
       return;
     }
     const out = await postJson(registerUrl, body.data, { token, timeoutMs, pool });
+    honour(out);
     if (out.kind === 'response' && out.status === 200) {
       if (!registered || failedRegistrations > 0)
         logger.info({ controlUrl: body.data.controlUrl }, 'registered with the backend');
@@ -91,7 +103,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
           // Retry sooner while the backend has not taken the latest registration.
           scheduleRegister(failedRegistrations === 0 ? interval : Math.min(2000, interval));
         });
-    }, delayMs);
+    }, after(delayMs));
     registerTimer.unref();
   }
 
@@ -105,6 +117,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
         continue;
       }
       const out = await postJson(statusUrl, body.data, { token, timeoutMs, pool });
+      honour(out);
       if (out.kind === 'response' && (out.status === 204 || out.status === 200)) {
         pending = pending.slice(items.length);
         failedFlushes = 0;
@@ -142,7 +155,7 @@ export function createBackendLink(options: BackendLinkOptions): BackendLink {
           flushing = undefined;
           if (pending.length > 0) scheduleFlush();
         });
-    }, delay);
+    }, after(delay));
     flushTimer.unref();
   }
 
