@@ -134,6 +134,10 @@ describe('relay restarted during a backend outage (real backend, relay and agent
       20_000,
       'the kept agent connected',
     );
+    const metrics = await (await fetch(`http://127.0.0.1:${sys.relayPort}/metrics`)).text();
+    const admitted = Number(/^labmgr_relay_auth_fallback_admissions_total (\d+)$/m.exec(metrics)?.[1]);
+    expect(admitted).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^labmgr_relay_auth_unconfirmed_agents [1-9]/m);
     // ...the one revoked before the outage is not: the relay cannot ask and has no verdict for it.
     expect(await upgradeStatus(sys.relayUrl, beforeCredential)).toBe(503);
     // Their samples wait in the relay's spool.

@@ -34,8 +34,12 @@ export interface MetricsSources {
   spoolBytes(): number;
   /** Agents not being read until the ingest queue has room, and how often one was paused. @default none */
   pacing?(): { held: number; pauses: number };
-  /** Credential verdict cache: lookups answered from it and by the backend. */
-  authCache(): { hits: number; misses: number };
+  /**
+   * Credential verdict cache: lookups answered from it and by the backend;
+   * connections let in on a stored verdict while the backend could not be
+   * asked, and those still awaiting its answer.
+   */
+  authCache(): { hits: number; misses: number; fallbacks?: number; unconfirmed?: number };
 }
 
 export interface RelayMetricsOptions {
@@ -190,6 +194,20 @@ export class RelayMetrics {
         this.inc({ result: 'miss' }, misses);
       },
     });
+    new Counter({
+      name: 'labmgr_relay_auth_fallback_admissions_total',
+      help: 'Agent connections let in on a stored verdict because the backend could not be asked (outage, Retry-After).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.authCache().fallbacks ?? 0);
+      },
+    });
+    gauge(
+      'labmgr_relay_auth_unconfirmed_agents',
+      'Credentials let in on a stored verdict that the backend has not answered for yet.',
+      () => sources.authCache().unconfirmed ?? 0,
+    );
     this.#batchSize = new Histogram({
       name: 'labmgr_relay_ingest_batch_size',
       help: 'Items per ingest batch posted to the backend.',

@@ -97,7 +97,11 @@ export class RelayOps {
         queuedFrames: sources.queuedFrames,
         spoolBytes: sources.spoolBytes,
         ...(sources.pacing ? { pacing: sources.pacing } : {}),
-        authCache: () => this.#authCache?.stats ?? { hits: 0, misses: 0 },
+        authCache: () => {
+          const cache = this.#authCache;
+          if (!cache) return { hits: 0, misses: 0 };
+          return { ...cache.stats, fallbacks: cache.fallbacks, unconfirmed: cache.staleAdmissions };
+        },
       },
       options.defaultMetrics === undefined ? {} : { defaultMetrics: options.defaultMetrics },
     );
