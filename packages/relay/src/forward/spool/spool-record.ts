@@ -8,8 +8,6 @@ import { crc32 } from 'node:zlib';
  */
 export const RECORD_PREFIX_BYTES = 9;
 
-const HEX = /^[0-9a-f]{8}$/;
-
 /** Why a spooled line was not replayed (label of `labmgr_relay_spool_quarantined_records_total`). */
 export type DamageReason =
   /** The checksum does not match the bytes (or the line has no well-formed checksum). */
@@ -32,22 +30,38 @@ export function checksum(bytes: Uint8Array): number {
   return crc32(bytes) >>> 0;
 }
 
-/** The record of one item's JSON text, newline included. */
-export function encodeRecord(json: string): Buffer {
-  const body = Buffer.from(json, 'utf8');
-  const head = Buffer.from(`${checksum(body).toString(16).padStart(8, '0')} `, 'latin1');
-  return Buffer.concat([head, body, Buffer.from('\n')]);
+/** The record of one item's text, newline included: one buffer, the text encoded once. */
+export function encodeRecord(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  const record = Buffer.allocUnsafe(RECORD_PREFIX_BYTES + length + 1);
+  record.write(text, RECORD_PREFIX_BYTES, length, 'utf8');
+  const sum = checksum(record.subarray(RECORD_PREFIX_BYTES, RECORD_PREFIX_BYTES + length));
+  record.write(sum.toString(16).padStart(8, '0'), 0, 8, 'latin1');
+  record[RECORD_PREFIX_BYTES - 1] = 0x20;
+  record[record.length - 1] = 0x0a;
+  return record;
+}
+
+/** Value of a lowercase hex digit byte, or -1. */
+function hexDigit(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
 }
 
 /**
- * The JSON text of one record line (newline excluded), or `undefined` when
- * its checksum is missing, malformed or wrong.
+ * The text of one record line (newline excluded), or `undefined` when its
+ * checksum is missing, malformed or wrong.
  */
 export function verifyRecord(line: Buffer): string | undefined {
   if (line.length < RECORD_PREFIX_BYTES || line[RECORD_PREFIX_BYTES - 1] !== 0x20) return undefined;
-  const hex = line.toString('latin1', 0, RECORD_PREFIX_BYTES - 1);
-  if (!HEX.test(hex)) return undefined;
+  let expected = 0;
+  for (let i = 0; i < RECORD_PREFIX_BYTES - 1; i++) {
+    const digit = hexDigit(line[i] ?? 0);
+    if (digit < 0) return undefined;
+    expected = expected * 16 + digit;
+  }
   const body = line.subarray(RECORD_PREFIX_BYTES);
-  if (checksum(body) !== Number.parseInt(hex, 16)) return undefined;
+  if (checksum(body) !== expected) return undefined;
   return body.toString('utf8');
 }
