@@ -99,6 +99,30 @@ describe('forwarding', () => {
     expect(after).not.toMatch(/labmgr_relay_closed_connections_total\{code="1013"\}/);
   });
 
+  it('keeps pinging an agent it paced, so the agent’s own heartbeat does not give up on the relay', async () => {
+    t = await startTestRelay({
+      heartbeatIntervalMs: 50,
+      ingest: { maxQueued: 20, maxBatch: 10, maxDelayMs: 1 },
+    });
+    const release = t.backend.holdIngest();
+    const a = await TestAgent.open(t.port, AGENT_A.credential);
+    for (let seq = 1; seq <= 40; seq++) a.metrics(seq);
+    await new Promise((r) => setTimeout(r, 100));
+    const health = (await (await fetch(`http://127.0.0.1:${t.port}/healthz`)).json()) as { pacedAgents: number };
+    expect(health.pacedAgents).toBe(1);
+    let pings = 0;
+    a.ws.on('ping', () => {
+      pings += 1;
+    });
+    // Ten heartbeat intervals while paced: pinged, not judged (its pongs wait unread), not closed.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(pings).toBeGreaterThanOrEqual(5);
+    release();
+    await a.until((f) => f.type === 'ack' && f.seq === 40);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.ws.readyState).toBe(a.ws.OPEN);
+  });
+
   it('disconnects an agent with tryAgainLater rather than silently dropping its frame past the hard bound', async () => {
     // Paced at 1 queued frame, held in memory up to 4: ten frames in one read overflow it.
     t = await startTestRelay({ ingest: { maxQueued: 1, maxDelayMs: 60_000 } });

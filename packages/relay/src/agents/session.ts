@@ -172,8 +172,12 @@ export class AgentSession implements FrameTarget {
   beat(): void {
     this.#guard(() => {
       if (this.#phase.name === 'ending') return;
-      // Paused (rate or queue): its pong waits unread behind its frames; judge it once reading resumes.
-      if (this.#resumeTimer !== undefined || this.#heldForQueue) return;
+      if (this.#resumeTimer !== undefined || this.#heldForQueue) {
+        // Paused (rate or queue): its pong waits unread behind its frames, so it is judged only once
+        // reading resumes; but it must still hear from the relay, or its own heartbeat gives up on us.
+        this.#ws.ping();
+        return;
+      }
       if (!this.#alive)
         return this.terminate(CloseCode.heartbeatTimeout, 'no pong within the heartbeat interval');
       this.#alive = false;
@@ -211,6 +215,8 @@ export class AgentSession implements FrameTarget {
     this.#guard(() => {
       if (!this.#heldForQueue) return;
       this.#heldForQueue = false;
+      // Judged afresh from here: pongs sent during the pause are still unread.
+      this.#alive = true;
       if (this.#phase.name !== 'ending' && this.#resumeTimer === undefined) this.#ws.resume();
     });
   }
@@ -264,6 +270,7 @@ export class AgentSession implements FrameTarget {
         () =>
           this.#guard(() => {
             this.#resumeTimer = undefined;
+            this.#alive = true;
             if (this.#phase.name !== 'ending' && !this.#heldForQueue) this.#ws.resume();
           }),
         Math.max(1, bucket.msUntil(headroom, now)),
