@@ -21,7 +21,7 @@ describe('HTTP', () => {
     t = await startTestRelay();
     await expect(getJson('/healthz')).resolves.toEqual({
       status: 200,
-      body: { status: 'ok', relayId: 'relay-test', agents: 0, pendingFrames: 0 },
+      body: { status: 'ok', relayId: 'relay-test', agents: 0, pendingFrames: 0, pacedAgents: 0 },
     });
     await TestAgent.open(t.port, AGENT_A.credential);
     expect((await getJson('/healthz')).body).toMatchObject({ agents: 1 });
