@@ -8,7 +8,7 @@ type Placement = 'lab_id' | 'seat_row' | 'seat_col' | 'notes' | 'display_name';
 /** A new computer: not retired, no tags, no losses; lab, seat and notes optional. */
 export type NewComputer = Omit<
   ComputerRow,
-  'retired' | 'tags' | 'logged_in_users' | 'samples_lost' | 'last_loss_at' | Placement
+  'retired' | 'tags' | 'logged_in_users' | 'samples_lost' | 'last_loss_at' | 'latest_seq' | Placement
 > &
   Partial<Pick<ComputerRow, Placement>>;
 

@@ -85,6 +85,8 @@ export interface ComputersTable {
   samples_lost: Generated<number>;
   /** Migration 0013: `at` of the sample that reported the latest loss. */
   last_loss_at: number | null;
+  /** Migration 0014: seq of the sample `latest_metrics` was taken from (a batch stored late never replaces it with an older one). */
+  latest_seq: number | null;
 }
 
 /** The latest inventory of each computer (migration 0006), kept out of the often-updated `computers` row. */

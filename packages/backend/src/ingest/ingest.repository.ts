@@ -47,14 +47,38 @@ export interface InventoryUpdate {
   agentVersion: string;
 }
 
+/** A computer's newest figures in a batch: stored unless the computer already has a newer sample's. */
+export interface LatestUpdate {
+  computerId: string;
+  /** seq of the sample the figures come from. */
+  seq: number;
+  /** The figures as JSON (`LatestMetrics`). */
+  metrics: string;
+}
+
 export interface IngestWrite {
   samples: SampleRow[];
   inventories: InventoryUpdate[];
-  /** Latest figures (JSON) per computer that sent metrics. */
-  latest: { computerId: string; metrics: string }[];
+  /** One per computer that sent metrics. */
+  latest: LatestUpdate[];
   relayId: string;
   now: number;
 }
+
+/** What a write changed besides the samples. */
+export interface IngestWritten {
+  /** Losses newly recorded (see `write`). */
+  losses: RecordedLosses;
+  /** Computers whose latest figures this batch replaced (a batch stored after a newer one replaces none). */
+  latest: Set<string>;
+}
+
+/**
+ * A computer's latest figures, last-seen time, status and relay, unless it
+ * already has a newer sample's figures (metrics, seq, now, relay, id, seq).
+ */
+const LATEST_UPDATE_SQLITE = `update computers set latest_metrics = ?, latest_seq = ?, last_seen_at = ?,
+  status = 'online', relay_id = ? where id = ? and (latest_seq is null or latest_seq < ?)`;
 
 const INVENTORY_UPSERT = `insert into computer_inventories (computer_id, inventory, updated_at) values (?, ?, ?)
   on conflict (computer_id) do update set inventory = excluded.inventory, updated_at = excluded.updated_at`;
@@ -83,7 +107,7 @@ export class IngestRepository {
         latest: SqliteDatabase.Statement;
         inventory: SqliteDatabase.Statement;
         inventoryRow: SqliteDatabase.Statement;
-        write: (w: IngestWrite) => RecordedLosses;
+        write: (w: IngestWrite) => IngestWritten;
       }
     | undefined;
 
@@ -102,9 +126,7 @@ export class IngestRepository {
     const insert = raw.prepare(
       `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
     );
-    const latest = raw.prepare(
-      `update computers set latest_metrics = ?, last_seen_at = ?, status = 'online', relay_id = ? where id = ?`,
-    );
+    const latest = raw.prepare(LATEST_UPDATE_SQLITE);
     const inventory = raw.prepare(
       'update computers set logged_in_users = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
     );
@@ -134,8 +156,11 @@ export class IngestRepository {
         inventoryRow.run(i.computerId, i.inventory, i.at);
         inventory.run(i.loggedInUsers, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
       }
-      for (const l of w.latest) latest.run(l.metrics, w.now, w.relayId, l.computerId);
-      return losses;
+      const replaced = new Set<string>();
+      for (const l of w.latest)
+        if (latest.run(l.metrics, l.seq, w.now, w.relayId, l.computerId, l.seq).changes > 0)
+          replaced.add(l.computerId);
+      return { losses, latest: replaced };
     });
     this.stmts = { find, target, insert, latest, inventory, inventoryRow, write };
     return this.stmts;
@@ -190,16 +215,17 @@ export class IngestRepository {
    * `dropped` of frames stored now for the first time (a frame already stored
    * reported its loss then), so the per-computer total never counts one twice.
    */
-  async write(w: IngestWrite): Promise<RecordedLosses> {
-    if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0) return new Map();
+  async write(w: IngestWrite): Promise<IngestWritten> {
+    if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0)
+      return { losses: new Map(), latest: new Set() };
     const raw = this.raw;
     if (raw) {
       return this.db.connection().execute(async () => this.sqlite(raw).write(w));
     }
     return this.db.transaction().execute(async (trx) => {
-      const losses = this.kind === 'postgres' ? await writePostgres(trx, w) : await writeGeneric(trx, w);
-      await recordLosses(trx, losses);
-      return losses;
+      const written = this.kind === 'postgres' ? await writePostgres(trx, w) : await writeGeneric(trx, w);
+      await recordLosses(trx, written.losses);
+      return written;
     });
   }
 }
@@ -234,7 +260,7 @@ async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Prom
   }
 }
 
-async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<RecordedLosses> {
+async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<IngestWritten> {
   let losses: RecordedLosses = new Map();
   if (w.samples.length > 0) {
     const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(w.samples.length));
@@ -266,20 +292,40 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<Rec
       returning computer_id, seq`.execute(trx);
     losses = lossesOf(w.samples, inserted.rows);
   }
+  // Batches may be stored at once (a relay keeps more than one in flight): each
+  // locks the computers rows it updates up front, in id order, so two cannot
+  // deadlock. NO KEY UPDATE, as the UPDATEs take: it does not wait for the key
+  // share locks the sample inserts' foreign key checks hold.
+  const locked = [
+    ...new Set([
+      ...w.latest.map((l) => l.computerId),
+      ...w.inventories.map((i) => i.computerId),
+      ...losses.keys(),
+    ]),
+  ].sort();
+  if (locked.length > 0)
+    await sql`select 1 from computers where id = any(${locked}::text[]) order by id for no key update`.execute(
+      trx,
+    );
   await writeInventories(trx, w.inventories);
+  const replaced = new Set<string>();
   if (w.latest.length > 0) {
     const ids = w.latest.map((l) => l.computerId);
     const metrics = w.latest.map((l) => l.metrics);
-    await sql`update computers as c
-      set latest_metrics = v.m, last_seen_at = ${w.now}, status = 'online', relay_id = ${w.relayId}
-      from unnest(${ids}::text[], ${metrics}::text[]) as v(id, m)
-      where c.id = v.id`.execute(trx);
+    const seqs = w.latest.map((l) => l.seq);
+    const { rows } = await sql<{ id: string }>`update computers as c
+      set latest_metrics = v.m, latest_seq = v.s, last_seen_at = ${w.now}, status = 'online',
+        relay_id = ${w.relayId}
+      from unnest(${ids}::text[], ${metrics}::text[], ${seqs}::bigint[]) as v(id, m, s)
+      where c.id = v.id and (c.latest_seq is null or c.latest_seq < v.s)
+      returning c.id`.execute(trx);
+    for (const r of rows) replaced.add(r.id);
   }
-  return losses;
+  return { losses, latest: replaced };
 }
 
 /** Any other Kysely SQLite (not opened by `openDatabase`): plain portable statements. */
-async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<RecordedLosses> {
+async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<IngestWritten> {
   const inserted: { computer_id: string; seq: number }[] = [];
   for (let i = 0; i < w.samples.length; i += 500) {
     const rows = await trx
@@ -305,14 +351,23 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<Reco
     inserted.push(...rows);
   }
   await writeInventories(trx, w.inventories);
+  const replaced = new Set<string>();
   for (const l of w.latest) {
-    await trx
+    const r = await trx
       .updateTable('computers')
-      .set({ latest_metrics: l.metrics, last_seen_at: w.now, status: 'online', relay_id: w.relayId })
+      .set({
+        latest_metrics: l.metrics,
+        latest_seq: l.seq,
+        last_seen_at: w.now,
+        status: 'online',
+        relay_id: w.relayId,
+      })
       .where('id', '=', l.computerId)
-      .execute();
+      .where((eb) => eb.or([eb('latest_seq', 'is', null), eb('latest_seq', '<', l.seq)]))
+      .executeTakeFirst();
+    if (r.numUpdatedRows > 0n) replaced.add(l.computerId);
   }
-  return lossesOf(w.samples, inserted);
+  return { losses: lossesOf(w.samples, inserted), latest: replaced };
 }
 
 async function writeInventories(

@@ -103,10 +103,14 @@ export class IngestService {
     }
 
     const now = Date.now();
-    const losses = await store.write({
+    const { losses, latest: replaced } = await store.write({
       samples,
       inventories: [...inventories.values()],
-      latest: [...latest].map(([computerId, l]) => ({ computerId, metrics: JSON.stringify(l.metrics) })),
+      latest: [...latest].map(([computerId, l]) => ({
+        computerId,
+        seq: l.seq,
+        metrics: JSON.stringify(l.metrics),
+      })),
       relayId: relay.id,
       now,
     });
@@ -116,17 +120,18 @@ export class IngestService {
 
     // A new inventory, or a computer back online, goes out as its whole summary, read after
     // the write so it holds what this batch stored; the other computers' live event is
-    // their latest figures alone.
-    const upserts = [...inventories.keys()].filter((id) => known.has(id));
-    for (const id of latest.keys()) if (known.get(id) !== 'online' && !inventories.has(id)) upserts.push(id);
+    // their latest figures alone. Figures older than those stored (this batch was stored
+    // after a newer one) replaced nothing and go nowhere.
+    const upserts = new Set([...inventories.keys()].filter((id) => known.has(id)));
+    for (const id of replaced) if (known.get(id) !== 'online') upserts.add(id);
     // A newly recorded loss changes the summary's `samplesLost`.
-    for (const id of losses.keys()) if (!upserts.includes(id)) upserts.push(id);
-    for (const row of await store.findComputers(upserts)) {
+    for (const id of losses.keys()) upserts.add(id);
+    for (const row of await store.findComputers([...upserts])) {
       publish({ type: 'computer.upsert', computer: toSummary(row) });
     }
-    const upserted = new Set(upserts);
     for (const [computerId, l] of latest) {
-      if (!upserted.has(computerId)) publish({ type: 'computer.metrics', computerId, metrics: l.metrics });
+      if (replaced.has(computerId) && !upserts.has(computerId))
+        publish({ type: 'computer.metrics', computerId, metrics: l.metrics });
     }
     return { acks: [...acks].map(([computerId, seq]) => ({ computerId, seq })) };
   }
