@@ -31,8 +31,8 @@ try {
   sys.startAgent(stateDir, { LABMGR_AGENT_INTERVAL_MS: '1000' });
   await eventually(
     async () =>
-      (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status === 'online' ||
-      undefined,
+      (await sys.api.json<{ status: string }>('GET', `/api/v1/computers/${computerId}`)).status ===
+        'online' || undefined,
     30_000,
     'agent online',
   );

@@ -1,247 +1,337 @@
 /**
  * Ingest throughput: samples/s the real backend stores through
  * POST /api/v1/internal/ingest (validation, transaction, idempotent insert,
- * computer state update), on SQLite and on PostgreSQL (a fresh database
- * `labmgr_bench_<pid>` this run creates and drops), against baselines in the
- * same run: the same rows (the figures `metric_samples` keeps, its key and index)
- * inserted straight into a fresh SQLite file with one
- * prepared statement, and into a PostgreSQL table with one INSERT … UNNEST per batch.
+ * latest figures, acks), on SQLite and PostgreSQL, into a database that
+ * already holds `--hours` of history for the computers sending.
  *
- *   npx tsx bench/ingest.ts [--computers 200] [--seconds 10] [--batch 500] [--concurrency 2]
- *     [--databases sqlite,postgres] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+ * - Load: real agent frames (bench/fixtures/agent-samples.jsonl, taken from a
+ *   running agent by bench/ingest-capture.ts, process lists included) with each
+ *   computer's own seq and time spliced in; `--relays` simulated relays, each
+ *   holding its share of the computers and keeping exactly one batch of
+ *   `--batch` (labmgr-relay's 500) in flight.
+ * - Database: a template made once (bench/ingest-prefill.ts: enrolled computers,
+ *   inventories, `--hours` of raw samples every `--interval-ms`, the rollups)
+ *   and copied for each run.
+ * - Each measured run (`--warmup` s not counted, then `--seconds`) is followed
+ *   at once by its baseline on the same copy with the backend still up: the
+ *   same number of rows of the same figures inserted straight into
+ *   `metric_samples` (SQLite: one prepared INSERT; PostgreSQL: the backend's
+ *   INSERT … UNNEST), `--batch` rows a transaction. Rounds alternate.
  *
- * Prints the figures and appends them to bench/results/ingest.json.
+ *   flock /tmp/labmgr-bench.lock npx tsx bench/ingest.ts [--databases sqlite,postgres] [--relays 1,2]
+ *     [--runs 3] [--seconds 60] [--warmup 5] [--computers 1000] [--hours 24] [--interval-ms 5000]
+ *     [--batch 500] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--prefill-max-age-min 240] [--profile dir] [--no-baseline]
+ *
+ * Prints each run and a summary; appends every run to bench/results/ingest.json.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fixtures, type IngestBatch } from '@labmgr/protocol';
-import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
-import { BIN, ROOT, runCli, startSystem, tempDir } from '../test/harness.js';
+import { ROOT } from '../test/harness.js';
+import { loadFixtures } from './ingest-fixtures.js';
+import {
+  type BenchDatabase,
+  ensureTemplate,
+  type PrefillMeta,
+  restoreTemplate,
+  startBackend,
+} from './ingest-prefill.js';
+import { Fleet, pgBaseline, type RelayStats, runRelay, sqliteBaseline } from './ingest-relay.js';
 
 const { values } = parseArgs({
   options: {
-    computers: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '10' },
-    batch: { type: 'string', default: '500' },
-    /** Batches in flight at once (each built while the others are stored). */
-    concurrency: { type: 'string', default: '2' },
     databases: { type: 'string', default: 'sqlite,postgres' },
-    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-    /** SQLite only: LABMGR_SQLITE_SYNCHRONOUS values to compare, run after run, e.g. full,normal. */
+    relays: { type: 'string', default: '1,2' },
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '5' },
+    computers: { type: 'string', default: '1000' },
+    hours: { type: 'string', default: '24' },
+    'interval-ms': { type: 'string', default: '5000' },
+    batch: { type: 'string', default: '500' },
+    /** SQLite: LABMGR_SQLITE_SYNCHRONOUS values, each measured in turn (e.g. full,normal). */
     synchronous: { type: 'string', default: 'full' },
-    /** Rounds: each measures every database (and synchronous value) once, in turn. */
-    runs: { type: 'string', default: '1' },
+    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'prefill-max-age-min': { type: 'string', default: '240' },
+    /** Write the backend's CPU profiles (--cpu-prof) into this directory. */
+    profile: { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
+    /** Do not append to bench/results/ingest.json (trial runs). */
+    'no-record': { type: 'boolean', default: false },
   },
 });
-const computers = Number(values.computers);
-const seconds = Number(values.seconds);
-const batchSize = Number(values.batch);
-const concurrency = Number(values.concurrency);
+const num = (v: string | undefined) => Number(v);
+const seconds = num(values.seconds);
+const warmup = num(values.warmup);
+const batchSize = num(values.batch);
+const computers = num(values.computers);
+const relayCounts = (values.relays ?? '1').split(',').map(Number);
+const pgAdminUrl = values['pg-url'] ?? '';
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-/** The baseline's table: the columns and keys of `metric_samples`, nothing else. */
-const BASELINE_COLUMNS = [
-  ['computer_id', 'text'],
-  ['seq', 'integer'],
-  ['at', 'integer'],
-  ['cpu_percent', 'real'],
-  ['mem_used', 'integer'],
-  ['mem_total', 'integer'],
-  ['disk_used', 'integer'],
-  ['disk_total', 'integer'],
-  ['load1', 'real'],
-  ['net_rx', 'real'],
-  ['net_tx', 'real'],
-] as const;
-const BASELINE_TABLE = `${BASELINE_COLUMNS.map(([name, type]) => `${name} ${type} not null`).join(', ')}, primary key (computer_id, seq)`;
+const fx = loadFixtures();
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+const dirty =
+  execFileSync('git', ['status', '--porcelain', 'packages/backend/src'], { cwd: ROOT }).toString().trim() !==
+  '';
 
-/** The figures the route stores for sample `n`, computers taking turns as in the measured run. */
-function baselineRow(n: number): (string | number)[] {
-  return [`c${n % computers}`, n, Date.now(), 12.5, 4e9, 8e9, 1e11, 5e11, 0.5, 1e5, 2e4];
-}
-
-function sqliteBaseline(rows: number, synchronous = 'full'): number {
-  const dir = tempDir('labmgr-bench-');
-  const db = new SqliteDatabase(join(dir, 'b.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.exec(`create table s (${BASELINE_TABLE}); create index s_at on s (computer_id, at)`);
-  const insert = db.prepare(`insert or ignore into s values (${BASELINE_COLUMNS.map(() => '?').join(', ')})`);
-  const tx = db.transaction((from: number) => {
-    for (let i = 0; i < batchSize; i++) insert.run(...baselineRow(from + i));
-  });
-  const t0 = performance.now();
-  for (let n = 0; n < rows; n += batchSize) tx(n);
-  const sec = (performance.now() - t0) / 1000;
-  db.close();
-  return rows / sec;
-}
-
-/** The same rows into PostgreSQL straight: one INSERT … SELECT FROM UNNEST … ON CONFLICT DO NOTHING per batch. */
-async function pgBaseline(url: string, rows: number): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
+/** CPU seconds (user + system) of a process, threads included. */
+function cpuSeconds(pid: number): number {
   try {
-    await c.query(
-      `create table bench_s (${BASELINE_TABLE.replace(/integer/g, 'bigint').replace(/real/g, 'float8')})`,
-    );
-    await c.query('create index bench_s_at on bench_s (computer_id, at)');
-    const t0 = performance.now();
-    for (let n = 0; n < rows; n += batchSize) {
-      const cols: unknown[][] = BASELINE_COLUMNS.map(() => []);
-      for (let i = 0; i < batchSize; i++) for (const [k, x] of baselineRow(n + i).entries()) cols[k]?.push(x);
-      const types = BASELINE_COLUMNS.map(
-        ([, type], k) => `$${k + 1}::${type === 'text' ? 'text' : type === 'real' ? 'float8' : 'bigint'}[]`,
-      );
-      await c.query('begin');
-      await c.query(
-        `insert into bench_s select * from unnest(${types.join(', ')}) on conflict do nothing`,
-        cols,
-      );
-      await c.query('commit');
-    }
-    return rows / ((performance.now() - t0) / 1000);
-  } finally {
-    await c.end();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }
 
-/** A fresh PostgreSQL database for one run; `drop` removes it. */
-async function createPgDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `labmgr_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-/** Enrolls `computers` computers in the real backend and posts batches for `seconds`; returns samples/s. */
-async function measure(env: NodeJS.ProcessEnv): Promise<{ samples: number; rate: number }> {
-  const sys = await startSystem({ env });
-  try {
-    const relay = await runCli(BIN.server, ['relay-token', 'create', '--name', 'bench'], {
-      LABMGR_DATA_DIR: sys.dataDir,
-      ...env,
-    });
-    const relayToken = relay.stdout.match(/token: (\S+)/)?.[1] ?? '';
-    const ids: string[] = [];
-    const { token } = await sys.api.json<{ token: string }>('POST', '/api/v1/enrollment-tokens', {
-      uses: computers,
-    });
-    for (let i = 0; i < computers; i++) {
-      const res = await fetch(`${sys.backendUrl}/api/v1/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, hostname: `bench-${i}` }),
-      });
-      ids.push(((await res.json()) as { computerId: string }).computerId);
-    }
-
-    const seqs = new Map(ids.map((id) => [id, 0]));
-    let cursor = 0;
-    function nextBody(): string {
-      const items: IngestBatch['items'] = [];
-      for (let i = 0; i < batchSize; i++) {
-        const id = ids[cursor++ % ids.length] ?? '';
-        const seq = (seqs.get(id) ?? 0) + 1;
-        seqs.set(id, seq);
-        items.push({
-          computerId: id,
-          receivedAt: Date.now(),
-          frame: { type: 'metrics', seq, dropped: 0, sample: fixtures.sample(Date.now(), (seq * 7) % 100) },
-        });
-      }
-      return JSON.stringify({ relayId: 'bench', items });
-    }
-    let stored = 0;
-    const deadline = Date.now() + seconds * 1000;
-    const t0 = performance.now();
-    // `concurrency` posters, like relays (or a relay's batches in flight): while
-    // the backend stores one batch the next is built and sent, so the figure is
-    // the backend's and not this client's.
-    const poster = async () => {
-      while (Date.now() < deadline) {
-        const body = nextBody();
-        const res = await fetch(`${sys.backendUrl}/api/v1/internal/ingest`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${relayToken}` },
-          body,
-        });
-        if (!res.ok) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
-        const acked = (await res.json()) as { acks: unknown[] };
-        if (acked.acks.length === 0) throw new Error('ingest stored nothing');
-        stored += batchSize;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, poster));
-    const sec = (performance.now() - t0) / 1000;
-    return { samples: stored, rate: stored / sec };
-  } finally {
-    await sys.stop();
-  }
-}
-
-const wanted = (values.databases ?? '').split(',').map((s) => s.trim());
-const synchronousModes = (values.synchronous ?? 'full').split(',').map((s) => s.trim());
-const cases = [
-  ...(wanted.includes('sqlite')
-    ? synchronousModes.map((synchronous) => ({ database: 'sqlite' as const, synchronous }))
-    : []),
-  ...(wanted.includes('postgres') ? [{ database: 'postgres' as const, synchronous: undefined }] : []),
-];
-mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const lines: string[] = [];
-for (let round = 0; round < Number(values.runs); round++)
-  for (const { database, synchronous } of cases) {
-    let env: NodeJS.ProcessEnv = synchronous ? { LABMGR_SQLITE_SYNCHRONOUS: synchronous } : {};
-    let pgDb: Awaited<ReturnType<typeof createPgDatabase>> | undefined;
-    if (database === 'postgres') {
-      pgDb = await createPgDatabase(values['pg-url'] ?? '');
-      env = { DATABASE_URL: pgDb.url };
-    }
+/** CPU seconds of every PostgreSQL server process. */
+function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
     try {
-      const loadBefore = loadavg()[0] ?? 0;
-      const { samples, rate } = await measure(env);
-      const base = pgDb ? await pgBaseline(pgDb.url, samples) : sqliteBaseline(samples, synchronous);
-      const result = {
-        bench: 'ingest',
-        at: new Date().toISOString(),
-        database,
-        ...(synchronous ? { synchronous } : {}),
-        load1: Number(loadBefore.toFixed(2)),
-        computers,
-        batchSize,
-        concurrency,
-        samples,
-        samplesPerSec: Math.round(rate),
-        baselineSamplesPerSec: Math.round(base),
-        ratioToBaseline: Number((rate / base).toFixed(3)),
-        target: 20_000,
-        node: process.version,
-      };
-      const line =
-        `ingest (${database}${synchronous ? ` synchronous=${synchronous}` : ''}, load ${loadBefore.toFixed(2)}, ${computers} computers, batches of ${batchSize}, ${concurrency} in flight): ${result.samplesPerSec} samples/s ` +
-        `(target >= 20000); baseline raw ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} insert: ` +
-        `${result.baselineSamplesPerSec} samples/s; ratio ${result.ratioToBaseline}`;
-      console.log(line);
-      lines.push(line);
-      appendFileSync(join(ROOT, 'bench/results/ingest.json'), `${JSON.stringify(result)}\n`);
-    } finally {
-      await pgDb?.drop();
-    }
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') sum += cpuSeconds(Number(d));
+    } catch {}
   }
-if (lines.length > 1) console.log(`\n${lines.join('\n')}`);
+  return sum;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+};
+const load1 = () => Number((loadavg()[0] ?? 0).toFixed(2));
+
+interface Run {
+  database: BenchDatabase;
+  synchronous?: string;
+  relays: number;
+  samplesPerSec: number;
+  baselineSamplesPerSec?: number;
+  load1Start: number;
+  load1End: number;
+  baselineLoad1End?: number;
+}
+
+async function measure(
+  meta: PrefillMeta,
+  database: BenchDatabase,
+  relays: number,
+  synchronous: string | undefined,
+): Promise<Run> {
+  const copy = await restoreTemplate(meta, pgAdminUrl);
+  const env: NodeJS.ProcessEnv = synchronous ? { LABMGR_SQLITE_SYNCHRONOUS: synchronous } : {};
+  if (values.profile) {
+    mkdirSync(resolve(values.profile), { recursive: true });
+    process.env.LABMGR_CHILD_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${resolve(values.profile)}`;
+  }
+  const backend = await startBackend(copy.dataDir, copy.databaseUrl, env);
+  delete process.env.LABMGR_CHILD_NODE_ARGS;
+  try {
+    const ids = meta.computers.slice(0, computers);
+    const fleet = new Fleet(ids, meta.samplesPerComputer + 1);
+    const groups = Array.from({ length: relays }, (_, r) =>
+      ids.map((_, i) => i).filter((i) => i % relays === r),
+    );
+    const load1Start = load1();
+    const t0 = performance.now();
+    const windowStart = t0 + warmup * 1000;
+    const until = windowStart + seconds * 1000;
+    let cpu0 = 0;
+    let pgCpu0 = 0;
+    let client0 = process.cpuUsage();
+    const pid = backend.proc.child.pid ?? 0;
+    setTimeout(() => {
+      cpu0 = cpuSeconds(pid);
+      pgCpu0 = database === 'postgres' ? postgresCpuSeconds() : 0;
+      client0 = process.cpuUsage();
+    }, warmup * 1000);
+    const stats: RelayStats[] = await Promise.all(
+      groups.map((members, r) =>
+        runRelay({
+          backendUrl: backend.url,
+          token: meta.relayTokens[r] ?? '',
+          relayId: `bench-relay-${r + 1}`,
+          fleet,
+          members,
+          batchSize,
+          fx,
+          windowStart,
+          until,
+        }),
+      ),
+    );
+    const windowEnd = Math.max(...stats.map((s) => s.lastDone));
+    const backendCpu = cpuSeconds(pid) - cpu0;
+    const pgCpu = database === 'postgres' ? postgresCpuSeconds() - pgCpu0 : 0;
+    const client = process.cpuUsage(client0);
+    const load1End = load1();
+    const samples = stats.reduce((s, r) => s + r.samples, 0);
+    const elapsed = (windowEnd - windowStart) / 1000;
+    const rate = samples / elapsed;
+    const latencies = stats.flatMap((s) => s.latencies);
+    const bodyBytes = stats.reduce((s, r) => s + r.bodyBytes, 0) / stats.reduce((s, r) => s + r.batches, 0);
+
+    let baseline: number | undefined;
+    let baselineLoad1End: number | undefined;
+    if (!values['no-baseline']) {
+      if (database === 'sqlite') {
+        baseline = sqliteBaseline({
+          file: join(copy.dataDir, 'labmgr.sqlite'),
+          synchronous: synchronous ?? 'full',
+          fleet,
+          members: ids.map((_, i) => i),
+          rows: samples,
+          batchSize,
+          fx,
+        });
+      } else {
+        baseline = await pgBaseline({
+          url: copy.databaseUrl ?? '',
+          fleet,
+          groups,
+          rows: samples,
+          batchSize,
+          fx,
+        });
+      }
+      baselineLoad1End = load1();
+    }
+    const result = {
+      bench: 'ingest',
+      at: new Date().toISOString(),
+      commit: `${commit}${dirty ? '+dirty' : ''}`,
+      database,
+      ...(synchronous ? { synchronous } : {}),
+      relays,
+      inFlightPerRelay: 1,
+      computers: ids.length,
+      batchSize,
+      seconds: Number(elapsed.toFixed(1)),
+      warmupSeconds: warmup,
+      frameBytes: { min: fx.frameBytes[0], median: quantile(fx.frameBytes, 0.5), max: fx.frameBytes.at(-1) },
+      bodyBytes: Math.round(bodyBytes),
+      prefill: {
+        hours: num(values.hours),
+        intervalMs: num(values['interval-ms']),
+        ...meta.rows,
+        gib: Number((meta.bytes / 2 ** 30).toFixed(2)),
+        historyEndedMinAgo: Math.round((Date.now() - meta.historyEnd) / 60_000),
+      },
+      samples,
+      samplesPerSec: Math.round(rate),
+      batchMs: {
+        median: Number(quantile(latencies, 0.5).toFixed(1)),
+        p99: Number(quantile(latencies, 0.99).toFixed(1)),
+        max: Number(Math.max(...latencies).toFixed(1)),
+      },
+      backendCpuUsPerSample: Number(((backendCpu * 1e6) / samples).toFixed(1)),
+      backendCpuPercent: Math.round((backendCpu / elapsed) * 100),
+      ...(database === 'postgres'
+        ? {
+            postgresCpuUsPerSample: Number(((pgCpu * 1e6) / samples).toFixed(1)),
+            postgresCpuPercent: Math.round((pgCpu / elapsed) * 100),
+          }
+        : {}),
+      clientCpuPercent: Math.round(((client.user + client.system) / 1e6 / elapsed) * 100),
+      load1Start,
+      load1End,
+      ...(baseline !== undefined
+        ? {
+            baselineSamplesPerSec: Math.round(baseline),
+            baselineLoad1End,
+            ratioToBaseline: Number((rate / baseline).toFixed(3)),
+          }
+        : {}),
+      target: 20_000,
+      node: process.version,
+    };
+    log(
+      `${database}${synchronous ? ` (${synchronous})` : ''}, ${relays} relay(s): ${result.samplesPerSec} samples/s ` +
+        `(batch ${result.batchMs.median} ms median, p99 ${result.batchMs.p99}; backend ${result.backendCpuUsPerSample} µs CPU/sample, ` +
+        `${result.backendCpuPercent} % of a core${database === 'postgres' ? `; postgres ${result.postgresCpuUsPerSample} µs/sample` : ''}; ` +
+        `client ${result.clientCpuPercent} %) load ${load1Start} → ${load1End}` +
+        (baseline !== undefined
+          ? `; baseline ${result.baselineSamplesPerSec}/s (load ${baselineLoad1End})`
+          : ''),
+    );
+    if (!values['no-record'])
+      appendFileSync(join(ROOT, 'bench/results/ingest.json'), `${JSON.stringify(result)}\n`);
+    return {
+      database,
+      ...(synchronous ? { synchronous } : {}),
+      relays,
+      samplesPerSec: result.samplesPerSec,
+      ...(baseline !== undefined ? { baselineSamplesPerSec: Math.round(baseline), baselineLoad1End } : {}),
+      load1Start,
+      load1End,
+    };
+  } finally {
+    await backend.stop();
+    await copy.drop();
+  }
+}
+
+const databases = (values.databases ?? '').split(',').filter(Boolean) as BenchDatabase[];
+const synchronousModes = (values.synchronous ?? 'full').split(',');
+const templates = new Map<BenchDatabase, PrefillMeta>();
+for (const database of databases) {
+  templates.set(
+    database,
+    await ensureTemplate(
+      {
+        database,
+        computers,
+        hours: num(values.hours),
+        intervalMs: num(values['interval-ms']),
+        relays: Math.max(...relayCounts),
+        pgAdminUrl,
+        maxAgeMin: num(values['prefill-max-age-min']),
+        log,
+      },
+      fx,
+    ),
+  );
+}
+log(
+  `frames ${fx.frameBytes[0]}–${fx.frameBytes.at(-1)} bytes (median ${quantile(fx.frameBytes, 0.5)}), ` +
+    `${computers} computers, batches of ${batchSize}, ${warmup} s warm-up + ${seconds} s per run`,
+);
+
+const runs: Run[] = [];
+for (let round = 0; round < num(values.runs); round++)
+  for (const database of databases)
+    for (const synchronous of database === 'sqlite' ? synchronousModes : [undefined])
+      for (const relays of relayCounts) {
+        const meta = templates.get(database);
+        if (!meta) throw new Error('no template');
+        runs.push(await measure(meta, database, relays, synchronous));
+      }
+
+// Summary: min / median / max per configuration, every run with its load.
+const fmt = (n: number) => n.toLocaleString('en-US');
+console.log(
+  '\nconfiguration | samples/s min / median / max | baseline min / median / max | runs (load at start → end)',
+);
+const keys = [
+  ...new Set(
+    runs.map((r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s)`),
+  ),
+];
+for (const key of keys) {
+  const rs = runs.filter(
+    (r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s)` === key,
+  );
+  const m = rs.map((r) => r.samplesPerSec);
+  const b = rs.flatMap((r) => (r.baselineSamplesPerSec === undefined ? [] : [r.baselineSamplesPerSec]));
+  const three = (xs: number[]) =>
+    xs.length ? `${fmt(Math.min(...xs))} / ${fmt(quantile(xs, 0.5))} / ${fmt(Math.max(...xs))}` : '-';
+  console.log(
+    `${key} | ${three(m)} | ${three(b)} | ${rs.map((r) => `${fmt(r.samplesPerSec)} (${r.load1Start} → ${r.load1End})`).join(', ')}`,
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * The real agent frames bench/ingest.ts sends (bench/fixtures/agent-samples.jsonl,
+ * captured by bench/ingest-capture.ts) and what it derives from them: frame
+ * texts with another seq and time spliced in, and the figures the backend
+ * stores of each (for the pre-filled history and the raw-insert baseline).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type InventoryFrame, type MetricsFrame, summarizeSample } from '@labmgr/protocol';
+import { ROOT } from '../test/harness.js';
+
+/** The columns of a `metric_samples` row after its key (computer_id, seq, at). */
+export interface Figures {
+  cpu: number;
+  memUsed: number;
+  memTotal: number;
+  diskUsed: number;
+  diskTotal: number;
+  load1: number;
+  netRx: number;
+  netTx: number;
+}
+
+export interface AgentFixtures {
+  frames: MetricsFrame[];
+  /** Per frame: its JSON text from the character after the sample's `at` value to the end. */
+  tails: string[];
+  figures: Figures[];
+  /** Per frame: the `latest_metrics` JSON the backend keeps for it. */
+  latest: string[];
+  inventory: InventoryFrame;
+  /** Byte sizes of the captured frame texts, sorted. */
+  frameBytes: number[];
+  /** sha256 of the fixture files, first 12 hex digits (pre-fill cache key). */
+  hash: string;
+}
+
+const SAMPLES = join(ROOT, 'bench/fixtures/agent-samples.jsonl');
+const INVENTORY = join(ROOT, 'bench/fixtures/agent-inventory.json');
+
+export function loadFixtures(): AgentFixtures {
+  const samplesText = readFileSync(SAMPLES, 'utf8');
+  const inventoryText = readFileSync(INVENTORY, 'utf8');
+  const lines = samplesText.split('\n').filter(Boolean);
+  const frames = lines.map((l) => JSON.parse(l) as MetricsFrame);
+  const tails = frames.map((f) => {
+    const text = JSON.stringify(f);
+    const head = `{"type":"metrics","seq":${f.seq},"dropped":0,"sample":{"at":${f.sample.at}`;
+    if (!text.startsWith(head)) throw new Error(`unexpected frame layout: ${text.slice(0, 80)}`);
+    return text.slice(head.length);
+  });
+  const figures = frames.map((f) => {
+    const s = summarizeSample(f.sample);
+    return {
+      cpu: s.cpuPercent,
+      memUsed: s.memUsedBytes,
+      memTotal: s.memTotalBytes,
+      diskUsed: s.diskUsedBytes,
+      diskTotal: s.diskTotalBytes,
+      load1: s.load1,
+      netRx: s.netRxBytesPerSec,
+      netTx: s.netTxBytesPerSec,
+    };
+  });
+  return {
+    frames,
+    tails,
+    figures,
+    latest: frames.map((f) => JSON.stringify(summarizeSample(f.sample))),
+    inventory: JSON.parse(inventoryText) as InventoryFrame,
+    frameBytes: lines.map((l) => Buffer.byteLength(l)).sort((a, b) => a - b),
+    hash: createHash('sha256').update(samplesText).update(inventoryText).digest('hex').slice(0, 12),
+  };
+}
+
+/** Which captured frame computer `i` sends as its sample `seq`: they take turns, differently per computer. */
+export function fixtureIndex(fx: AgentFixtures, computerIndex: number, seq: number): number {
+  return (seq + computerIndex * 7) % fx.frames.length;
+}
+
+/** The frame text of captured frame `k` as sample `seq` taken at `at` (the rest byte for byte as captured). */
+export function frameText(fx: AgentFixtures, k: number, seq: number, at: number): string {
+  return `{"type":"metrics","seq":${seq},"dropped":0,"sample":{"at":${at}${fx.tails[k]}`;
+}
