@@ -108,7 +108,9 @@ describe('forwarding', () => {
     const a = await TestAgent.open(t.port, AGENT_A.credential);
     for (let seq = 1; seq <= 40; seq++) a.metrics(seq);
     await new Promise((r) => setTimeout(r, 100));
-    const health = (await (await fetch(`http://127.0.0.1:${t.port}/healthz`)).json()) as { pacedAgents: number };
+    const health = (await (await fetch(`http://127.0.0.1:${t.port}/healthz`)).json()) as {
+      pacedAgents: number;
+    };
     expect(health.pacedAgents).toBe(1);
     let pings = 0;
     a.ws.on('ping', () => {

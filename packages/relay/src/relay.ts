@@ -297,6 +297,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     ingest.stop();
     presence.stop();
     acks.stop();
+    pacer.stop();
     await control.stop();
     await ops.authCache.close();
     if (ingestLeft > 0 || presenceLeft > 0) {

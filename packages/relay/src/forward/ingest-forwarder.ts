@@ -90,6 +90,8 @@ export interface IngestForwarder {
   readonly congested: boolean;
   /** Back at the low-water mark (half the pacing level, or 80 % of the spool's bound): paused senders may resume. */
   readonly hasRoom: boolean;
+  /** Frames the queue takes before it is congested again (while spooling: the pacing level). */
+  readonly room: number;
   /** Frames queued, in memory and spooled, the batch in flight included. */
   readonly size: number;
   /** See {@link Batcher.drain}. */
@@ -273,6 +275,10 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
     get congested() {
       if (spool && spooling()) return spool.spoolBytes >= 0.9 * spoolMax;
       return batcher.size >= paceAt();
+    },
+    get room() {
+      if (spool && spooling()) return paceAt();
+      return Math.max(0, paceAt() - batcher.size);
     },
     get hasRoom() {
       if (spool && spooling()) return spool.spoolBytes <= 0.8 * spoolMax;
