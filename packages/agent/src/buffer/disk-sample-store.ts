@@ -38,8 +38,8 @@ export interface DiskSampleStoreOptions {
  * survive first is the agent process dying (crash, SIGKILL, service restart,
  * upgrade), and the kernel's page cache outlives the process. A power cut is
  * covered by an fdatasync every `syncIntervalMs` while anything is waiting
- * (at most that much is lost; when connected, samples are acked within
- * milliseconds and no flush happens at all), by an fsync before every
+ * (at most that much is lost; relays ack every few seconds, so a connected
+ * agent usually flushes once per interval, on the wake-up of a push), by an fsync before every
  * compaction rename and by one on clean shutdown. A torn or damaged line is
  * skipped on replay, and a lost ack only means a re-send, which the backend
  * de-duplicates by seq.
@@ -54,6 +54,8 @@ export class DiskSampleStore implements SampleStore {
   /** Highest seq written to the live connection; 0 while there is none. */
   private sentThrough = 0;
   private readonly timer: NodeJS.Timeout;
+  /** Monotonic (process.uptime) ms of the last flush check. */
+  private lastSyncAt = process.uptime() * 1000;
 
   private constructor(
     private readonly file: JournalHandle,
@@ -65,14 +67,26 @@ export class DiskSampleStore implements SampleStore {
     this.cache = new FrameCache(options.cacheBytes);
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1)
       throw new RangeError('maxSamples must be >= 1');
-    // Only while something waits: when connected, samples are acked within
-    // milliseconds and there is nothing worth a disk flush.
-    const sync = () => {
-      if (this.size > 0)
-        this.file.syncInBackground((err) => options.log.warn({ err }, 'cannot flush the sample journal'));
-    };
-    this.timer = setInterval(sync, options.syncIntervalMs ?? 10_000);
+    // The flush rides on a push's wake-up (`syncIfDue`); this timer, a second
+    // later, only fires when no push came (sampling slower than the interval).
+    this.timer = setTimeout(() => this.syncNow(), this.syncIntervalMs + 1000);
     this.timer.unref();
+  }
+
+  private get syncIntervalMs(): number {
+    return this.options.syncIntervalMs ?? 10_000;
+  }
+
+  private syncIfDue(): void {
+    if (process.uptime() * 1000 - this.lastSyncAt >= this.syncIntervalMs) this.syncNow();
+  }
+
+  /** An fdatasync in the background if anything waits (and was appended since the last one). */
+  private syncNow(): void {
+    this.lastSyncAt = process.uptime() * 1000;
+    if (this.size > 0)
+      this.file.syncInBackground((err) => this.options.log.warn({ err }, 'cannot flush the sample journal'));
+    if (!this.closed) this.timer.refresh();
   }
 
   /**
@@ -153,28 +167,33 @@ export class DiskSampleStore implements SampleStore {
     }
     const frame: MetricsFrame = { type: 'metrics', seq, sample, dropped: 0 };
     const probe = JSON.stringify(frame);
+    const probeBytes = Buffer.byteLength(probe);
     // Room for the digits `dropped` may gain.
-    const victims = this.victimsFor(Buffer.byteLength(probe) + 16);
+    const victims = this.victimsFor(probeBytes + 16);
     // A victim already sent on the live connection is on its way, with the
     // count its frame carries: not lost (yet), and that count is not carried again.
     const sent = (v: JournalEntry) => v.seq <= this.sentThrough;
     let dropped = this.state.pendingDropped;
     for (const v of victims) if (!sent(v)) dropped += 1 + v.dropped;
     // `dropped` is the last key, so the count replaces the probe's trailing `0}` without re-encoding the sample.
-    const text = dropped === 0 ? probe : `${probe.slice(0, -2)}${dropped}}`;
-    const markers = victims
-      .map((v) => `${encodeMarker({ kind: sent(v) ? 'sent-drop' : 'drop', seq: v.seq })}\n`)
-      .join('');
-    const offset = this.file.size + Buffer.byteLength(markers);
+    const digits = String(dropped);
+    const text = dropped === 0 ? probe : `${probe.slice(0, -2)}${digits}}`;
+    // Digits are ASCII: one byte each.
+    const lineBytes = probeBytes + digits.length - 1 + 1;
+    let markers = '';
+    for (const v of victims)
+      markers += `${encodeMarker({ kind: sent(v) ? 'sent-drop' : 'drop', seq: v.seq })}\n`;
+    const markerBytes = markers.length; // ASCII
+    const offset = this.file.size + markerBytes;
     // Evictions and the sample go down in one write, so a crash keeps both or neither.
-    const durable = this.append(`${markers}${text}\n`);
+    const durable = this.append(`${markers}${text}\n`, markerBytes + lineBytes);
     for (const v of victims) {
       this.state.evict(v.seq, sent(v));
       this.cache.forgetThrough(v.seq);
     }
     // A sample that could not be written stays in memory only (offset -1):
     // a full disk must not stop monitoring while the relay is reachable.
-    this.state.apply({ kind: 'sample', seq, dropped }, durable ? offset : -1, Buffer.byteLength(text) + 1);
+    this.state.apply({ kind: 'sample', seq, dropped }, durable ? offset : -1, lineBytes);
     const entry = this.state.entries.last;
     if (entry) {
       entry.text = text;
@@ -183,6 +202,7 @@ export class DiskSampleStore implements SampleStore {
     // A long outage at the bound turns every push into an eviction: without
     // this, the evicted lines would pile up until the next ack.
     if (victims.length > 0) this.maybeCompact();
+    this.syncIfDue();
     return { seq, dropped, text };
   }
 
@@ -229,7 +249,7 @@ export class DiskSampleStore implements SampleStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.writeMarker({ kind: 'close', seq: this.state.lastSeq });
     try {
       this.file.close();
@@ -287,9 +307,9 @@ export class DiskSampleStore implements SampleStore {
   }
 
   /** Appends whole lines; returns whether it worked (a failure is logged once, until writes work again). */
-  private append(text: string): boolean {
+  private append(text: string, bytes?: number): boolean {
     try {
-      this.file.append(text);
+      this.file.append(text, bytes);
       if (this.writeFailing) this.options.log.info('sample journal is writable again');
       this.writeFailing = false;
       return true;

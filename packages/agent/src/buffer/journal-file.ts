@@ -54,12 +54,19 @@ export class JournalHandle {
     return this.bytes;
   }
 
-  /** Appends whole lines. On failure (disk full, I/O error) cuts any partial line off again and throws. */
-  append(text: string): void {
-    const data = Buffer.from(text, 'utf8');
+  /**
+   * Appends whole lines (`bytes`: their UTF-8 length, when the caller knows it).
+   * The text goes to the kernel as it is, without a Buffer made for it first.
+   * On failure (disk full, I/O error) cuts any partial line off again and throws.
+   */
+  append(text: string, bytes = Buffer.byteLength(text)): void {
     try {
-      let written = 0;
-      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+      let written = writeSync(this.fd, text);
+      if (written < bytes) {
+        // A short write (rare on a regular file): the rest from a buffer, where an offset means bytes.
+        const data = Buffer.from(text, 'utf8');
+        while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+      }
     } catch (err) {
       try {
         ftruncateSync(this.fd, this.bytes);
@@ -68,7 +75,7 @@ export class JournalHandle {
       }
       throw err;
     }
-    this.bytes += data.length;
+    this.bytes += bytes;
     this.unsynced = true;
   }
 

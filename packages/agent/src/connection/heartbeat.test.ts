@@ -15,11 +15,27 @@ function setup() {
 }
 
 describe('Heartbeat', () => {
-  it('pings on every interval', () => {
+  it('pings on every interval of silence', () => {
     const { hooks, heartbeat } = setup();
     heartbeat.start();
     vi.advanceTimersByTime(30_000);
     expect(hooks.sendPing).toHaveBeenCalledTimes(2);
+    heartbeat.stop();
+  });
+
+  it('does not ping a relay it keeps hearing from', () => {
+    const { hooks, heartbeat } = setup();
+    heartbeat.start();
+    for (let i = 0; i < 20; i++) {
+      vi.advanceTimersByTime(5_000);
+      heartbeat.touch();
+    }
+    expect(hooks.sendPing).not.toHaveBeenCalled();
+    // Once it falls silent, the ping comes one interval after the last frame.
+    vi.advanceTimersByTime(14_999);
+    expect(hooks.sendPing).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(hooks.sendPing).toHaveBeenCalledTimes(1);
     heartbeat.stop();
   });
 

@@ -1,6 +1,6 @@
 /** Heartbeat timing. */
 export interface HeartbeatOptions {
-  /** How often the agent sends `ping`. @default 15000 */
+  /** Silence after which the agent sends `ping` (again every as long while it lasts). @default 15000 */
   readonly intervalMs: number;
   /** Silence (nothing at all received) after which the socket counts as dead. @default 45000 */
   readonly timeoutMs: number;
@@ -17,7 +17,11 @@ export interface HeartbeatHooks {
 /**
  * Detects half-open connections (a NAT or relay that vanished without a FIN):
  * TCP alone would not notice for many minutes. Any inbound traffic, not just
- * `pong`, proves the peer alive, so every received frame calls `touch()`.
+ * `pong`, proves the peer alive, so every received frame calls `touch()`,
+ * which also puts the next `ping` off: the agent pings only a relay that has
+ * been silent for `intervalMs` (acks and the relay's own pings usually come
+ * sooner), so a busy connection carries no heartbeat traffic of its own and
+ * the agent wakes up for nothing else.
  */
 export class Heartbeat {
   private pingTimer: NodeJS.Timeout | undefined;
@@ -34,9 +38,10 @@ export class Heartbeat {
     this.silenceTimer = setTimeout(() => this.expire(), this.options.timeoutMs);
   }
 
-  /** Something was received: push the silence deadline back (cheap: re-arms the same timer). */
+  /** Something was received: push the silence deadline and the next ping back (cheap: re-arms the same timers). */
   touch(): void {
     this.silenceTimer?.refresh();
+    this.pingTimer?.refresh();
   }
 
   stop(): void {

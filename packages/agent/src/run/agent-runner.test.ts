@@ -118,6 +118,17 @@ describe('AgentRunner', () => {
     }
   });
 
+  it('keeps its status fresh when sampling is slower than the status interval', async () => {
+    // The status normally rides on a sample; with samples a minute apart its own timer writes it.
+    await startRunner(new FakeCollector(), { intervalMs: 60_000, statusWriteMs: 20 });
+    const first = await readRunStatus(dir);
+    for (;;) {
+      const status = await readRunStatus(dir);
+      if (first && status && status.updatedAt > first.updatedAt) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+
   it('continues numbering above the previous run after a restart', async () => {
     const first = await startRunner(new FakeCollector());
     const side = await relay.connection(0);
