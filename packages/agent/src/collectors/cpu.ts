@@ -1,6 +1,5 @@
 import type { CpuMetrics, CpuTimes } from '@labmgr/protocol';
 import { round2 } from './limits.js';
-import { scanNumbers } from './scan.js';
 
 /**
  * Cumulative CPU time of one CPU line of /proc/stat, in clock ticks, folded
@@ -26,37 +25,31 @@ export interface ProcStat {
 const ZERO: CpuJiffies = { user: 0, system: 0, iowait: 0, idle: 0, steal: 0, total: 0 };
 
 /**
+ * One leading `cpu` line of /proc/stat, matched where the previous one ended
+ * (sticky): the core number (empty for the total) and up to eight columns.
+ */
+const CPU_LINE = /cpu(\d*) +(\d+)(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?[^\n]*\n?/y;
+
+/**
  * Parses /proc/stat. Columns: user nice system idle iowait irq softirq steal
  * guest guest_nice. guest time is already counted in user (and guest_nice in
  * nice), so the last two are left out of the total. Only the leading `cpu`
  * lines and `btime` are read: the file's `intr` line alone can hold
- * thousands of numbers, and this runs every sample.
+ * thousands of numbers, and this runs every sample. Regular expressions
+ * rather than a loop over characters: V8 runs them as machine code, while
+ * the agent's own code is interpreted (bin/labmgr-agent.js).
  */
 export function parseProcStat(text: string): ProcStat {
   let total = ZERO;
   const cores = new Map<number, CpuJiffies>();
-  const c: number[] = [];
-  let pos = 0;
-  while (text.startsWith('cpu', pos)) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const space = text.indexOf(' ', pos);
-    if (space > pos && space < end) {
-      scanNumbers(text, space, end, c);
-      const folded = jiffies(
-        (c[0] ?? 0) + (c[1] ?? 0),
-        (c[2] ?? 0) + (c[5] ?? 0) + (c[6] ?? 0),
-        c[4] ?? 0,
-        c[3] ?? 0,
-        c[7] ?? 0,
-      );
-      const id = text.slice(pos + 3, space);
-      if (id === '') total = folded;
-      else if (/^\d+$/.test(id)) cores.set(Number(id), folded);
-    }
-    pos = end + 1;
+  CPU_LINE.lastIndex = 0;
+  for (let m = CPU_LINE.exec(text); m !== null; m = CPU_LINE.exec(text)) {
+    const n = (i: number) => Number(m?.[i] ?? 0);
+    const folded = jiffies(n(2) + n(3), n(4) + n(7) + n(8), n(6), n(5), n(9));
+    if (m[1] === '') total = folded;
+    else cores.set(Number(m[1]), folded);
   }
-  const at = text.indexOf('btime ', pos);
+  const at = text.indexOf('btime ', CPU_LINE.lastIndex);
   const btime = at < 0 ? Number.NaN : Number.parseInt(text.slice(at + 6, at + 26), 10);
   return { total, cores, bootTimeSec: Number.isFinite(btime) ? btime : null };
 }

@@ -4,7 +4,6 @@ import { isPhysicalDisk } from './disks.js';
 import { clip } from './limits.js';
 import { increase, rate } from './network.js';
 import { listDir } from './read.js';
-import { forEachLine, scanNumbers } from './scan.js';
 
 /** Cumulative counters of one block device. */
 export interface DiskCounters {
@@ -17,6 +16,9 @@ export interface DiskCounters {
 /** The kernel counts diskstats sectors in 512-byte units whatever the device's own sector size. */
 export const DISKSTATS_SECTOR_BYTES = 512;
 
+/** One /proc/diskstats line: major, minor, name, then reads, (merged), sectors read, (ms), writes, (merged), sectors written. */
+const DISKSTATS_LINE = /^ *\d+ +\d+ +(\S+) +(\d+) +\d+ +(\d+) +\d+ +(\d+) +\d+ +(\d+)/gm;
+
 /**
  * Parses /proc/diskstats: `major minor name reads merged sectors ms writes
  * merged sectors ms …` (kernels since 4.18 and 5.5 append discard and flush
@@ -24,20 +26,14 @@ export const DISKSTATS_SECTOR_BYTES = 512;
  */
 export function parseDiskstats(text: string): Map<string, DiskCounters> {
   const out = new Map<string, DiskCounters>();
-  const f: number[] = [];
-  forEachLine(text, (start, end) => {
-    // "   8       0 sda 123 …": the name is the third field.
-    const line = text.slice(start, end);
-    const match = /^\s*\d+\s+\d+\s+(\S+)\s/.exec(line);
-    const name = match?.[1];
-    if (!name || scanNumbers(line, match[0].length, line.length, f).length < 7) return;
-    out.set(name, {
-      readsCompleted: f[0] ?? 0,
-      sectorsRead: f[2] ?? 0,
-      writesCompleted: f[4] ?? 0,
-      sectorsWritten: f[6] ?? 0,
+  for (const m of text.matchAll(DISKSTATS_LINE)) {
+    out.set(m[1] ?? '', {
+      readsCompleted: Number(m[2]),
+      sectorsRead: Number(m[3]),
+      writesCompleted: Number(m[4]),
+      sectorsWritten: Number(m[5]),
     });
-  });
+  }
   return out;
 }
 

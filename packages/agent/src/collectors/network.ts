@@ -1,6 +1,5 @@
 import type { NetworkMetrics } from '@labmgr/protocol';
 import { clip } from './limits.js';
-import { forEachLine, scanNumbers } from './scan.js';
 
 /** Cumulative counters of one interface, as /proc/net/dev reports them. */
 export interface NetCounters {
@@ -15,31 +14,32 @@ export interface NetCounters {
 }
 
 /**
+ * One interface line of /proc/net/dev: the name up to the colon, then the
+ * first four receive columns, four skipped, the first four transmit columns.
+ */
+const NET_DEV_LINE =
+  /^ *([^\s:]+): *(\d+) +(\d+) +(\d+) +(\d+) +\d+ +\d+ +\d+ +\d+ +(\d+) +(\d+) +(\d+) +(\d+)/gm;
+
+/**
  * Parses /proc/net/dev: two header lines, then `iface: rx_bytes rx_packets
  * rx_errs rx_drop … (8 receive columns) tx_bytes tx_packets tx_errs tx_drop …`.
- * Old kernels glue the first number to the colon (`eth0:123`), hence the
- * split on the colon rather than on spaces.
+ * Old kernels glue the first number to the colon (`eth0:123`). Header lines
+ * have no colon; a line with too few columns is truncated or not ours.
  */
 export function parseNetDev(text: string): Map<string, NetCounters> {
   const counters = new Map<string, NetCounters>();
-  const c: number[] = [];
-  forEachLine(text, (start, end) => {
-    const colon = text.indexOf(':', start);
-    if (colon < 0 || colon >= end) return;
-    const iface = text.slice(start, colon).trim();
-    // Header lines have no colon; a line with too few columns is truncated or not ours.
-    if (!iface || scanNumbers(text, colon + 1, end, c).length < 12) return;
-    counters.set(iface, {
-      rxBytes: c[0] ?? 0,
-      rxPackets: c[1] ?? 0,
-      rxErrors: c[2] ?? 0,
-      rxDrops: c[3] ?? 0,
-      txBytes: c[8] ?? 0,
-      txPackets: c[9] ?? 0,
-      txErrors: c[10] ?? 0,
-      txDrops: c[11] ?? 0,
+  for (const m of text.matchAll(NET_DEV_LINE)) {
+    counters.set(m[1] ?? '', {
+      rxBytes: Number(m[2]),
+      rxPackets: Number(m[3]),
+      rxErrors: Number(m[4]),
+      rxDrops: Number(m[5]),
+      txBytes: Number(m[6]),
+      txPackets: Number(m[7]),
+      txErrors: Number(m[8]),
+      txDrops: Number(m[9]),
     });
-  });
+  }
   return counters;
 }
 

@@ -12,48 +12,37 @@ export interface PidStat {
   readonly nameEnd: number;
 }
 
-const OPEN_PAREN = 0x28;
-const CLOSE_PAREN = 0x29;
-const SPACE = 0x20;
-const NEWLINE = 0x0a;
-const ZERO = 0x30;
-const NINE = 0x39;
-/** utime, stime, starttime, rss (proc(5) numbering, from 1). */
-const WANTED = [14, 15, 22, 24] as const;
+/**
+ * The line after `comm`, matched from just past its `) ` (sticky), field 3
+ * on (proc(5) numbering, from 1): 11 fields skipped, utime (14) and stime
+ * (15), 6 skipped, starttime (22), one skipped, rss (24).
+ */
+const AFTER_COMM = /(?:\S+ ){11}(\d+) (\d+) (?:\S+ ){6}(\d+) \S+ (\d+)/y;
 
 /**
- * Parses /proc/[pid]/stat straight from its bytes: no string per field and
- * none for the line, since this runs for every process on every sample.
- * `comm` (field 2) is in parentheses and may itself contain spaces and
- * parentheses, so fields are counted from the last `)`.
+ * Parses /proc/[pid]/stat from its bytes; `comm` (field 2) stays undecoded.
+ * `comm` is in parentheses and may itself contain spaces and parentheses, so
+ * fields are counted from the last `)`. The line is decoded as latin1 (one
+ * char per byte, so string offsets are byte offsets) and matched by one
+ * regular expression, which V8 runs as machine code: this runs for every
+ * process on every walk, and the agent's own JavaScript is interpreted
+ * (bin/labmgr-agent.js), where a loop over the bytes cost ~7 times as much.
  */
-export function parsePidStat(buf: Uint8Array, length: number): PidStat | null {
-  const open = buf.indexOf(OPEN_PAREN);
-  const close = buf.lastIndexOf(CLOSE_PAREN, length - 1);
+export function parsePidStat(buf: Buffer, length: number): PidStat | null {
+  const line = buf.toString('latin1', 0, length);
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const values: number[] = [];
-  let field = 3;
-  let value = 0;
-  let digits = 0;
-  for (let i = close + 2; i <= length && values.length < WANTED.length; i++) {
-    const b = i < length ? (buf[i] ?? SPACE) : SPACE;
-    if (b === SPACE || b === NEWLINE) {
-      if (field === WANTED[values.length]) {
-        if (digits === 0) return null;
-        values.push(value);
-      }
-      field += 1;
-      value = 0;
-      digits = 0;
-    } else if (b >= ZERO && b <= NINE) {
-      value = value * 10 + (b - ZERO);
-      digits += 1;
-    }
-  }
-  const [utime, stime, startTicks, rssPages] = values;
-  if (utime === undefined || stime === undefined || startTicks === undefined || rssPages === undefined)
-    return null;
-  return { ticks: utime + stime, startTicks, rssPages, nameStart: open + 1, nameEnd: close };
+  AFTER_COMM.lastIndex = close + 2;
+  const m = AFTER_COMM.exec(line);
+  if (!m) return null;
+  return {
+    ticks: Number(m[1]) + Number(m[2]),
+    startTicks: Number(m[3]),
+    rssPages: Number(m[4]),
+    nameStart: open + 1,
+    nameEnd: close,
+  };
 }
 
 /**
