@@ -28,7 +28,8 @@ const ZERO: CpuJiffies = { user: 0, system: 0, iowait: 0, idle: 0, steal: 0, tot
  * One leading `cpu` line of /proc/stat, matched where the previous one ended
  * (sticky): the core number (empty for the total) and up to eight columns.
  */
-const CPU_LINE = /cpu(\d*) +(\d+)(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?[^\n]*\n?/y;
+const CPU_LINE =
+  /cpu(\d*) +(\d+)(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?(?: (\d+))?[^\n]*\n?/y;
 
 /**
  * Parses /proc/stat. Columns: user nice system idle iowait irq softirq steal
