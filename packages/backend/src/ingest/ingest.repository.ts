@@ -222,11 +222,43 @@ export class IngestRepository {
     if (raw) {
       return this.db.connection().execute(async () => this.sqlite(raw).write(w));
     }
-    return this.db.transaction().execute(async (trx) => {
-      const written = this.kind === 'postgres' ? await writePostgres(trx, w) : await writeGeneric(trx, w);
-      await recordLosses(trx, written.losses);
-      return written;
+    if (this.kind !== 'postgres') {
+      return this.db.transaction().execute(async (trx) => {
+        const written = await writeGeneric(trx, w);
+        await recordLosses(trx, written.losses);
+        return written;
+      });
+    }
+    // PostgreSQL stores batches at once (a relay may keep more than one in
+    // flight): their sample inserts run side by side, while the computers rows
+    // (latest figures, inventories, losses) are updated by one transaction at
+    // a time, from its UPDATEs to its commit. Two batches updating the same
+    // computers in different orders could otherwise deadlock.
+    let release: (() => void) | undefined;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const losses = await insertSamplesPostgres(trx, w.samples);
+        release = await this.computersTurn();
+        const latest = await updateComputersPostgres(trx, w);
+        await recordLosses(trx, losses);
+        return { losses, latest };
+      });
+    } finally {
+      release?.();
+    }
+  }
+
+  private turns: Promise<void> = Promise.resolve();
+
+  /** Waits for the previous holder to release the computers-row phase; resolves with this holder's release. */
+  private computersTurn(): Promise<() => void> {
+    let release: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      release = r;
     });
+    const previous = this.turns;
+    this.turns = previous.then(() => done);
+    return previous.then(() => release);
   }
 }
 
@@ -260,53 +292,57 @@ async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Prom
   }
 }
 
-async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<IngestWritten> {
-  let losses: RecordedLosses = new Map();
-  if (w.samples.length > 0) {
-    const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(w.samples.length));
-    w.samples.forEach((s, i) => {
-      const v = [
-        s.computerId,
-        s.seq,
-        s.at,
-        s.cpuPercent,
-        s.memUsed,
-        s.memTotal,
-        s.diskUsed,
-        s.diskTotal,
-        s.load1,
-        s.netRx,
-        s.netTx,
-      ];
-      for (let c = 0; c < 11; c++) (cols[c] as unknown[])[i] = v[c];
-    });
-    const [id, seq, at, cpu, mu, mt, du, dt, l1, rx, tx] = cols;
-    const inserted = await sql<{
-      computer_id: string;
-      seq: number;
-    }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
+/**
+ * The samples, one INSERT … UNNEST; the losses their frames newly report.
+ * RETURNING (which rows were new) only when a frame reports a loss.
+ */
+async function insertSamplesPostgres(
+  trx: Kysely<Database>,
+  samples: readonly SampleRow[],
+): Promise<RecordedLosses> {
+  if (samples.length === 0) return new Map();
+  const n = samples.length;
+  const id: string[] = new Array(n);
+  const seq: number[] = new Array(n);
+  const at: number[] = new Array(n);
+  const cpu: number[] = new Array(n);
+  const mu: number[] = new Array(n);
+  const mt: number[] = new Array(n);
+  const du: number[] = new Array(n);
+  const dt: number[] = new Array(n);
+  const l1: number[] = new Array(n);
+  const rx: number[] = new Array(n);
+  const tx: number[] = new Array(n);
+  let lossy = false;
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as SampleRow;
+    id[i] = s.computerId;
+    seq[i] = s.seq;
+    at[i] = s.at;
+    cpu[i] = s.cpuPercent;
+    mu[i] = s.memUsed;
+    mt[i] = s.memTotal;
+    du[i] = s.diskUsed;
+    dt[i] = s.diskTotal;
+    l1[i] = s.load1;
+    rx[i] = s.netRx;
+    tx[i] = s.netTx;
+    if (s.dropped > 0) lossy = true;
+  }
+  const inserted = await sql<{
+    computer_id: string;
+    seq: number;
+  }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
       select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
         ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
         ${rx}::float8[], ${tx}::float8[])
       on conflict (computer_id, seq) do nothing
-      returning computer_id, seq`.execute(trx);
-    losses = lossesOf(w.samples, inserted.rows);
-  }
-  // Batches may be stored at once (a relay keeps more than one in flight): each
-  // locks the computers rows it updates up front, in id order, so two cannot
-  // deadlock. NO KEY UPDATE, as the UPDATEs take: it does not wait for the key
-  // share locks the sample inserts' foreign key checks hold.
-  const locked = [
-    ...new Set([
-      ...w.latest.map((l) => l.computerId),
-      ...w.inventories.map((i) => i.computerId),
-      ...losses.keys(),
-    ]),
-  ].sort();
-  if (locked.length > 0)
-    await sql`select 1 from computers where id = any(${locked}::text[]) order by id for no key update`.execute(
-      trx,
-    );
+      ${lossy ? sql`returning computer_id, seq` : sql``}`.execute(trx);
+  return lossy ? lossesOf(samples, inserted.rows) : new Map();
+}
+
+/** Inventories and latest figures; returns the computers whose latest figures were replaced. */
+async function updateComputersPostgres(trx: Kysely<Database>, w: IngestWrite): Promise<Set<string>> {
   await writeInventories(trx, w.inventories);
   const replaced = new Set<string>();
   if (w.latest.length > 0) {
@@ -321,7 +357,7 @@ async function writePostgres(trx: Kysely<Database>, w: IngestWrite): Promise<Ing
       returning c.id`.execute(trx);
     for (const r of rows) replaced.add(r.id);
   }
-  return { losses, latest: replaced };
+  return replaced;
 }
 
 /** Any other Kysely SQLite (not opened by `openDatabase`): plain portable statements. */
