@@ -40,7 +40,7 @@ export interface PrefillOptions {
   computers: number;
   hours: number;
   intervalMs: number;
-  /** Relay tokens to create (one per simulated relay). */
+  /** Relay tokens to create (one per simulated relay; a run creates any more it needs on its copy). */
   relays: number;
   pgAdminUrl: string;
   /** Reuse a template made this long ago at most (same parameters, same migrations). */
@@ -123,7 +123,7 @@ async function pgAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): P
  * to each copy when it starts, before the run (0014 adds a column, instant).
  */
 function templateKey(o: PrefillOptions, fx: AgentFixtures): string {
-  return `${o.computers}c-${o.hours}h-${o.intervalMs}ms-${o.relays}r-${fx.hash}`;
+  return `${o.computers}c-${o.hours}h-${o.intervalMs}ms-${fx.hash}`;
 }
 
 /** The template for `o`: the cached one if recent enough, else built now. */
@@ -168,7 +168,6 @@ async function build(o: PrefillOptions, fx: AgentFixtures, key: string, dir: str
   const pgTemplate = o.database === 'postgres' ? `labmgr_bench_tpl_${process.pid}` : undefined;
   const databaseUrl = pgTemplate ? pgUrl(o.pgAdminUrl, pgTemplate) : undefined;
   if (pgTemplate) await pgAdmin(o.pgAdminUrl, (c) => c.query(`create database ${pgTemplate}`));
-  const env = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
 
   // 1. The real backend: computers enrolled, relay tokens, inventories through the ingest route.
   o.log(`pre-fill (${o.database}): enrolling ${o.computers} computers`);
@@ -196,15 +195,8 @@ async function build(o: PrefillOptions, fx: AgentFixtures, key: string, dir: str
       );
       computers.push(...ids);
     }
-    for (let r = 0; r < o.relays; r++) {
-      const out = await runCli(BIN.server, ['relay-token', 'create', '--name', `bench-relay-${r + 1}`], {
-        LABMGR_DATA_DIR: dataDir,
-        ...env,
-      });
-      const t = out.stdout.match(/token: (\S+)/)?.[1];
-      if (!t) throw new Error(`relay-token create failed: ${out.stderr}`);
-      relayTokens.push(t);
-    }
+    for (let r = 0; r < o.relays; r++)
+      relayTokens.push(await createRelayToken(dataDir, databaseUrl, `bench-relay-${r + 1}`));
     for (let i = 0; i < computers.length; i += 500) {
       const items = computers.slice(i, i + 500).map((computerId, j) => ({
         computerId,
@@ -386,6 +378,21 @@ async function build(o: PrefillOptions, fx: AgentFixtures, key: string, dir: str
       `${(bytes / 2 ** 30).toFixed(2)} GiB, built in ${meta.buildSeconds} s`,
   );
   return meta;
+}
+
+/** A relay service token made with the real CLI on a data dir (and database). */
+export async function createRelayToken(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  name: string,
+): Promise<string> {
+  const out = await runCli(BIN.server, ['relay-token', 'create', '--name', name], {
+    LABMGR_DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  const token = out.stdout.match(/token: (\S+)/)?.[1];
+  if (!token) throw new Error(`relay-token create failed: ${out.stderr}`);
+  return token;
 }
 
 /** A run's own copy of the template: its data dir (and PostgreSQL database); `drop` removes them. */

@@ -67,8 +67,8 @@ function post(
 
 /**
  * One relay holding `members` (indexes into the fleet): posts batches of
- * `batchSize` samples, its computers taking turns, until `until`; counts those
- * sent at or after `windowStart`. Every answer is checked: each computer of
+ * `batchSize` samples, its computers taking turns, `inFlight` at a time, until
+ * `until`; counts those sent at or after `windowStart`. Every answer is checked: each computer of
  * the batch acked with its highest seq.
  */
 export async function runRelay(opts: {
@@ -81,10 +81,12 @@ export async function runRelay(opts: {
   fx: AgentFixtures;
   windowStart: number;
   until: number;
+  /** Batches in flight at once: labmgr-relay keeps one (two once the relay work of issue 13 lands). */
+  inFlight: number;
 }): Promise<RelayStats> {
   const { fleet, members, batchSize, fx } = opts;
   const url = new URL('/api/v1/internal/ingest', opts.backendUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.inFlight });
   const stats: RelayStats = { samples: 0, batches: 0, latencies: [], lastDone: 0, bodyBytes: 0 };
   let cursor = 0;
   const build = () => {
@@ -104,7 +106,8 @@ export async function runRelay(opts: {
     const body = Buffer.from(`{"relayId":${JSON.stringify(opts.relayId)},"items":[${parts.join(',')}]}`);
     return { body, expected };
   };
-  try {
+  // `inFlight` senders share the relay's queue (cursor and seqs): each sends its next batch when its last is answered.
+  const sender = async () => {
     let batch = build();
     while (performance.now() < opts.until) {
       const sentAt = performance.now();
@@ -130,6 +133,9 @@ export async function runRelay(opts: {
       batch = following;
     }
     // The last batch built is never sent: its seqs stay a gap (the backend keys on seq, it needs no run of them).
+  };
+  try {
+    await Promise.all(Array.from({ length: opts.inFlight }, sender));
     return stats;
   } finally {
     agent.destroy();

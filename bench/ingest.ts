@@ -8,7 +8,8 @@
  *   running agent by bench/ingest-capture.ts, process lists included) with each
  *   computer's own seq and time spliced in; `--relays` simulated relays, each
  *   holding its share of the computers and keeping exactly one batch of
- *   `--batch` (labmgr-relay's 500) in flight.
+ *   `--batch` (labmgr-relay's 500) in flight (`--in-flight 2`: two, as the relay
+ *   will).
  * - Database: a template made once (bench/ingest-prefill.ts: enrolled computers,
  *   inventories, `--hours` of raw samples every `--interval-ms`, the rollups)
  *   and copied for each run.
@@ -20,7 +21,7 @@
  *
  *   flock /tmp/labmgr-bench.lock npx tsx bench/ingest.ts [--databases sqlite,postgres] [--relays 1,2]
  *     [--runs 3] [--seconds 60] [--warmup 5] [--computers 1000] [--hours 24] [--interval-ms 5000]
- *     [--batch 500] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--batch 500] [--in-flight 1] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
  *     [--prefill-max-age-min 240] [--profile dir] [--no-baseline]
  *
  * Prints each run and a summary; appends every run to bench/results/ingest.json.
@@ -34,6 +35,7 @@ import { ROOT } from '../test/harness.js';
 import { loadFixtures } from './ingest-fixtures.js';
 import {
   type BenchDatabase,
+  createRelayToken,
   ensureTemplate,
   type PrefillMeta,
   restoreTemplate,
@@ -45,6 +47,8 @@ const { values } = parseArgs({
   options: {
     databases: { type: 'string', default: 'sqlite,postgres' },
     relays: { type: 'string', default: '1,2' },
+    /** Batches each relay keeps in flight, each value measured in turn: 1 is labmgr-relay's today. */
+    'in-flight': { type: 'string', default: '1' },
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '5' },
@@ -69,6 +73,7 @@ const warmup = num(values.warmup);
 const batchSize = num(values.batch);
 const computers = num(values.computers);
 const relayCounts = (values.relays ?? '1').split(',').map(Number);
+const inFlights = (values['in-flight'] ?? '1').split(',').map(Number);
 const pgAdminUrl = values['pg-url'] ?? '';
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -111,6 +116,7 @@ interface Run {
   database: BenchDatabase;
   synchronous?: string;
   relays: number;
+  inFlight: number;
   samplesPerSec: number;
   baselineSamplesPerSec?: number;
   load1Start: number;
@@ -122,6 +128,7 @@ async function measure(
   meta: PrefillMeta,
   database: BenchDatabase,
   relays: number,
+  inFlight: number,
   synchronous: string | undefined,
 ): Promise<Run> {
   const copy = await restoreTemplate(meta, pgAdminUrl);
@@ -130,6 +137,10 @@ async function measure(
     mkdirSync(resolve(values.profile), { recursive: true });
     process.env.LABMGR_CHILD_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${resolve(values.profile)}`;
   }
+  // Relay tokens the template lacks are made on this copy.
+  const tokens = [...meta.relayTokens];
+  for (let r = tokens.length; r < relays; r++)
+    tokens.push(await createRelayToken(copy.dataDir, copy.databaseUrl, `bench-relay-${r + 1}`));
   const backend = await startBackend(copy.dataDir, copy.databaseUrl, env);
   delete process.env.LABMGR_CHILD_NODE_ARGS;
   try {
@@ -155,7 +166,7 @@ async function measure(
       groups.map((members, r) =>
         runRelay({
           backendUrl: backend.url,
-          token: meta.relayTokens[r] ?? '',
+          token: tokens[r] ?? '',
           relayId: `bench-relay-${r + 1}`,
           fleet,
           members,
@@ -163,6 +174,7 @@ async function measure(
           fx,
           windowStart,
           until,
+          inFlight,
         }),
       ),
     );
@@ -209,7 +221,7 @@ async function measure(
       database,
       ...(synchronous ? { synchronous } : {}),
       relays,
-      inFlightPerRelay: 1,
+      inFlightPerRelay: inFlight,
       computers: ids.length,
       batchSize,
       seconds: Number(elapsed.toFixed(1)),
@@ -252,7 +264,7 @@ async function measure(
       node: process.version,
     };
     log(
-      `${database}${synchronous ? ` (${synchronous})` : ''}, ${relays} relay(s): ${result.samplesPerSec} samples/s ` +
+      `${database}${synchronous ? ` (${synchronous})` : ''}, ${relays} relay(s) × ${inFlight} in flight: ${result.samplesPerSec} samples/s ` +
         `(batch ${result.batchMs.median} ms median, p99 ${result.batchMs.p99}; backend ${result.backendCpuUsPerSample} µs CPU/sample, ` +
         `${result.backendCpuPercent} % of a core${database === 'postgres' ? `; postgres ${result.postgresCpuUsPerSample} µs/sample` : ''}; ` +
         `client ${result.clientCpuPercent} %) load ${load1Start} → ${load1End}` +
@@ -266,6 +278,7 @@ async function measure(
       database,
       ...(synchronous ? { synchronous } : {}),
       relays,
+      inFlight,
       samplesPerSec: result.samplesPerSec,
       ...(baseline !== undefined ? { baselineSamplesPerSec: Math.round(baseline), baselineLoad1End } : {}),
       load1Start,
@@ -307,11 +320,12 @@ const runs: Run[] = [];
 for (let round = 0; round < num(values.runs); round++)
   for (const database of databases)
     for (const synchronous of database === 'sqlite' ? synchronousModes : [undefined])
-      for (const relays of relayCounts) {
-        const meta = templates.get(database);
-        if (!meta) throw new Error('no template');
-        runs.push(await measure(meta, database, relays, synchronous));
-      }
+      for (const relays of relayCounts)
+        for (const inFlight of inFlights) {
+          const meta = templates.get(database);
+          if (!meta) throw new Error('no template');
+          runs.push(await measure(meta, database, relays, inFlight, synchronous));
+        }
 
 // Summary: min / median / max per configuration, every run with its load.
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -320,12 +334,16 @@ console.log(
 );
 const keys = [
   ...new Set(
-    runs.map((r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s)`),
+    runs.map(
+      (r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s) × ${r.inFlight}`,
+    ),
   ),
 ];
 for (const key of keys) {
   const rs = runs.filter(
-    (r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s)` === key,
+    (r) =>
+      `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s) × ${r.inFlight}` ===
+      key,
   );
   const m = rs.map((r) => r.samplesPerSec);
   const b = rs.flatMap((r) => (r.baselineSamplesPerSec === undefined ? [] : [r.baselineSamplesPerSec]));
