@@ -1,7 +1,16 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import type { Database } from './schema.js';
@@ -24,6 +33,53 @@ const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
 /** The better-sqlite3 handle behind `db` when `openDatabase` opened it on SQLite. */
 export function sqliteHandleOf(db: Kysely<Database>): SqliteDatabase.Database | undefined {
   return sqliteHandles.get(db);
+}
+
+/**
+ * Kysely's SQLite driver, but transactions take the write lock as they begin
+ * (`BEGIN IMMEDIATE`): the ingest writer commits from its own connection in a
+ * worker thread, and a deferred transaction that had read before such a commit
+ * could not write afterwards (SQLITE_BUSY_SNAPSHOT, which no busy timeout
+ * retries). Waiting for the lock up front is what the busy timeout covers.
+ * `destroy` first runs what was registered with `onSqliteDestroy`.
+ */
+class LabmgrSqliteDriver extends SqliteDriver {
+  readonly closers: (() => Promise<void>)[] = [];
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async destroy(): Promise<void> {
+    for (const close of this.closers.splice(0)) await close();
+    await super.destroy();
+  }
+}
+
+class LabmgrSqliteDialect extends SqliteDialect {
+  readonly driver: LabmgrSqliteDriver;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.driver = new LabmgrSqliteDriver(config);
+  }
+
+  override createDriver(): Driver {
+    return this.driver;
+  }
+}
+
+const sqliteDrivers = new WeakMap<object, LabmgrSqliteDriver>();
+
+/**
+ * Runs `close` when `db` (a SQLite Kysely `openDatabase` opened) is destroyed,
+ * before its connection closes: for helpers that hold their own connection or
+ * thread (the ingest writer). Returns false for any other Kysely.
+ */
+export function onSqliteDestroy(db: Kysely<Database>, close: () => Promise<void>): boolean {
+  const driver = sqliteDrivers.get(db);
+  driver?.closers.push(close);
+  return driver !== undefined;
 }
 
 const pgPools = new WeakMap<object, pg.Pool>();
@@ -97,8 +153,10 @@ export function openDatabase(opts: {
     sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     checkpointer = new Checkpointer({ file, onError: opts.onCheckpointError });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const dialect = new LabmgrSqliteDialect({ database: sqlite });
+  const db = new Kysely<Database>({ dialect });
   sqliteHandles.set(db, sqlite);
+  sqliteDrivers.set(db, dialect.driver);
   return { db, kind: 'sqlite', location: file, ...(checkpointer ? { checkpointer } : {}) };
 }
 

@@ -2,8 +2,9 @@ import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { ComputerRow } from '../computers/computer.repository.js';
 import type { DatabaseKind } from '../db/database.js';
-import { sqliteHandleOf } from '../db/database.js';
+import { onSqliteDestroy, SQLITE_CACHE_KIB, sqliteHandleOf } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { SqliteIngestWriter } from './sqlite-ingest-writer.js';
 
 /** One metric sample as stored in `metric_samples`, column order of the INSERT. */
 export interface SampleRow {
@@ -31,10 +32,6 @@ function addLoss(into: RecordedLosses, s: Pick<SampleRow, 'computerId' | 'droppe
   const prev = into.get(s.computerId);
   into.set(s.computerId, { lost: (prev?.lost ?? 0) + s.dropped, at: Math.max(prev?.at ?? s.at, s.at) });
 }
-
-/** Portable: adds the losses, keeping the latest loss time. */
-const LOSS_UPDATE = `update computers set samples_lost = samples_lost + ?,
-  last_loss_at = case when last_loss_at is null or last_loss_at < ? then ? else last_loss_at end where id = ?`;
 
 export interface InventoryUpdate {
   computerId: string;
@@ -73,16 +70,6 @@ export interface IngestWritten {
   latest: Set<string>;
 }
 
-/**
- * A computer's latest figures, last-seen time, status and relay, unless it
- * already has a newer sample's figures (metrics, seq, now, relay, id, seq).
- */
-const LATEST_UPDATE_SQLITE = `update computers set latest_metrics = ?, latest_seq = ?, last_seen_at = ?,
-  status = 'online', relay_id = ? where id = ? and (latest_seq is null or latest_seq < ?)`;
-
-const INVENTORY_UPSERT = `insert into computer_inventories (computer_id, inventory, updated_at) values (?, ?, ?)
-  on conflict (computer_id) do update set inventory = excluded.inventory, updated_at = excluded.updated_at`;
-
 const SAMPLE_COLUMNS =
   'computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used, disk_total, load1, net_rx, net_tx';
 
@@ -91,25 +78,18 @@ const SAMPLE_COLUMNS =
  * (idempotent sample insert keyed by (computer_id, seq), inventories, latest
  * figures and last-seen) in one transaction.
  *
- * SQLite: better-sqlite3 statements prepared once and reused row by row inside
- * one transaction, while holding Kysely's single connection so no Kysely
- * transaction can interleave. PostgreSQL: one INSERT … SELECT FROM UNNEST(arrays)
- * … ON CONFLICT DO NOTHING and one UPDATE … FROM UNNEST per batch, so the
- * statement text never changes with the batch size.
+ * SQLite: written by a worker thread with its own connection and statements
+ * prepared once (SqliteIngestWriter: group commit, the event loop free
+ * meanwhile); lookups run on the main connection. PostgreSQL: one INSERT …
+ * SELECT FROM UNNEST(arrays) … ON CONFLICT DO NOTHING and one UPDATE … FROM
+ * UNNEST per batch, so the statement text never changes with the batch size.
+ * Every path compares seq before replacing a computer's latest figures: batches
+ * may be stored in any order.
  */
 export class IngestRepository {
   private readonly raw: SqliteDatabase.Database | undefined;
-  private stmts:
-    | {
-        find: SqliteDatabase.Statement;
-        target: SqliteDatabase.Statement;
-        insert: SqliteDatabase.Statement;
-        latest: SqliteDatabase.Statement;
-        inventory: SqliteDatabase.Statement;
-        inventoryRow: SqliteDatabase.Statement;
-        write: (w: IngestWrite) => IngestWritten;
-      }
-    | undefined;
+  private stmts: { find: SqliteDatabase.Statement; target: SqliteDatabase.Statement } | undefined;
+  private writer: SqliteIngestWriter | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -120,50 +100,25 @@ export class IngestRepository {
 
   /** Prepared on first use: the tables exist only once migrations have run. */
   private sqlite(raw: SqliteDatabase.Database) {
-    if (this.stmts) return this.stmts;
-    const find = raw.prepare('select * from computers where id = ?');
-    const target = raw.prepare('select id, status from computers where id = ? and retired = 0');
-    const insert = raw.prepare(
-      `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
-    );
-    const latest = raw.prepare(LATEST_UPDATE_SQLITE);
-    const inventory = raw.prepare(
-      'update computers set logged_in_users = ?, inventory_updated_at = ?, hostname = ?, os_name = ?, agent_version = ? where id = ?',
-    );
-    const inventoryRow = raw.prepare(INVENTORY_UPSERT);
-    const loss = raw.prepare(LOSS_UPDATE);
-    const write = raw.transaction((w: IngestWrite) => {
-      const losses: RecordedLosses = new Map();
-      for (const s of w.samples) {
-        const { changes } = insert.run(
-          s.computerId,
-          s.seq,
-          s.at,
-          s.cpuPercent,
-          s.memUsed,
-          s.memTotal,
-          s.diskUsed,
-          s.diskTotal,
-          s.load1,
-          s.netRx,
-          s.netTx,
-        );
-        // A frame stored before (re-sent, replayed) reported its loss then.
-        if (changes > 0) addLoss(losses, s);
-      }
-      for (const [id, l] of losses) loss.run(l.lost, l.at, l.at, id);
-      for (const i of w.inventories) {
-        inventoryRow.run(i.computerId, i.inventory, i.at);
-        inventory.run(i.loggedInUsers, i.at, i.hostname, i.osName, i.agentVersion, i.computerId);
-      }
-      const replaced = new Set<string>();
-      for (const l of w.latest)
-        if (latest.run(l.metrics, l.seq, w.now, w.relayId, l.computerId, l.seq).changes > 0)
-          replaced.add(l.computerId);
-      return { losses, latest: replaced };
-    });
-    this.stmts = { find, target, insert, latest, inventory, inventoryRow, write };
+    this.stmts ??= {
+      find: raw.prepare('select * from computers where id = ?'),
+      target: raw.prepare('select id, status from computers where id = ? and retired = 0'),
+    };
     return this.stmts;
+  }
+
+  /** The SQLite writer thread, started with the main connection's settings on first use. */
+  private sqliteWriter(raw: SqliteDatabase.Database): SqliteIngestWriter {
+    if (this.writer) return this.writer;
+    const writer = new SqliteIngestWriter({
+      file: raw.name,
+      synchronous: Number(raw.pragma('synchronous', { simple: true })),
+      cacheKib: SQLITE_CACHE_KIB,
+      walAutocheckpoint: Number(raw.pragma('wal_autocheckpoint', { simple: true })),
+    });
+    onSqliteDestroy(this.db, () => writer.stop());
+    this.writer = writer;
+    return writer;
   }
 
   /** The batch's computers that may store data (known, not retired), with their status. */
@@ -218,10 +173,8 @@ export class IngestRepository {
   async write(w: IngestWrite): Promise<IngestWritten> {
     if (w.samples.length === 0 && w.inventories.length === 0 && w.latest.length === 0)
       return { losses: new Map(), latest: new Set() };
-    const raw = this.raw;
-    if (raw) {
-      return this.db.connection().execute(async () => this.sqlite(raw).write(w));
-    }
+    // SQLite: the writer thread (see SqliteIngestWriter).
+    if (this.raw) return this.sqliteWriter(this.raw).write(w);
     if (this.kind !== 'postgres') {
       return this.db.transaction().execute(async (trx) => {
         const written = await writeGeneric(trx, w);
