@@ -40,16 +40,18 @@ export function detectPageSize(procRoot: string): number {
 }
 
 /**
- * The share of one core the process walk may use on average: 0.03 %. The
- * walk (one read per process; ~1.5 ms for 100 processes on the 2-core
- * benchmark VM, where each system call after an idle moment costs ~10 µs) is
- * the costliest part of a sample, so it runs at most once per
- * `lastWalkCost / WALK_CPU_SHARE`: every sample where it is cheap, every few
- * seconds at one sample a second on a slow machine or one with many
- * processes. Samples in between repeat the last lists and process count; the
- * lists' CPU % covers the time between the last two walks.
+ * The share of one core the process walk may use on average: 0.015 %. The
+ * walk (a listing of /proc and one read per process: ~1.5–2 ms of CPU for
+ * ~110 processes on the 2-core benchmark VM, most of it in the kernel, where
+ * each system call after an idle second costs ~10 µs) is the costliest part
+ * of a sample, so it runs at most once per `lastWalkCost / WALK_CPU_SHARE`:
+ * every sample where it is cheap, every ~10–13 s on that VM, at most every
+ * MAX_WALK_INTERVAL_MS on a machine with many processes. Samples in between
+ * repeat the last lists and process count; the lists' CPU % covers the time
+ * between the last two walks. (0.03 % until issue 13: half the CPU, twice
+ * the age of the lists.)
  */
-export const WALK_CPU_SHARE = 0.0003;
+export const WALK_CPU_SHARE = 0.00015;
 /** However cheap or costly the walk, the lists are never older than this. */
 export const MAX_WALK_INTERVAL_MS = 30_000;
 
