@@ -11,7 +11,11 @@
  *
  *   npm run build && flock /tmp/labmgr-bench.lock npx tsx bench/agent-footprint.ts
  *     [--runs 3] [--seconds 60] [--warmup 10] [--label TEXT] [--more-peers] [--no-peers]
- *     [--modules] [--agent-node-options="--max-semi-space-size=1"]
+ *     [--modules] [--plain-node | --agent-node-options="…"]
+ *
+ * The agent runs as its service definitions start it: `node` with
+ * AGENT_NODE_OPTIONS (heap sizing, packages/agent/src/service/node-options.ts),
+ * passed here through NODE_OPTIONS; --plain-node runs it as `node bin/labmgr-agent.js`.
  *
  * Every run starts from nothing (backend, relay, agent, peers) and is
  * reported, with the 1-minute load average at the start and end of its
@@ -26,6 +30,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AGENT_NODE_OPTIONS } from '../packages/agent/src/service/node-options.js';
 import { eventually, freePort, type Proc, ROOT, sleep, startSystem } from '../test/harness.js';
 import { measureModuleCosts } from './agent-footprint-modules.js';
 import {
@@ -54,8 +59,12 @@ const { values } = parseArgs({
     'no-peers': { type: 'boolean', default: false },
     'more-peers': { type: 'boolean', default: false },
     modules: { type: 'boolean', default: false },
-    /** e.g. "--max-semi-space-size=1": V8 settings to try on the agent (NODE_OPTIONS, agent only). */
-    'agent-node-options': { type: 'string', default: '' },
+    /**
+     * Node options for the agent (NODE_OPTIONS, agent only). By default the ones
+     * its service definitions start it with (AGENT_NODE_OPTIONS); --plain-node: none.
+     */
+    'agent-node-options': { type: 'string' },
+    'plain-node': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -96,14 +105,16 @@ const nodeExporterBin = morePeers
   ? ensureDebianPackage('/usr/bin/prometheus-node-exporter', 'prometheus-node-exporter')
   : null;
 const glancesBin = morePeers ? ensureDebianPackage('/usr/bin/glances', 'glances') : null;
-const nodeOptions = values['agent-node-options'];
+const nodeOptions = values['plain-node']
+  ? ''
+  : (values['agent-node-options'] ?? AGENT_NODE_OPTIONS.join(' '));
 const invocation = new Date().toISOString();
 
 console.log(
   `agent footprint: ${runs} run(s) of ${seconds} s after a ${warmupSec} s warm-up, 1 sample/s, ` +
     `${cpus().length} cores, Node ${process.version}` +
     (collectdBin ? `, collectd ${packageVersion(COLLECTD_PACKAGE)}` : '') +
-    (nodeOptions ? `, agent NODE_OPTIONS=${nodeOptions}` : '') +
+    `, agent NODE_OPTIONS=${nodeOptions ? `"${nodeOptions}"` : 'none (plain node)'}` +
     (values.label ? ` [${values.label}]` : ''),
 );
 const results: RunResult[] = [];

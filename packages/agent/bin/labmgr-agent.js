@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=64 --max-semi-space-size=1
+// Node's heap options (src/service/node-options.ts): the service definitions pass the same ones.
 // CommonJS on purpose (see ./package.json): an ES module entry loads Node's
 // ESM loader, ~2.5 MiB of resident memory the agent does not otherwise need.
 // JavaScript runs in V8's interpreter only (no Sparkplug, Maglev or TurboFan): the agent's work is mostly

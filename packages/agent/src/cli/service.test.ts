@@ -23,7 +23,9 @@ describe('install-service', () => {
     );
     expect(code).toBe(0);
     expect(c.stdout).toContain(`# would write ${join(dir, 'labmgr-agent.service')}:`);
-    expect(c.stdout).toContain(`ExecStart=${process.execPath} ${AGENT_BIN_PATH} run --state-dir /srv/st\n`);
+    expect(c.stdout).toContain(
+      `ExecStart=${process.execPath} --max-old-space-size=64 --max-semi-space-size=1 ${AGENT_BIN_PATH} run --state-dir /srv/st\n`,
+    );
     expect(c.stdout).toContain('Restart=always');
     expect(c.stdout).toMatch(
       /# then run:\nsystemctl daemon-reload\nsystemctl enable --now labmgr-agent.service$/,

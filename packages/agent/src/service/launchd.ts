@@ -1,4 +1,4 @@
-import { assertAbsolute, type ServiceCommand } from './systemd.js';
+import { assertAbsolute, commandLine, type ServiceCommand } from './systemd.js';
 
 export const LAUNCHD_LABEL = 'org.labmgr.agent';
 export const DEFAULT_LAUNCHD_DIR = '/Library/LaunchDaemons';
@@ -11,7 +11,7 @@ export const LAUNCHD_LOG = '/var/log/labmgr-agent.log';
  */
 export function launchdPlist(command: ServiceCommand): string {
   assertAbsolute(command);
-  const args = [command.nodePath, command.binPath, ...command.args]
+  const args = commandLine(command)
     .map((a) => `    <string>${xmlEscape(a)}</string>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launchdPlist } from './launchd.js';
+import { AGENT_NODE_OPTIONS } from './node-options.js';
 import { systemdQuote, systemdUnit } from './systemd.js';
 
 const command = {
@@ -26,7 +29,7 @@ describe('systemdUnit', () => {
     expect(section(unit, 'Unit').get('After')).toEqual(['network-online.target']);
     expect(section(unit, 'Unit').get('Wants')).toEqual(['network-online.target']);
     expect(section(unit, 'Service').get('ExecStart')).toEqual([
-      '/usr/bin/node /opt/labmgr/packages/agent/bin/labmgr-agent.js run --state-dir /var/lib/labmgr/agent',
+      '/usr/bin/node --max-old-space-size=64 --max-semi-space-size=1 /opt/labmgr/packages/agent/bin/labmgr-agent.js run --state-dir /var/lib/labmgr/agent',
     ]);
     expect(section(unit, 'Install').get('WantedBy')).toEqual(['multi-user.target']);
   });
@@ -53,6 +56,13 @@ describe('systemdUnit', () => {
   });
 });
 
+describe('agent binary', () => {
+  it('starts Node with the same options as the service definitions when run as an executable', () => {
+    const bin = readFileSync(fileURLToPath(new URL('../../bin/labmgr-agent.js', import.meta.url)), 'utf8');
+    expect(bin.split('\n')[0]).toBe(`#!/usr/bin/env -S node ${AGENT_NODE_OPTIONS.join(' ')}`);
+  });
+});
+
 describe('systemdQuote', () => {
   it.each([
     ['/var/lib/labmgr', '/var/lib/labmgr'],
@@ -69,6 +79,7 @@ describe('launchdPlist', () => {
   it('runs the same command, kept alive, with XML-escaped arguments', () => {
     const plist = launchdPlist({ ...command, args: ['run', '--state-dir', '/Users/a&b/agent'] });
     expect(plist).toContain('<string>/usr/bin/node</string>');
+    expect(plist).toContain('<string>--max-old-space-size=64</string>');
     expect(plist).toContain('<string>/Users/a&amp;b/agent</string>');
     expect(plist).toMatch(/<key>KeepAlive<\/key>\s*<true\/>/);
     expect(plist).toMatch(/<key>ThrottleInterval<\/key>\s*<integer>5<\/integer>/);

@@ -1,4 +1,5 @@
 import { isAbsolute } from 'node:path';
+import { AGENT_NODE_OPTIONS } from './node-options.js';
 
 export const SYSTEMD_UNIT_NAME = 'labmgr-agent.service';
 /** Where administrators' own units live (not /lib/systemd/system, which belongs to packages). */
@@ -7,9 +8,16 @@ export const DEFAULT_SYSTEMD_UNIT_DIR = '/etc/systemd/system';
 /** How the service manager starts the agent. Every path absolute: a service has no working directory or PATH to lean on. */
 export interface ServiceCommand {
   readonly nodePath: string;
+  /** Options for Node itself, before the binary. @default AGENT_NODE_OPTIONS */
+  readonly nodeOptions?: readonly string[];
   readonly binPath: string;
   /** e.g. `['run', '--state-dir', '/var/lib/labmgr/agent']` */
   readonly args: readonly string[];
+}
+
+/** node, its options, the binary and its arguments: the whole command line. */
+export function commandLine(command: ServiceCommand): string[] {
+  return [command.nodePath, ...(command.nodeOptions ?? AGENT_NODE_OPTIONS), command.binPath, ...command.args];
 }
 
 export function assertAbsolute(command: ServiceCommand): void {
@@ -32,7 +40,7 @@ export function assertAbsolute(command: ServiceCommand): void {
  */
 export function systemdUnit(command: ServiceCommand): string {
   assertAbsolute(command);
-  const execStart = [command.nodePath, command.binPath, ...command.args].map(systemdQuote).join(' ');
+  const execStart = commandLine(command).map(systemdQuote).join(' ');
   return `# Written by "labmgr-agent install-service". Re-run it to change the command line;
 # put local changes in an override ("systemctl edit labmgr-agent") so they survive.
 [Unit]
