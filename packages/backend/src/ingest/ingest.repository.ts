@@ -182,38 +182,73 @@ export class IngestRepository {
         return written;
       });
     }
-    // PostgreSQL stores batches at once (a relay may keep more than one in
-    // flight): their sample inserts run side by side, while the computers rows
-    // (latest figures, inventories, losses) are updated by one transaction at
-    // a time, from its UPDATEs to its commit. Two batches updating the same
-    // computers in different orders could otherwise deadlock.
-    let release: (() => void) | undefined;
+    return new Promise<IngestWritten>((resolve, reject) => {
+      this.pgQueue.push({ write: w, resolve, reject });
+      void this.drainPostgres();
+    });
+  }
+
+  /** PostgreSQL: batches waiting for the writer (see drainPostgres). */
+  private readonly pgQueue: {
+    write: IngestWrite;
+    resolve: (v: IngestWritten) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  private pgWriting = false;
+
+  /**
+   * PostgreSQL: one ingest transaction at a time, and every batch that arrived
+   * meanwhile goes into the next one (group commit, as the SQLite writer
+   * thread does): one commit for all, one UPDATE of the computers rows with
+   * each computer's newest figures. Batches stored side by side contended for
+   * the same rows (a relay's batches in flight hold the same computers: key
+   * share locks of the foreign key checks turned into multixacts) and could
+   * deadlock on them; the event loop parses the next batches meanwhile, which
+   * is where the time goes. Should a group fail, each of its batches is
+   * written again alone, so a batch is stored whole or not at all.
+   */
+  private async drainPostgres(): Promise<void> {
+    if (this.pgWriting) return;
+    this.pgWriting = true;
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        const losses = await insertSamplesPostgres(trx, w.samples);
-        release = await this.computersTurn();
-        const latest = await updateComputersPostgres(trx, w);
-        await recordLosses(trx, losses);
-        return { losses, latest };
-      });
+      while (this.pgQueue.length > 0) {
+        let n = 0;
+        let samples = 0;
+        while (n < this.pgQueue.length && n < GROUP_BATCHES && (n === 0 || samples < GROUP_SAMPLES))
+          samples += this.pgQueue[n++]?.write.samples.length ?? 0;
+        const group = this.pgQueue.splice(0, n);
+        try {
+          const results = await this.db.transaction().execute((trx) =>
+            writeGroupPostgres(
+              trx,
+              group.map((g) => g.write),
+            ),
+          );
+          for (const [k, g] of group.entries()) g.resolve(results[k] as IngestWritten);
+        } catch (err) {
+          if (group.length === 1) group[0]?.reject(err);
+          else
+            for (const g of group) {
+              try {
+                const [alone] = await this.db
+                  .transaction()
+                  .execute((trx) => writeGroupPostgres(trx, [g.write]));
+                g.resolve(alone as IngestWritten);
+              } catch (e) {
+                g.reject(e);
+              }
+            }
+        }
+      }
     } finally {
-      release?.();
+      this.pgWriting = false;
     }
   }
-
-  private turns: Promise<void> = Promise.resolve();
-
-  /** Waits for the previous holder to release the computers-row phase; resolves with this holder's release. */
-  private computersTurn(): Promise<() => void> {
-    let release: () => void = () => {};
-    const done = new Promise<void>((r) => {
-      release = r;
-    });
-    const previous = this.turns;
-    this.turns = previous.then(() => done);
-    return previous.then(() => release);
-  }
 }
+
+/** At most this many batches, or their samples, go into one PostgreSQL transaction. */
+const GROUP_BATCHES = 4;
+const GROUP_SAMPLES = 2000;
 
 /** The losses of the rows an INSERT … RETURNING reports as new. */
 function lossesOf(
@@ -246,71 +281,97 @@ async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Prom
 }
 
 /**
- * The samples, one INSERT … UNNEST; the losses their frames newly report.
- * RETURNING (which rows were new) only when a frame reports a loss.
+ * A group of batches in one transaction: their samples in one INSERT …
+ * UNNEST, their inventories, each computer's newest figures in one UPDATE …
+ * FROM UNNEST (unless it already has a newer sample's), the losses. Returns
+ * what each batch changed: the losses its frames newly reported (RETURNING,
+ * which rows were new, only when a frame reports one) and the computers whose
+ * figures came from it.
  */
-async function insertSamplesPostgres(
+async function writeGroupPostgres(
   trx: Kysely<Database>,
-  samples: readonly SampleRow[],
-): Promise<RecordedLosses> {
-  if (samples.length === 0) return new Map();
-  const n = samples.length;
-  const id: string[] = new Array(n);
-  const seq: number[] = new Array(n);
-  const at: number[] = new Array(n);
-  const cpu: number[] = new Array(n);
-  const mu: number[] = new Array(n);
-  const mt: number[] = new Array(n);
-  const du: number[] = new Array(n);
-  const dt: number[] = new Array(n);
-  const l1: number[] = new Array(n);
-  const rx: number[] = new Array(n);
-  const tx: number[] = new Array(n);
-  let lossy = false;
-  for (let i = 0; i < n; i++) {
-    const s = samples[i] as SampleRow;
-    id[i] = s.computerId;
-    seq[i] = s.seq;
-    at[i] = s.at;
-    cpu[i] = s.cpuPercent;
-    mu[i] = s.memUsed;
-    mt[i] = s.memTotal;
-    du[i] = s.diskUsed;
-    dt[i] = s.diskTotal;
-    l1[i] = s.load1;
-    rx[i] = s.netRx;
-    tx[i] = s.netTx;
-    if (s.dropped > 0) lossy = true;
-  }
-  const inserted = await sql<{
-    computer_id: string;
-    seq: number;
-  }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
+  writes: readonly IngestWrite[],
+): Promise<IngestWritten[]> {
+  const samples = writes.length === 1 ? (writes[0]?.samples ?? []) : writes.flatMap((w) => w.samples);
+  const results: IngestWritten[] = writes.map(() => ({ losses: new Map(), latest: new Set() }));
+  if (samples.length > 0) {
+    const n = samples.length;
+    const id: string[] = new Array(n);
+    const seq: number[] = new Array(n);
+    const at: number[] = new Array(n);
+    const cpu: number[] = new Array(n);
+    const mu: number[] = new Array(n);
+    const mt: number[] = new Array(n);
+    const du: number[] = new Array(n);
+    const dt: number[] = new Array(n);
+    const l1: number[] = new Array(n);
+    const rx: number[] = new Array(n);
+    const tx: number[] = new Array(n);
+    let lossy = false;
+    for (let i = 0; i < n; i++) {
+      const s = samples[i] as SampleRow;
+      id[i] = s.computerId;
+      seq[i] = s.seq;
+      at[i] = s.at;
+      cpu[i] = s.cpuPercent;
+      mu[i] = s.memUsed;
+      mt[i] = s.memTotal;
+      du[i] = s.diskUsed;
+      dt[i] = s.diskTotal;
+      l1[i] = s.load1;
+      rx[i] = s.netRx;
+      tx[i] = s.netTx;
+      if (s.dropped > 0) lossy = true;
+    }
+    const inserted = await sql<{
+      computer_id: string;
+      seq: number;
+    }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
       select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
         ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
         ${rx}::float8[], ${tx}::float8[])
       on conflict (computer_id, seq) do nothing
       ${lossy ? sql`returning computer_id, seq` : sql``}`.execute(trx);
-  return lossy ? lossesOf(samples, inserted.rows) : new Map();
-}
-
-/** Inventories and latest figures; returns the computers whose latest figures were replaced. */
-async function updateComputersPostgres(trx: Kysely<Database>, w: IngestWrite): Promise<Set<string>> {
-  await writeInventories(trx, w.inventories);
-  const replaced = new Set<string>();
-  if (w.latest.length > 0) {
-    const ids = w.latest.map((l) => l.computerId);
-    const metrics = w.latest.map((l) => l.metrics);
-    const seqs = w.latest.map((l) => l.seq);
+    if (lossy) {
+      // A frame new to the table reported its loss in the first batch of the group that holds it.
+      const fresh = new Set(inserted.rows.map((r) => `${r.computer_id} ${Number(r.seq)}`));
+      writes.forEach((w, k) => {
+        const losses = (results[k] as IngestWritten).losses;
+        for (const s of w.samples) {
+          const key = `${s.computerId} ${s.seq}`;
+          if (s.dropped > 0 && fresh.delete(key)) addLoss(losses, s);
+        }
+      });
+    }
+  }
+  for (const w of writes) await writeInventories(trx, w.inventories);
+  // Each computer's newest figures in the group, and the batch they came from.
+  const newest = new Map<string, { l: LatestUpdate; k: number; relayId: string; now: number }>();
+  writes.forEach((w, k) => {
+    for (const l of w.latest) {
+      const prev = newest.get(l.computerId);
+      if (!prev || l.seq > prev.l.seq) newest.set(l.computerId, { l, k, relayId: w.relayId, now: w.now });
+    }
+  });
+  if (newest.size > 0) {
+    const entries = [...newest.values()];
     const { rows } = await sql<{ id: string }>`update computers as c
-      set latest_metrics = v.m, latest_seq = v.s, last_seen_at = ${w.now}, status = 'online',
-        relay_id = ${w.relayId}
-      from unnest(${ids}::text[], ${metrics}::text[], ${seqs}::bigint[]) as v(id, m, s)
+      set latest_metrics = v.m, latest_seq = v.s, last_seen_at = v.now, status = 'online', relay_id = v.relay
+      from unnest(${entries.map((e) => e.l.computerId)}::text[], ${entries.map((e) => e.l.metrics)}::text[],
+        ${entries.map((e) => e.l.seq)}::bigint[], ${entries.map((e) => e.now)}::bigint[],
+        ${entries.map((e) => e.relayId)}::text[]) as v(id, m, s, now, relay)
       where c.id = v.id and (c.latest_seq is null or c.latest_seq < v.s)
       returning c.id`.execute(trx);
-    for (const r of rows) replaced.add(r.id);
+    for (const r of rows) {
+      const e = newest.get(r.id);
+      if (e) (results[e.k] as IngestWritten).latest.add(r.id);
+    }
   }
-  return replaced;
+  const losses: RecordedLosses = new Map();
+  for (const r of results)
+    for (const [computerId, l] of r.losses) addLoss(losses, { computerId, dropped: l.lost, at: l.at });
+  await recordLosses(trx, losses);
+  return results;
 }
 
 /** Any other Kysely SQLite (not opened by `openDatabase`): plain portable statements. */

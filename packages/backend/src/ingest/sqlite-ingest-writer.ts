@@ -31,6 +31,8 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('cache_size = ' + -workerData.cacheKib);
 db.pragma('wal_autocheckpoint = ' + workerData.walAutocheckpoint);
+// Statement journals in memory, not in temporary files.
+db.pragma('temp_store = MEMORY');
 const insert = db.prepare(workerData.sql.insert);
 const latest = db.prepare(workerData.sql.latest);
 const loss = db.prepare(workerData.sql.loss);
@@ -65,8 +67,22 @@ const queue = [];
 let scheduled = false;
 let stopping = false;
 
-// Every batch queued while the last transaction ran goes into the next one (group commit), each
-// in its own savepoint: a batch that fails is rolled back alone. Answers go out after the commit.
+// Every batch queued while the last transaction ran goes into the next one (group commit). No
+// savepoint per batch (each would copy every page it changes to a sub-journal): should one batch
+// fail, the group is rolled back and each batch written again in a transaction of its own.
+// Answers go out after the commit.
+function transaction(group) {
+  db.exec('begin immediate');
+  try {
+    const values = group.map((m) => writeOne(m.write));
+    db.exec('commit');
+    return values;
+  } catch (err) {
+    if (db.inTransaction) db.exec('rollback');
+    throw err;
+  }
+}
+
 function run() {
   scheduled = false;
   let n = 0;
@@ -74,26 +90,18 @@ function run() {
   while (n < queue.length && n < workerData.groupBatches && (n === 0 || samples < workerData.groupSamples))
     samples += queue[n++].write.samples.length;
   const group = queue.splice(0, n);
-  let results = [];
+  let results;
   try {
-    db.exec('begin immediate');
-    for (const m of group) {
-      db.exec('savepoint batch');
-      try {
-        results.push({ id: m.id, value: writeOne(m.write) });
-        db.exec('release batch');
-      } catch (err) {
-        db.exec('rollback to batch');
-        db.exec('release batch');
-        results.push({ id: m.id, error: message(err) });
-      }
-    }
-    db.exec('commit');
+    results = transaction(group).map((value, k) => ({ id: group[k].id, value }));
   } catch (err) {
-    try {
-      if (db.inTransaction) db.exec('rollback');
-    } catch {}
-    results = group.map((m) => ({ id: m.id, error: message(err) }));
+    results = group.map((m) => {
+      if (group.length === 1) return { id: m.id, error: message(err) };
+      try {
+        return { id: m.id, value: transaction([m])[0] };
+      } catch (err) {
+        return { id: m.id, error: message(err) };
+      }
+    });
   }
   parentPort.postMessage(results);
   next();
@@ -137,9 +145,10 @@ type WorkerResult =
  * (and serving the API) while one is written and synced. Batches that arrive
  * while a transaction runs are written together in the next one (group
  * commit: one sync for all, and a computer's index pages written once for
- * the samples of every batch that has some), each in its own savepoint. A
- * write resolves only after its transaction committed: what the backend acks
- * is durable as the connection's `synchronous` setting says.
+ * the samples of every batch that has some); should one of them fail, each is
+ * written again alone, so a batch is stored whole or not at all. A write
+ * resolves only after its transaction committed: what the backend acks is
+ * durable as the connection's `synchronous` setting says.
  *
  * The main connection's transactions take the write lock as they begin
  * (`BEGIN IMMEDIATE`, see database.ts), so a commit by this thread never

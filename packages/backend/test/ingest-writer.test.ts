@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DatabaseKind, openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import type { Database } from '../src/db/schema.js';
+import { IngestRepository, type IngestWrite, type SampleRow } from '../src/ingest/ingest.repository.js';
+import { databases } from './databases.js';
+
+/**
+ * The ingest write path of each database: batches written at once go into one
+ * transaction (group commit), each still stored whole or not at all, each
+ * frame's loss counted once, the newest figures kept.
+ */
+describe.each(databases)('ingest writes grouped on $name', (database) => {
+  let db: Kysely<Database>;
+  let kind: DatabaseKind;
+  let dir: string;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'labmgr-ingest-group-'));
+    const created = await database.create();
+    drop = created.drop;
+    const handle = openDatabase({ dataDir: dir, databaseUrl: created.url });
+    db = handle.db;
+    kind = handle.kind;
+    await migrateToLatest(db);
+    for (const id of ['g1', 'g2', 'g3']) {
+      await db
+        .insertInto('computers')
+        .values({
+          id,
+          hostname: id,
+          credential_hash: `hash-${id}`,
+          status: 'offline',
+          last_seen_at: null,
+          relay_id: null,
+          agent_version: null,
+          os_name: null,
+          inventory_updated_at: null,
+          display_name: null,
+          latest_metrics: null,
+          created_at: 1,
+          notes: null,
+        })
+        .execute();
+    }
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await drop?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sample = (computerId: string, seq: number, dropped = 0): SampleRow => ({
+    computerId,
+    seq,
+    at: 1000 * seq,
+    cpuPercent: seq,
+    memUsed: 1,
+    memTotal: 2,
+    diskUsed: 1,
+    diskTotal: 2,
+    load1: 0,
+    netRx: 0,
+    netTx: 0,
+    dropped,
+  });
+  const batch = (samples: SampleRow[]): IngestWrite => ({
+    samples,
+    inventories: [],
+    latest: [...new Map(samples.map((s) => [s.computerId, s])).values()].map((s) => ({
+      computerId: s.computerId,
+      seq: s.seq,
+      metrics: JSON.stringify({ seq: s.seq }),
+    })),
+    relayId: 'r',
+    now: 5,
+  });
+
+  it('stores the good batches of a group and refuses the bad one alone; a loss reported twice counts once', async () => {
+    const store = new IngestRepository(db, kind);
+    const results = await Promise.allSettled([
+      store.write(batch([sample('g1', 1), sample('g1', 3, 1)])),
+      store.write(batch([sample('g2', 1), sample('unknown', 1)])), // foreign key: refused
+      store.write(batch([sample('g1', 3, 1), sample('g1', 2), sample('g2', 2)])), // g1:3 again
+      store.write(batch([sample('g3', 7, 2)])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const value = (k: number) => {
+      const r = results[k];
+      if (r?.status !== 'fulfilled') throw new Error(`batch ${k} failed`);
+      return { losses: Object.fromEntries(r.value.losses), latest: [...r.value.latest].sort() };
+    };
+    expect(value(0)).toEqual({ losses: { g1: { lost: 1, at: 3000 } }, latest: ['g1'] });
+    // g1's newest figures are seq 3, from the first batch; g2's from this one.
+    expect(value(2)).toEqual({ losses: {}, latest: ['g2'] });
+    expect(value(3)).toEqual({ losses: { g3: { lost: 2, at: 7000 } }, latest: ['g3'] });
+
+    const rows = await db
+      .selectFrom('metric_samples')
+      .select(['computer_id', 'seq'])
+      .orderBy('computer_id')
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => `${r.computer_id}:${Number(r.seq)}`)).toEqual([
+      'g1:1',
+      'g1:2',
+      'g1:3',
+      'g2:2',
+      'g3:7',
+    ]);
+    const computers = await db
+      .selectFrom('computers')
+      .select(['id', 'samples_lost', 'latest_seq', 'status'])
+      .orderBy('id')
+      .execute();
+    expect(computers.map((c) => [c.id, Number(c.samples_lost), Number(c.latest_seq), c.status])).toEqual([
+      ['g1', 1, 3, 'online'],
+      ['g2', 0, 2, 'online'],
+      ['g3', 2, 7, 'online'],
+    ]);
+  });
+});
