@@ -79,9 +79,10 @@ export async function startBackend(
   dataDir: string,
   databaseUrl: string | undefined,
   env: NodeJS.ProcessEnv = {},
+  bin = BIN.server,
 ): Promise<Backend> {
   const port = await freePort();
-  const proc = new Proc('backend', BIN.server, [], {
+  const proc = new Proc('backend', bin, [], {
     LABMGR_DATA_DIR: dataDir,
     LABMGR_PORT: String(port),
     LABMGR_HOST: '127.0.0.1',

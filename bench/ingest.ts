@@ -60,6 +60,11 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'full' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'prefill-max-age-min': { type: 'string', default: '240' },
+    /**
+     * Backends to compare, measured in turn in each round: name=path of a built
+     * labmgr-server.js (e.g. a worktree of another commit); default: this tree's.
+     */
+    variants: { type: 'string', default: '' },
     /** Write the backend's CPU profiles (--cpu-prof) into this directory. */
     profile: { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
@@ -117,6 +122,7 @@ interface Run {
   synchronous?: string;
   relays: number;
   inFlight: number;
+  variant: string;
   samplesPerSec: number;
   baselineSamplesPerSec?: number;
   load1Start: number;
@@ -130,6 +136,7 @@ async function measure(
   relays: number,
   inFlight: number,
   synchronous: string | undefined,
+  variant: { name: string; bin: string | undefined },
 ): Promise<Run> {
   const copy = await restoreTemplate(meta, pgAdminUrl);
   const env: NodeJS.ProcessEnv = synchronous ? { LABMGR_SQLITE_SYNCHRONOUS: synchronous } : {};
@@ -141,7 +148,7 @@ async function measure(
   const tokens = [...meta.relayTokens];
   for (let r = tokens.length; r < relays; r++)
     tokens.push(await createRelayToken(copy.dataDir, copy.databaseUrl, `bench-relay-${r + 1}`));
-  const backend = await startBackend(copy.dataDir, copy.databaseUrl, env);
+  const backend = await startBackend(copy.dataDir, copy.databaseUrl, env, variant.bin);
   delete process.env.LABMGR_CHILD_NODE_ARGS;
   try {
     const ids = meta.computers.slice(0, computers);
@@ -218,6 +225,7 @@ async function measure(
       bench: 'ingest',
       at: new Date().toISOString(),
       commit: `${commit}${dirty ? '+dirty' : ''}`,
+      ...(variant.bin ? { variant: variant.name, serverBin: variant.bin } : {}),
       database,
       ...(synchronous ? { synchronous } : {}),
       relays,
@@ -264,7 +272,7 @@ async function measure(
       node: process.version,
     };
     log(
-      `${database}${synchronous ? ` (${synchronous})` : ''}, ${relays} relay(s) × ${inFlight} in flight: ${result.samplesPerSec} samples/s ` +
+      `${variant.bin ? `[${variant.name}] ` : ''}${database}${synchronous ? ` (${synchronous})` : ''}, ${relays} relay(s) × ${inFlight} in flight: ${result.samplesPerSec} samples/s ` +
         `(batch ${result.batchMs.median} ms median, p99 ${result.batchMs.p99}; backend ${result.backendCpuUsPerSample} µs CPU/sample, ` +
         `${result.backendCpuPercent} % of a core${database === 'postgres' ? `; postgres ${result.postgresCpuUsPerSample} µs/sample` : ''}; ` +
         `client ${result.clientCpuPercent} %) load ${load1Start} → ${load1End}` +
@@ -279,6 +287,7 @@ async function measure(
       ...(synchronous ? { synchronous } : {}),
       relays,
       inFlight,
+      variant: variant.name,
       samplesPerSec: result.samplesPerSec,
       ...(baseline !== undefined ? { baselineSamplesPerSec: Math.round(baseline), baselineLoad1End } : {}),
       load1Start,
@@ -316,6 +325,10 @@ log(
     `${computers} computers, batches of ${batchSize}, ${warmup} s warm-up + ${seconds} s per run`,
 );
 
+const variants = (values.variants || '=').split(',').map((v) => {
+  const [name = '', path = ''] = v.split('=');
+  return { name, bin: path ? resolve(path) : undefined };
+});
 const runs: Run[] = [];
 for (let round = 0; round < num(values.runs); round++)
   for (const database of databases)
@@ -324,7 +337,8 @@ for (let round = 0; round < num(values.runs); round++)
         for (const inFlight of inFlights) {
           const meta = templates.get(database);
           if (!meta) throw new Error('no template');
-          runs.push(await measure(meta, database, relays, inFlight, synchronous));
+          for (const variant of variants)
+            runs.push(await measure(meta, database, relays, inFlight, synchronous, variant));
         }
 
 // Summary: min / median / max per configuration, every run with its load.
@@ -332,19 +346,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 console.log(
   '\nconfiguration | samples/s min / median / max | baseline min / median / max | runs (load at start → end)',
 );
-const keys = [
-  ...new Set(
-    runs.map(
-      (r) => `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s) × ${r.inFlight}`,
-    ),
-  ),
-];
-for (const key of keys) {
-  const rs = runs.filter(
-    (r) =>
-      `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s) × ${r.inFlight}` ===
-      key,
-  );
+const label = (r: Run) =>
+  `${r.database}${r.synchronous ? ` ${r.synchronous}` : ''}, ${r.relays} relay(s) × ${r.inFlight}${r.variant ? ` [${r.variant}]` : ''}`;
+for (const key of new Set(runs.map(label))) {
+  const rs = runs.filter((r) => label(r) === key);
   const m = rs.map((r) => r.samplesPerSec);
   const b = rs.flatMap((r) => (r.baselineSamplesPerSec === undefined ? [] : [r.baselineSamplesPerSec]));
   const three = (xs: number[]) =>
