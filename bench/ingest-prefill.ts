@@ -30,7 +30,7 @@ import pg from 'pg';
 import { MetricRepository } from '../packages/backend/src/computers/metric.repository.js';
 import { openDatabase } from '../packages/backend/src/db/database.js';
 import { MetricHistory } from '../packages/backend/src/metrics/metric-history.js';
-import { ADMIN_PASSWORD, ApiClient, BIN, freePort, Proc, runCli, tempDir } from '../test/harness.js';
+import { ADMIN_PASSWORD, ApiClient, BIN, freePort, Proc, ROOT, runCli, tempDir } from '../test/harness.js';
 import { type AgentFixtures, fixtureIndex } from './ingest-fixtures.js';
 
 export type BenchDatabase = 'sqlite' | 'postgres';
@@ -120,11 +120,16 @@ async function pgAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): P
 }
 
 /**
- * Parameters and fixtures; not the schema: the backend applies newer migrations
- * to each copy when it starts, before the run (0014 adds a column, instant).
+ * Parameters, fixtures and the newest migration: a template made before a
+ * migration that rebuilds a table (0015) would have each run's backend
+ * rebuild it at start-up.
  */
 function templateKey(o: PrefillOptions, fx: AgentFixtures): string {
-  return `${o.computers}c-${o.hours}h-${o.intervalMs}ms-${fx.hash}`;
+  const migrations = readdirSync(join(ROOT, 'packages/backend/src/db/migrations'))
+    .filter((f) => /^\d{4}_.*\.ts$/.test(f))
+    .sort();
+  const newest = migrations.at(-1)?.slice(0, 4) ?? '0000';
+  return `${o.computers}c-${o.hours}h-${o.intervalMs}ms-${fx.hash}-m${newest}`;
 }
 
 /** The template for `o`: the cached one if recent enough, else built now. */

@@ -204,7 +204,7 @@ export function sqliteBaseline(opts: {
     // The backend's checkpointer thread keeps checkpointing the WAL; this connection leaves it to it, as the backend's does.
     db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     const insert = db.prepare(
-      `insert into metric_samples (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, seq) do nothing`,
+      `insert into metric_samples (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (computer_id, at, seq) do nothing`,
     );
     const tx = db.transaction((rows: (string | number)[][]) => {
       for (const r of rows) insert.run(r);
@@ -248,7 +248,7 @@ export async function pgBaseline(opts: {
             `insert into metric_samples (${COLUMNS})
              select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::bigint[], $6::bigint[],
                $7::bigint[], $8::bigint[], $9::float8[], $10::float8[], $11::float8[])
-             on conflict (computer_id, seq) do nothing`,
+             on conflict (computer_id, at, seq) do nothing`,
             cols,
           );
           await c.query('commit');

@@ -146,4 +146,73 @@ describe.each(databases)('migrations with data on $name', (database) => {
     expect(Object.keys(cols.rows[0] ?? {})).not.toContain('samples_lost');
     await migrateToLatest(db);
   });
+  it('0015 keys raw samples by (computer_id, at, seq) with no other index, keeps every row, and goes back down', async () => {
+    await migrateTo(db, '0014_latest_seq');
+    await sql`insert into computers (id, hostname, credential_hash, status, created_at)
+      values ('k1', 'pc-k1', 'hash-k1', 'online', 1), ('k2', 'pc-k2', 'hash-k2', 'online', 1)`.execute(db);
+    const rows = [
+      ['k1', 1, 3000],
+      ['k1', 2, 2000],
+      ['k1', 3, 4000],
+      ['k2', 1, 1000],
+    ] as const;
+    for (const [id, seq, at] of rows)
+      await sql`insert into metric_samples (computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used,
+        disk_total, load1, net_rx, net_tx) values (${id}, ${seq}, ${at}, ${seq * 10}, 1, 2, 3, 4, 0.5, 6, 7)`.execute(
+        db,
+      );
+    const read = async () =>
+      (
+        await sql<{ computer_id: string; seq: unknown; at: unknown; cpu_percent: unknown }>`
+          select computer_id, seq, at, cpu_percent from metric_samples where computer_id in ('k1', 'k2')
+          order by computer_id, at`.execute(db)
+      ).rows.map((r) => [r.computer_id, Number(r.seq), Number(r.at), Number(r.cpu_percent)]);
+
+    await migrateToLatest(db);
+    expect(await read()).toEqual([
+      ['k1', 2, 2000, 20],
+      ['k1', 1, 3000, 10],
+      ['k1', 3, 4000, 30],
+      ['k2', 1, 1000, 10],
+    ]);
+    const insertAgain = (seq: number, at: number) =>
+      sql`insert into metric_samples (computer_id, seq, at, cpu_percent, mem_used, mem_total, disk_used,
+        disk_total, load1, net_rx, net_tx) values ('k1', ${seq}, ${at}, 99, 1, 2, 3, 4, 0.5, 6, 7)
+        on conflict (computer_id, at, seq) do nothing`.execute(db);
+    // A re-sent frame (same seq, same time) is the key's duplicate: not stored twice.
+    expect(Number((await insertAgain(3, 4000)).numAffectedRows ?? 0)).toBe(0);
+    if (database.name === 'sqlite') {
+      const table = await sql<{
+        sql: string;
+      }>`select sql from sqlite_master where name = 'metric_samples'`.execute(db);
+      expect(table.rows[0]?.sql).toMatch(/without rowid$/i);
+      const indexes = await sql<{ name: string }>`select name from sqlite_master
+        where type = 'index' and tbl_name = 'metric_samples'`.execute(db);
+      // The key's own B-tree is the table: no separate index at all.
+      expect(indexes.rows.map((r) => r.name)).toEqual([]);
+    } else {
+      const indexes = await sql<{
+        indexname: string;
+        indexdef: string;
+      }>`select indexname, indexdef from pg_indexes
+        where tablename = 'metric_samples'`.execute(db);
+      expect(indexes.rows).toEqual([
+        {
+          indexname: 'metric_samples_pk',
+          indexdef: expect.stringMatching(/\(computer_id, at, seq\)$/),
+        },
+      ]);
+    }
+
+    // Down: the old key again; of rows sharing a seq (a misbehaving agent), the earliest stays.
+    await insertAgain(3, 5000);
+    await migrateTo(db, '0014_latest_seq');
+    expect(await read()).toEqual([
+      ['k1', 2, 2000, 20],
+      ['k1', 1, 3000, 10],
+      ['k1', 3, 4000, 30],
+      ['k2', 1, 1000, 10],
+    ]);
+    await migrateToLatest(db);
+  });
 });

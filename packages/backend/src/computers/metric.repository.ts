@@ -276,16 +276,17 @@ export class MetricRepository {
   ): Promise<number> {
     const result =
       table === 'raw'
-        ? await this.db
+        ? // The oldest `chunk` rows (a few more when several share the last one's time): one range
+          // of the (computer_id, at, seq) key, found by walking the key, not by a seq lookup per row.
+          await this.db
             .deleteFrom('metric_samples')
             .where('computer_id', '=', computerId)
-            .where('seq', 'in', (eb) =>
-              eb
-                .selectFrom('metric_samples')
-                .select('seq')
-                .where('computer_id', '=', computerId)
-                .where('at', '<', before)
-                .limit(chunk),
+            .where('at', '<', before)
+            .where(
+              'at',
+              '<=',
+              sql<number>`coalesce((select at from metric_samples where computer_id = ${computerId}
+                and at < ${before} order by at limit 1 offset ${chunk - 1}), ${before})`,
             )
             .executeTakeFirst()
         : await this.db

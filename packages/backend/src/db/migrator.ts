@@ -13,6 +13,7 @@ import * as m0011 from './migrations/0011_scripts.js';
 import * as m0012 from './migrations/0012_retired_free_seats.js';
 import * as m0013 from './migrations/0013_samples_lost.js';
 import * as m0014 from './migrations/0014_latest_seq.js';
+import * as m0015 from './migrations/0015_samples_by_time.js';
 import type { Database } from './schema.js';
 
 /** Listed explicitly (not read from disk) so the built package carries its migrations. */
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012_retired_free_seats': m0012,
   '0013_samples_lost': m0013,
   '0014_latest_seq': m0014,
+  '0015_samples_by_time': m0015,
 };
 
 /** Migrates up (or down) to the named migration: tests of a migration's data step start from the one before. */

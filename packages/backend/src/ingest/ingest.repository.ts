@@ -75,7 +75,7 @@ const SAMPLE_COLUMNS =
 
 /**
  * The ingest hot path's SQL: looks up the batch's computers and stores a batch
- * (idempotent sample insert keyed by (computer_id, seq), inventories, latest
+ * (idempotent sample insert keyed by (computer_id, at, seq), inventories, latest
  * figures and last-seen) in one transaction.
  *
  * SQLite: written by a worker thread with its own connection and statements
@@ -330,7 +330,7 @@ async function writeGroupPostgres(
       select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
         ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
         ${rx}::float8[], ${tx}::float8[])
-      on conflict (computer_id, seq) do nothing
+      on conflict (computer_id, at, seq) do nothing
       ${lossy ? sql`returning computer_id, seq` : sql``}`.execute(trx);
     if (lossy) {
       // A frame new to the table reported its loss in the first batch of the group that holds it.
@@ -395,7 +395,7 @@ async function writeGeneric(trx: Kysely<Database>, w: IngestWrite): Promise<Inge
           net_tx: s.netTx,
         })),
       )
-      .onConflict((oc) => oc.columns(['computer_id', 'seq']).doNothing())
+      .onConflict((oc) => oc.columns(['computer_id', 'at', 'seq']).doNothing())
       .returning(['computer_id', 'seq'])
       .execute();
     inserted.push(...rows);

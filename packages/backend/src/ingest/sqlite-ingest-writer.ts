@@ -237,7 +237,7 @@ const SAMPLE_COLUMNS =
 /** The writer's statements (the same as the PostgreSQL and portable paths', in SQLite's words). */
 const SQL = {
   insert: `insert into metric_samples (${SAMPLE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    on conflict (computer_id, seq) do nothing`,
+    on conflict (computer_id, at, seq) do nothing`,
   /** Latest figures, last seen, status and relay, unless the computer has a newer sample's (metrics, seq, now, relay, id, seq). */
   latest: `update computers set latest_metrics = ?, latest_seq = ?, last_seen_at = ?, status = 'online', relay_id = ?
     where id = ? and (latest_seq is null or latest_seq < ?)`,
