@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         'data/relay-dead-letter',
         `${`relay-${hostname()}`.slice(0, 128).replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`,
       ),
+      sideFileMaxBytes: 64 * 1024 ** 2,
       spoolMaxBytes: 1024 ** 3,
       memoryQueueItems: 10_000,
       maxFrameBytes: 1024 * 1024,
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
       LABMGR_RELAY_ID: 'building-a',
       LABMGR_RELAY_SPOOL_DIR: '/var/spool/labmgr',
       LABMGR_RELAY_DEAD_LETTER_FILE: '/var/lib/labmgr/refused.jsonl',
+      LABMGR_RELAY_SIDE_FILE_MAX_BYTES: '8MiB',
       LABMGR_RELAY_SPOOL_MAX_BYTES: '512MiB',
       LABMGR_RELAY_MEMORY_QUEUE_ITEMS: '2000',
       LABMGR_RELAY_MAX_FRAME_BYTES: '256KiB',
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       spoolDir: '/var/spool/labmgr',
       authStoreFile: '/var/lib/labmgr/relay-auth.json',
       deadLetterFile: '/var/lib/labmgr/refused.jsonl',
+      sideFileMaxBytes: 8 * 1024 ** 2,
       spoolMaxBytes: 512 * 1024 ** 2,
       memoryQueueItems: 2000,
       maxFrameBytes: 256 * 1024,
@@ -158,6 +161,24 @@ describe('loadConfig', () => {
       resolve('x/refused.jsonl'),
     );
     expect(error(['--dead-letter-file', ' '])).toMatch(/--dead-letter-file.*a file/);
+  });
+
+  it('takes the size limit of the dead-letter and quarantine files, at least 1 MiB', () => {
+    expect(config(['--side-file-max-bytes', '1MiB']).sideFileMaxBytes).toBe(1024 ** 2);
+    expect(config(['--side-file-max-bytes', '134217728']).sideFileMaxBytes).toBe(128 * 1024 ** 2);
+    expect(config([], { ...token, LABMGR_RELAY_SIDE_FILE_MAX_BYTES: '2 GiB' }).sideFileMaxBytes).toBe(
+      2 * 1024 ** 3,
+    );
+    for (const bad of ['0', '1048575', '512KiB', '-1', 'big', '1.5MiB', '2TiB']) {
+      expect(error([`--side-file-max-bytes=${bad}`])).toMatch(
+        /^Invalid --side-file-max-bytes ".*": expected a size from 1MiB to 1TiB/,
+      );
+    }
+    expect(error([], { ...token, LABMGR_RELAY_SIDE_FILE_MAX_BYTES: '10' })).toMatch(
+      /LABMGR_RELAY_SIDE_FILE_MAX_BYTES "10".*from 1MiB/,
+    );
+    expect(helpText()).toMatch(/--side-file-max-bytes <bytes> env LABMGR_RELAY_SIDE_FILE_MAX_BYTES/);
+    expect(helpText()).toMatch(/default: 64MiB/);
   });
 
   it('treats an empty environment variable as unset', () => {

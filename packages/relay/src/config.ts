@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SIDE_FILE_MAX_BYTES, MIN_SIDE_FILE_MAX_BYTES } from './forward/side-file.js';
 import { LIMIT_DEFAULTS } from './limits/defaults.js';
 
 /** Everything the relay process needs to start. */
@@ -49,6 +50,12 @@ export interface RelayConfig {
    * @default `<LABMGR_DATA_DIR or ./data>/relay-dead-letter/<relayId>.jsonl`
    */
   deadLetterFile?: string | undefined;
+  /**
+   * Size at which the dead-letter file and the spool's quarantine file are
+   * each renamed to `<name>.1` (replacing the older one) and begun anew.
+   * @default 64 MiB
+   */
+  sideFileMaxBytes?: number | undefined;
   /**
    * Bound on the spool's size on disk; when full, agents are asked to retry
    * later (they keep their own buffer). 0 turns the spool off.
@@ -212,6 +219,13 @@ const SETTINGS = {
     help: 'file where agent frames the backend refuses (4xx) are kept, one JSON line each with the\n      reason, instead of being stored (the agent is acked past them once written)',
     fallback: () => undefined,
     defaultText: '<LABMGR_DATA_DIR or ./data>/relay-dead-letter/<relay id>.jsonl',
+  },
+  sideFileMaxBytes: {
+    flag: 'side-file-max-bytes',
+    env: 'LABMGR_RELAY_SIDE_FILE_MAX_BYTES',
+    placeholder: '<bytes>',
+    help: 'size at which the dead-letter file and the spool quarantine file are each renamed to\n      <name>.1 (replacing the older one) and begun anew, in bytes or with KiB, MiB, GiB (at least 1MiB)',
+    fallback: () => `${DEFAULT_SIDE_FILE_MAX_BYTES / 1024 ** 2}MiB`,
   },
   spoolMaxBytes: {
     flag: 'spool-max-bytes',
@@ -434,6 +448,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const controlUrl = raw('controlUrl');
   const spoolDir = raw('spoolDir');
   const deadLetterFile = raw('deadLetterFile');
+  const sideFileMaxBytes = raw('sideFileMaxBytes');
   const authStoreFile = raw('authStoreFile');
   const spoolMaxBytes = raw('spoolMaxBytes');
   const memoryQueueItems = raw('memoryQueueItems');
@@ -472,6 +487,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (deadLetterFile.value !== undefined && deadLetterFile.value.trim() === '') {
     return bad(deadLetterFile.source, deadLetterFile.value, 'a file');
   }
+  const sideFileBytes = parseBytes(sideFileMaxBytes.value);
+  if (sideFileBytes === undefined || sideFileBytes < MIN_SIDE_FILE_MAX_BYTES || sideFileBytes > 1024 ** 4) {
+    return bad(
+      sideFileMaxBytes.source,
+      sideFileMaxBytes.value,
+      'a size from 1MiB to 1TiB, e.g. 67108864 or 64MiB',
+    );
+  }
   const spoolBytes = parseBytes(spoolMaxBytes.value);
   if (spoolBytes === undefined) {
     return bad(spoolMaxBytes.source, spoolMaxBytes.value, 'a size in bytes, e.g. 1073741824, 512MiB or 1GiB');
@@ -497,6 +520,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       relayId: relayId.value,
       spoolDir: resolve(spoolDir.value ?? defaultSpoolDir(env, relayId.value)),
       deadLetterFile: resolve(deadLetterFile.value ?? defaultDeadLetterFile(env, relayId.value)),
+      sideFileMaxBytes: sideFileBytes,
       authStoreFile: resolve(authStoreFile.value ?? defaultAuthStoreFile(env, relayId.value)),
       spoolMaxBytes: spoolBytes,
       memoryQueueItems: memoryItems,

@@ -171,6 +171,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     deadLetterFile: config.deadLetterFile,
     onDeadLettered: (count) => ops.metrics.deadLettered(count),
     onQuarantined: (reason, count) => ops.metrics.spoolQuarantined(reason, count),
+    sideFileMaxBytes: config.sideFileMaxBytes,
+    onSideFileRotated: (name) => ops.metrics.sideFileRotated(name),
     // The agents re-send what is unacked, the samples hidden by the damage included.
     onSpoolDamage: () => {
       for (const session of sessions) session.close(CloseCode.tryAgainLater, 'relay spool damaged; re-send');

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { SideFile, type SideFileName } from './side-file.js';
 
 /** One agent frame the backend refused, as kept in the dead-letter file. */
 export interface DeadLetter {
@@ -20,45 +20,32 @@ export interface DeadLetter {
   frame: string;
 }
 
+export interface DeadLetterFileOptions {
+  /** Rotated to `<path>.1` before it would pass this size (see {@link SideFile}). @default 64 MiB */
+  maxBytes?: number | undefined;
+  logger?: Logger | undefined;
+  /** Told after each rotation (a metric); must not throw. */
+  onRotated?: ((name: SideFileName) => void) | undefined;
+}
+
 /**
  * Append-only JSON-lines file of refused frames. Each `append` is written and
- * fsynced (the file and, when it was just created, its folder) before it
- * returns, so a frame is acknowledged to its agent only once it is on disk.
+ * fsynced (the file and, when it was just created or rotated, its folder)
+ * before it returns, so a frame is acknowledged to its agent only once it is
+ * on disk. Past its size limit the file is rotated (one older generation kept).
  */
 export class DeadLetterFile {
-  #dirSynced = false;
+  readonly #file: SideFile;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    options: DeadLetterFileOptions = {},
+  ) {
+    this.#file = new SideFile({ name: 'dead-letter', path, ...options });
+  }
 
   /** Throws when the entries could not be written durably. */
   append(entries: readonly DeadLetter[]): void {
-    if (entries.length === 0) return;
-    const dir = dirname(this.path);
-    if (!this.#dirSynced) mkdirSync(dir, { recursive: true });
-    const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    const fd = openSync(this.path, 'a', 0o600);
-    try {
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(fd, data, offset);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (!this.#dirSynced) {
-      // The file's name in its folder must be durable too, the first time.
-      // (Some platforms cannot fsync a folder: the file's own fsync is what they offer.)
-      try {
-        const dfd = openSync(dir, 'r');
-        try {
-          fsyncSync(dfd);
-        } finally {
-          closeSync(dfd);
-        }
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
-      }
-      this.#dirSynced = true;
-    }
+    this.#file.append(entries.map((e) => JSON.stringify(e)));
   }
 }

@@ -194,6 +194,41 @@ describe('ingest forwarder, frames the backend refuses (4xx)', () => {
     );
   });
 
+  it('rotates the dead-letter file at sideFileMaxBytes, reports it, and still acks past each refused frame', async () => {
+    const { backend } = refusing([1, 2, 3]);
+    const file = join(dir, 'dead', 'letters.jsonl');
+    const acks: Array<[string, number]> = [];
+    const rotated: string[] = [];
+    const forwarder = createIngestForwarder({
+      backend,
+      relayId: 'relay-test',
+      logger: pino({ level: 'silent' }),
+      deliverAck: (computerId, seq) => acks.push([computerId, seq]),
+      tuning: { retryInitialMs: 1, retryMaxMs: 5, maxDelayMs: 1000 },
+      deadLetterFile: file,
+      // Smaller than one letter: every append but the first finds the file full.
+      sideFileMaxBytes: 100,
+      onSideFileRotated: (name) => rotated.push(name),
+    });
+    for (let seq = 1; seq <= 3; seq++) {
+      forwarder.enqueue(metrics(A, seq));
+      await expect(forwarder.drain(5000)).resolves.toBe(0);
+    }
+    const seqs = (path: string) =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(rotated).toEqual(['dead-letter', 'dead-letter']);
+    expect(seqs(`${file}.1`)).toEqual([2]);
+    expect(seqs(file)).toEqual([3]);
+    expect(acks).toEqual([
+      [A, 1],
+      [A, 2],
+      [A, 3],
+    ]);
+  });
+
   it('acks a refused frame that is the newest of its agent once it is in the file', async () => {
     const { backend } = refusing([2]);
     const { forwarder, acks, letters } = start(backend);

@@ -6,6 +6,7 @@ import { MemoryQueue } from './batch-queue.js';
 import type { BatcherTuning, BatchInfo } from './batcher.js';
 import { type DeadLetter, DeadLetterFile } from './dead-letter.js';
 import { decodeIngestRecord, encodeIngestRecord } from './ingest-record.js';
+import type { SideFileName } from './side-file.js';
 import type { DamageReason } from './spool/spool-record.js';
 import { SpooledQueue } from './spool/spooled-queue.js';
 
@@ -49,6 +50,13 @@ export interface IngestForwarderOptions {
   onDeadLettered?: (count: number) => void;
   /** Told how many damaged spool records were quarantined, per reason (a metric); must not throw. */
   onQuarantined?: (reason: DamageReason, count: number) => void;
+  /**
+   * The dead-letter file and the spool's quarantine file are each renamed to
+   * `<name>.1` (replacing the older one) before they would pass this size. @default 64 MiB
+   */
+  sideFileMaxBytes?: number | undefined;
+  /** Told after each such rotation (a metric); must not throw. */
+  onSideFileRotated?: (name: SideFileName) => void;
   /** See `SpooledQueueOptions.onLiveDamage`: make every agent reconnect and re-send; must not throw. */
   onSpoolDamage?: () => void;
 }
@@ -128,7 +136,13 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
       }
     }
   }
-  const deadLetters = options.deadLetterFile ? new DeadLetterFile(options.deadLetterFile) : undefined;
+  const deadLetters = options.deadLetterFile
+    ? new DeadLetterFile(options.deadLetterFile, {
+        maxBytes: options.sideFileMaxBytes,
+        logger,
+        onRotated: options.onSideFileRotated,
+      })
+    : undefined;
 
   /**
    * Posts a batch; when the backend refuses it (4xx), splits it in halves
@@ -252,6 +266,8 @@ export function createIngestForwarder(options: IngestForwarderOptions): IngestFo
         decode: decodeIngestRecord,
         logger,
         ...(options.onQuarantined ? { onQuarantined: options.onQuarantined } : {}),
+        quarantineMaxBytes: options.sideFileMaxBytes,
+        onQuarantineRotated: options.onSideFileRotated,
         ...(options.onSpoolDamage ? { onLiveDamage: options.onSpoolDamage } : {}),
       })
     : undefined;

@@ -82,6 +82,19 @@ describe('RelayMetrics', () => {
     expect(sample(text, 'labmgr_relay_dead_letter_frames_total')).toBe(3);
   });
 
+  it('counts rotations of the dead-letter and quarantine files by file, from zero', async () => {
+    const m = metrics();
+    let text = await m.render();
+    expect(sample(text, 'labmgr_relay_side_file_rotations_total{file="dead-letter"}')).toBe(0);
+    expect(sample(text, 'labmgr_relay_side_file_rotations_total{file="quarantine"}')).toBe(0);
+    m.sideFileRotated('dead-letter');
+    m.sideFileRotated('dead-letter');
+    m.sideFileRotated('quarantine');
+    text = await m.render();
+    expect(sample(text, 'labmgr_relay_side_file_rotations_total{file="dead-letter"}')).toBe(2);
+    expect(sample(text, 'labmgr_relay_side_file_rotations_total{file="quarantine"}')).toBe(1);
+  });
+
   it('has histograms of batch sizes and forward latency', async () => {
     const m = metrics();
     m.observeBatch(1);

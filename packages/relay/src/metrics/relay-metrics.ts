@@ -1,5 +1,6 @@
 import { CloseCode } from '@labmgr/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { SIDE_FILES, type SideFileName } from '../forward/side-file.js';
 import { DAMAGE_REASONS, type DamageReason } from '../forward/spool/spool-record.js';
 
 /**
@@ -72,6 +73,7 @@ export class RelayMetrics {
   #throttled = 0;
   readonly #quarantined = new Map<string, number>(DAMAGE_REASONS.map((r) => [r, 0]));
   #deadLettered = 0;
+  readonly #sideFileRotations = new Map<string, number>(SIDE_FILES.map((f) => [f, 0]));
   readonly #batchSize: Histogram;
   readonly #forwardLatency: Histogram;
 
@@ -173,6 +175,12 @@ export class RelayMetrics {
         this.inc(self.#deadLettered);
       },
     });
+    countersFrom(
+      'labmgr_relay_side_file_rotations_total',
+      'Times the dead-letter file or the spool quarantine file reached its size limit and was renamed to <name>.1, discarding the older generation there.',
+      'file',
+      this.#sideFileRotations,
+    );
     new Counter({
       name: 'labmgr_relay_rate_limit_pauses_total',
       help: 'Times the relay stopped reading from an agent that was over its frame rate.',
@@ -255,6 +263,10 @@ export class RelayMetrics {
 
   deadLettered(count = 1): void {
     this.#deadLettered += count;
+  }
+
+  sideFileRotated(file: SideFileName): void {
+    this.#sideFileRotations.set(file, (this.#sideFileRotations.get(file) ?? 0) + 1);
   }
 
   observeBatch(items: number): void {

@@ -264,6 +264,33 @@ describe('SpooledQueue', () => {
     ]);
   });
 
+  it('rotates the quarantine file to quarantine.jsonl.1 at its size limit, and reports it', async () => {
+    const rotated: string[] = [];
+    // Each damaged segment quarantines one line of 134 bytes: two fit, the third rotates.
+    for (let n = 1; n <= 3; n++) writeFileSync(segmentPath(dir, n, true), `{"n":${n}}\nnot json ${n}\n`);
+    const { queue, logger } = open({
+      quarantineMaxBytes: 300,
+      onQuarantineRotated: (file) => rotated.push(file),
+    });
+    const warn = vi.spyOn(logger, 'warn');
+    expect(await takeAll(queue, 100)).toEqual([1, 2, 3]);
+    expect(rotated).toEqual(['quarantine']);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ file: 'quarantine', rotatedTo: join(dir, `${QUARANTINE_FILE}.1`) }),
+      expect.stringMatching(/quarantine file rotated at its size limit/),
+    );
+    const older = readFileSync(join(dir, `${QUARANTINE_FILE}.1`), 'utf8')
+      .trim()
+      .split('\n');
+    expect(older.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { line: 'not json 1' },
+      { line: 'not json 2' },
+    ]);
+    expect(quarantined()).toMatchObject([{ line: 'not json 3', reason: 'invalid' }]);
+    // Neither is taken for a segment.
+    expect(open().queue.size).toBe(0);
+  });
+
   it('skips a segment deleted underneath it', async () => {
     const { queue, logger } = open({ memoryItems: 1, segmentBytes: 10 });
     const error = vi.spyOn(logger, 'error');

@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type BatchQueue, fitsBatch, type QueuedBatch } from '../batch-queue.js';
+import { SideFile, type SideFileName } from '../side-file.js';
 import { assertChecksumSupport, type DamageReason, encodeRecord } from './spool-record.js';
 import {
   type DamagedRecord,
@@ -35,6 +36,10 @@ export interface SpooledQueueOptions<T> {
   logger: Logger;
   /** Told how many records of a segment were quarantined, per reason (a metric). */
   onQuarantined?: (reason: DamageReason, count: number) => void;
+  /** The quarantine file is rotated to `quarantine.jsonl.1` before it would pass this size. @default 64 MiB */
+  quarantineMaxBytes?: number | undefined;
+  /** Told after each rotation of the quarantine file (a metric); must not throw. */
+  onQuarantineRotated?: ((name: SideFileName) => void) | undefined;
   /**
    * Damage was found in a segment this run wrote, so the agents of its
    * records were never acked for them and must re-send: everything queued so
@@ -44,7 +49,10 @@ export interface SpooledQueueOptions<T> {
   onLiveDamage?: () => void;
 }
 
-/** File in the spool folder that keeps every record found damaged, one JSON line each. */
+/**
+ * File in the spool folder that keeps every record found damaged, one JSON
+ * line each; past its size limit renamed to `quarantine.jsonl.1` (see {@link SideFile}).
+ */
 export const QUARANTINE_FILE = 'quarantine.jsonl';
 
 /** Damaged records logged one by one per segment; the rest only counted in one more line. */
@@ -94,6 +102,7 @@ export class SpooledQueue<T> implements BatchQueue<T> {
   readonly #logger: Logger;
   readonly #onQuarantined: ((reason: DamageReason, count: number) => void) | undefined;
   readonly #onLiveDamage: (() => void) | undefined;
+  readonly #quarantineFile: SideFile;
   readonly #chunks: Chunk<T>[] = [];
   #memoryItems = 0;
   #memoryWeight = 0;
@@ -123,6 +132,13 @@ export class SpooledQueue<T> implements BatchQueue<T> {
     this.#logger = options.logger;
     this.#onQuarantined = options.onQuarantined;
     this.#onLiveDamage = options.onLiveDamage;
+    this.#quarantineFile = new SideFile({
+      name: 'quarantine',
+      path: join(options.dir, QUARANTINE_FILE),
+      maxBytes: options.quarantineMaxBytes,
+      logger: options.logger,
+      onRotated: options.onQuarantineRotated,
+    });
     for (const file of leftover) {
       this.#segments.push({ ...file, replayed: true });
       this.#diskItems += file.items;
@@ -393,27 +409,28 @@ export class SpooledQueue<T> implements BatchQueue<T> {
   }
 
   /**
-   * Keeps damaged records in the quarantine file (never replayed), logs each
-   * with its segment and byte offset, and counts them.
+   * Keeps damaged records in the quarantine file (never replayed; fsynced,
+   * rotated at its size limit), logs each with its segment and byte offset,
+   * and counts them.
    */
   #quarantine(segment: SegmentFile, damaged: DamagedRecord[], kept: number): void {
-    const file = join(this.#dir, QUARANTINE_FILE);
+    const file = this.#quarantineFile.path;
     const at = new Date().toISOString();
     const lines = damaged.map((d) => {
       const text = d.line.toString('utf8');
       const exact = Buffer.from(text, 'utf8').equals(d.line);
-      return `${JSON.stringify({
+      return JSON.stringify({
         at,
         segment: d.segment,
         offset: d.offset,
         bytes: d.line.length,
         reason: d.reason,
         ...(exact ? { line: text } : { lineBase64: d.line.toString('base64') }),
-      })}\n`;
+      });
     });
     let written = true;
     try {
-      appendFileSync(file, lines.join(''));
+      this.#quarantineFile.append(lines);
     } catch (err) {
       written = false;
       this.#logger.error(
