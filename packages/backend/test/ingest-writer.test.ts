@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseKind, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import type { Database } from '../src/db/schema.js';
-import { IngestRepository, type IngestWrite, type SampleRow } from '../src/ingest/ingest.repository.js';
+import { IngestRepository } from '../src/ingest/ingest.repository.js';
+import { ingestWrite, insertComputers, sampleRow } from '../src/ingest/testing.js';
 import { databases } from './databases.js';
 
 /**
@@ -28,26 +29,7 @@ describe.each(databases)('ingest writes grouped on $name', (database) => {
     db = handle.db;
     kind = handle.kind;
     await migrateToLatest(db);
-    for (const id of ['g1', 'g2', 'g3']) {
-      await db
-        .insertInto('computers')
-        .values({
-          id,
-          hostname: id,
-          credential_hash: `hash-${id}`,
-          status: 'offline',
-          last_seen_at: null,
-          relay_id: null,
-          agent_version: null,
-          os_name: null,
-          inventory_updated_at: null,
-          display_name: null,
-          latest_metrics: null,
-          created_at: 1,
-          notes: null,
-        })
-        .execute();
-    }
+    await insertComputers(db, ['g1', 'g2', 'g3']);
   });
 
   afterAll(async () => {
@@ -56,39 +38,13 @@ describe.each(databases)('ingest writes grouped on $name', (database) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sample = (computerId: string, seq: number, dropped = 0): SampleRow => ({
-    computerId,
-    seq,
-    at: 1000 * seq,
-    cpuPercent: seq,
-    memUsed: 1,
-    memTotal: 2,
-    diskUsed: 1,
-    diskTotal: 2,
-    load1: 0,
-    netRx: 0,
-    netTx: 0,
-    dropped,
-  });
-  const batch = (samples: SampleRow[]): IngestWrite => ({
-    samples,
-    inventories: [],
-    latest: [...new Map(samples.map((s) => [s.computerId, s])).values()].map((s) => ({
-      computerId: s.computerId,
-      seq: s.seq,
-      metrics: JSON.stringify({ seq: s.seq }),
-    })),
-    relayId: 'r',
-    now: 5,
-  });
-
   it('stores the good batches of a group and refuses the bad one alone; a loss reported twice counts once', async () => {
     const store = new IngestRepository(db, kind);
     const results = await Promise.allSettled([
-      store.write(batch([sample('g1', 1), sample('g1', 3, 1)])),
-      store.write(batch([sample('g2', 1), sample('unknown', 1)])), // foreign key: refused
-      store.write(batch([sample('g1', 3, 1), sample('g1', 2), sample('g2', 2)])), // g1:3 again
-      store.write(batch([sample('g3', 7, 2)])),
+      store.write(ingestWrite([sampleRow('g1', 1), sampleRow('g1', 3, 1)])),
+      store.write(ingestWrite([sampleRow('g2', 1), sampleRow('unknown', 1)])), // foreign key: refused
+      store.write(ingestWrite([sampleRow('g1', 3, 1), sampleRow('g1', 2), sampleRow('g2', 2)])), // g1:3 again
+      store.write(ingestWrite([sampleRow('g3', 7, 2)])),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const value = (k: number) => {

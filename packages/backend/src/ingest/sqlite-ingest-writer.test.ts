@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
-import { IngestRepository, type IngestWrite, type SampleRow } from './ingest.repository.js';
+import { IngestRepository } from './ingest.repository.js';
+import { ingestWrite, insertComputers, sampleRow } from './testing.js';
 
 const open: { db: Kysely<Database>; dir: string }[] = [];
 afterEach(async () => {
@@ -21,65 +22,19 @@ async function database() {
   const { db } = openDatabase({ dataDir: dir });
   open.push({ db, dir });
   await migrateToLatest(db);
-  for (const id of ['c1', 'c2']) {
-    await db
-      .insertInto('computers')
-      .values({
-        id,
-        hostname: id,
-        credential_hash: `hash-${id}`,
-        status: 'offline',
-        last_seen_at: null,
-        relay_id: null,
-        agent_version: null,
-        os_name: null,
-        inventory_updated_at: null,
-        display_name: null,
-        latest_metrics: null,
-        created_at: 1,
-        notes: null,
-      })
-      .execute();
-  }
+  await insertComputers(db, ['c1', 'c2']);
   return db;
 }
-
-const sample = (computerId: string, seq: number, dropped = 0): SampleRow => ({
-  computerId,
-  seq,
-  at: 1000 * seq,
-  cpuPercent: seq,
-  memUsed: 1,
-  memTotal: 2,
-  diskUsed: 1,
-  diskTotal: 2,
-  load1: 0,
-  netRx: 0,
-  netTx: 0,
-  dropped,
-});
-
-const batch = (samples: SampleRow[]): IngestWrite => ({
-  samples,
-  inventories: [],
-  latest: [...new Map(samples.map((s) => [s.computerId, s])).values()].map((s) => ({
-    computerId: s.computerId,
-    seq: s.seq,
-    metrics: JSON.stringify({ cpu: s.cpuPercent }),
-  })),
-  relayId: 'r',
-  now: 5,
-});
 
 describe('SQLite ingest writer thread', () => {
   it('stores batches written at once, each alone: a failing one is rolled back, the others committed', async () => {
     const db = await database();
     const store = new IngestRepository(db, 'sqlite');
     const results = await Promise.allSettled([
-      store.write(batch([sample('c1', 1), sample('c1', 2, 3)])),
+      store.write(ingestWrite([sampleRow('c1', 1), sampleRow('c1', 2, 3)])),
       // Unknown computer: the foreign key refuses it, in its own savepoint.
-      store.write(batch([sample('c2', 1), sample('nope', 1)])),
-      store.write(batch([sample('c2', 2), sample('c1', 2, 3)])),
+      store.write(ingestWrite([sampleRow('c2', 1), sampleRow('nope', 1)])),
+      store.write(ingestWrite([sampleRow('c2', 2), sampleRow('c1', 2, 3)])),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const [first, , third] = results;
@@ -107,7 +62,8 @@ describe('SQLite ingest writer thread', () => {
     const store = new IngestRepository(db, 'sqlite');
     let seq = 0;
     const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < 40; i++) writes.push(store.write(batch([sample('c1', ++seq), sample('c2', seq)])));
+    for (let i = 0; i < 40; i++)
+      writes.push(store.write(ingestWrite([sampleRow('c1', ++seq), sampleRow('c2', seq)])));
     for (let i = 0; i < 20; i++) {
       await db.transaction().execute(async (trx) => {
         const row = await trx
@@ -135,7 +91,7 @@ describe('SQLite ingest writer thread', () => {
   it('finishes the batches queued when the database is closed', async () => {
     const db = await database();
     const store = new IngestRepository(db, 'sqlite');
-    const writes = Array.from({ length: 10 }, (_, i) => store.write(batch([sample('c1', i + 1)])));
+    const writes = Array.from({ length: 10 }, (_, i) => store.write(ingestWrite([sampleRow('c1', i + 1)])));
     const entry = open.pop();
     await db.destroy();
     await expect(Promise.all(writes)).resolves.toHaveLength(10);
