@@ -35,13 +35,20 @@ export interface RelayStats {
   bodyBytes: number;
 }
 
+/**
+ * Sends one batch. `sent` settles once the body is handed to the socket: with
+ * a keep-alive agent the socket is attached on a later tick, so work done
+ * synchronously right after `request()` (building the next batch) would hold
+ * the send back and count as the backend's time.
+ */
 function post(
   url: URL,
   agent: Agent,
   token: string,
   body: Buffer,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
+): { sent: Promise<void>; answer: Promise<{ status: number; text: string }> } {
+  let sent!: Promise<void>;
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = request(
       url,
       {
@@ -61,8 +68,13 @@ function post(
       },
     );
     req.on('error', reject);
+    sent = new Promise<void>((done) => {
+      req.once('finish', done);
+      req.once('error', () => done());
+    });
     req.end(body);
   });
+  return { sent, answer };
 }
 
 /**
@@ -111,8 +123,9 @@ export async function runRelay(opts: {
     let batch = build();
     while (performance.now() < opts.until) {
       const sentAt = performance.now();
-      const answer = post(url, agent, opts.token, batch.body);
+      const { sent, answer } = post(url, agent, opts.token, batch.body);
       // The relay's queue fills while the batch is in flight: the next one is ready when it is answered.
+      await sent;
       const following = build();
       const res = await answer;
       const doneAt = performance.now();
