@@ -218,11 +218,9 @@ export class IngestRepository {
           samples += this.pgQueue[n++]?.write.samples.length ?? 0;
         const group = this.pgQueue.splice(0, n);
         try {
-          const results = await this.db.transaction().execute((trx) =>
-            writeGroupPostgres(
-              trx,
-              group.map((g) => g.write),
-            ),
+          const results = await writeGroupPostgres(
+            this.db,
+            group.map((g) => g.write),
           );
           for (const [k, g] of group.entries()) g.resolve(results[k] as IngestWritten);
         } catch (err) {
@@ -230,9 +228,7 @@ export class IngestRepository {
           else
             for (const g of group) {
               try {
-                const [alone] = await this.db
-                  .transaction()
-                  .execute((trx) => writeGroupPostgres(trx, [g.write]));
+                const [alone] = await writeGroupPostgres(this.db, [g.write]);
                 g.resolve(alone as IngestWritten);
               } catch (e) {
                 g.reject(e);
@@ -280,6 +276,101 @@ async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Prom
   }
 }
 
+/** The group's samples as one array per column, for INSERT … SELECT FROM UNNEST. */
+function sampleColumns(samples: readonly SampleRow[]) {
+  const n = samples.length;
+  const c = {
+    id: new Array<string>(n),
+    seq: new Array<number>(n),
+    at: new Array<number>(n),
+    cpu: new Array<number>(n),
+    mu: new Array<number>(n),
+    mt: new Array<number>(n),
+    du: new Array<number>(n),
+    dt: new Array<number>(n),
+    l1: new Array<number>(n),
+    rx: new Array<number>(n),
+    tx: new Array<number>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as SampleRow;
+    c.id[i] = s.computerId;
+    c.seq[i] = s.seq;
+    c.at[i] = s.at;
+    c.cpu[i] = s.cpuPercent;
+    c.mu[i] = s.memUsed;
+    c.mt[i] = s.memTotal;
+    c.du[i] = s.diskUsed;
+    c.dt[i] = s.diskTotal;
+    c.l1[i] = s.load1;
+    c.rx[i] = s.netRx;
+    c.tx[i] = s.netTx;
+  }
+  return sql`select * from unnest(${c.id}::text[], ${c.seq}::bigint[], ${c.at}::bigint[], ${c.cpu}::float8[],
+    ${c.mu}::bigint[], ${c.mt}::bigint[], ${c.du}::bigint[], ${c.dt}::bigint[], ${c.l1}::float8[],
+    ${c.rx}::float8[], ${c.tx}::float8[])`;
+}
+
+/** Each computer's newest figures in the group, and the batch (index) they came from. */
+function newestFigures(writes: readonly IngestWrite[]) {
+  const newest = new Map<string, { l: LatestUpdate; k: number; relayId: string; now: number }>();
+  writes.forEach((w, k) => {
+    for (const l of w.latest) {
+      const prev = newest.get(l.computerId);
+      if (!prev || l.seq > prev.l.seq) newest.set(l.computerId, { l, k, relayId: w.relayId, now: w.now });
+    }
+  });
+  return newest;
+}
+
+/** UPDATE … FROM UNNEST of the computers' newest figures, unless a computer has a newer sample's. */
+function updateFigures(entries: readonly { l: LatestUpdate; relayId: string; now: number }[]) {
+  return sql`update computers as c
+      set latest_metrics = v.m, latest_seq = v.s, last_seen_at = v.now, status = 'online', relay_id = v.relay
+      from unnest(${entries.map((e) => e.l.computerId)}::text[], ${entries.map((e) => e.l.metrics)}::text[],
+        ${entries.map((e) => e.l.seq)}::bigint[], ${entries.map((e) => e.now)}::bigint[],
+        ${entries.map((e) => e.relayId)}::text[]) as v(id, m, s, now, relay)
+      where c.id = v.id and (c.latest_seq is null or c.latest_seq < v.s)
+      returning c.id`;
+}
+
+/**
+ * Stores a group of batches. The usual group (samples and figures only) is one
+ * statement: its INSERT and UPDATE as parts of one WITH, atomic by itself, so
+ * one round trip to the server. Each round trip's answer waits for the event
+ * loop, which spends milliseconds parsing the next batch: the four of a
+ * BEGIN … COMMIT cost more than the writing. A group with an inventory or a
+ * frame reporting a loss goes through a transaction (see writeGroupInTransaction).
+ */
+async function writeGroupPostgres(
+  db: Kysely<Database>,
+  writes: readonly IngestWrite[],
+): Promise<IngestWritten[]> {
+  const plain = writes.every((w) => w.inventories.length === 0 && w.samples.every((s) => s.dropped <= 0));
+  if (!plain) return db.transaction().execute((trx) => writeGroupInTransaction(trx, writes));
+  const samples = writes.length === 1 ? (writes[0]?.samples ?? []) : writes.flatMap((w) => w.samples);
+  const results: IngestWritten[] = writes.map(() => ({ losses: new Map(), latest: new Set() }));
+  const newest = newestFigures(writes);
+  const entries = [...newest.values()];
+  const insert = sql`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
+    ${sampleColumns(samples)} on conflict (computer_id, at, seq) do nothing`;
+  let replaced: string[] = [];
+  if (samples.length > 0 && entries.length > 0) {
+    const { rows } = await sql<{ id: string }>`with ins as (${insert}), upd as (${updateFigures(entries)})
+      select id from upd`.execute(db);
+    replaced = rows.map((r) => r.id);
+  } else if (entries.length > 0) {
+    replaced = (await updateFigures(entries).execute(db)).rows.map((r) => (r as { id: string }).id);
+  } else if (samples.length > 0) {
+    await insert.execute(db);
+  }
+  for (const id of replaced) {
+    const e = newest.get(id);
+    if (e) (results[e.k] as IngestWritten).latest.add(id);
+  }
+  return results;
+}
+
 /**
  * A group of batches in one transaction: their samples in one INSERT …
  * UNNEST, their inventories, each computer's newest figures in one UPDATE …
@@ -288,48 +379,18 @@ async function recordLosses(trx: Kysely<Database>, losses: RecordedLosses): Prom
  * which rows were new, only when a frame reports one) and the computers whose
  * figures came from it.
  */
-async function writeGroupPostgres(
+async function writeGroupInTransaction(
   trx: Kysely<Database>,
   writes: readonly IngestWrite[],
 ): Promise<IngestWritten[]> {
   const samples = writes.length === 1 ? (writes[0]?.samples ?? []) : writes.flatMap((w) => w.samples);
   const results: IngestWritten[] = writes.map(() => ({ losses: new Map(), latest: new Set() }));
   if (samples.length > 0) {
-    const n = samples.length;
-    const id: string[] = new Array(n);
-    const seq: number[] = new Array(n);
-    const at: number[] = new Array(n);
-    const cpu: number[] = new Array(n);
-    const mu: number[] = new Array(n);
-    const mt: number[] = new Array(n);
-    const du: number[] = new Array(n);
-    const dt: number[] = new Array(n);
-    const l1: number[] = new Array(n);
-    const rx: number[] = new Array(n);
-    const tx: number[] = new Array(n);
-    let lossy = false;
-    for (let i = 0; i < n; i++) {
-      const s = samples[i] as SampleRow;
-      id[i] = s.computerId;
-      seq[i] = s.seq;
-      at[i] = s.at;
-      cpu[i] = s.cpuPercent;
-      mu[i] = s.memUsed;
-      mt[i] = s.memTotal;
-      du[i] = s.diskUsed;
-      dt[i] = s.diskTotal;
-      l1[i] = s.load1;
-      rx[i] = s.netRx;
-      tx[i] = s.netTx;
-      if (s.dropped > 0) lossy = true;
-    }
+    const lossy = samples.some((s) => s.dropped > 0);
     const inserted = await sql<{
       computer_id: string;
       seq: number;
-    }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
-      select * from unnest(${id}::text[], ${seq}::bigint[], ${at}::bigint[], ${cpu}::float8[],
-        ${mu}::bigint[], ${mt}::bigint[], ${du}::bigint[], ${dt}::bigint[], ${l1}::float8[],
-        ${rx}::float8[], ${tx}::float8[])
+    }>`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)}) ${sampleColumns(samples)}
       on conflict (computer_id, at, seq) do nothing
       ${lossy ? sql`returning computer_id, seq` : sql``}`.execute(trx);
     if (lossy) {
@@ -345,24 +406,10 @@ async function writeGroupPostgres(
     }
   }
   for (const w of writes) await writeInventories(trx, w.inventories);
-  // Each computer's newest figures in the group, and the batch they came from.
-  const newest = new Map<string, { l: LatestUpdate; k: number; relayId: string; now: number }>();
-  writes.forEach((w, k) => {
-    for (const l of w.latest) {
-      const prev = newest.get(l.computerId);
-      if (!prev || l.seq > prev.l.seq) newest.set(l.computerId, { l, k, relayId: w.relayId, now: w.now });
-    }
-  });
+  const newest = newestFigures(writes);
   if (newest.size > 0) {
-    const entries = [...newest.values()];
-    const { rows } = await sql<{ id: string }>`update computers as c
-      set latest_metrics = v.m, latest_seq = v.s, last_seen_at = v.now, status = 'online', relay_id = v.relay
-      from unnest(${entries.map((e) => e.l.computerId)}::text[], ${entries.map((e) => e.l.metrics)}::text[],
-        ${entries.map((e) => e.l.seq)}::bigint[], ${entries.map((e) => e.now)}::bigint[],
-        ${entries.map((e) => e.relayId)}::text[]) as v(id, m, s, now, relay)
-      where c.id = v.id and (c.latest_seq is null or c.latest_seq < v.s)
-      returning c.id`.execute(trx);
-    for (const r of rows) {
+    const { rows } = await updateFigures([...newest.values()]).execute(trx);
+    for (const r of rows as { id: string }[]) {
       const e = newest.get(r.id);
       if (e) (results[e.k] as IngestWritten).latest.add(r.id);
     }
