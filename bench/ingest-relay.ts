@@ -93,7 +93,7 @@ export async function runRelay(opts: {
   fx: AgentFixtures;
   windowStart: number;
   until: number;
-  /** Batches in flight at once: labmgr-relay keeps one (two once the relay work of issue 13 lands). */
+  /** Batches in flight at once: labmgr-relay keeps two (INGEST_IN_FLIGHT), one before issue 13. */
   inFlight: number;
 }): Promise<RelayStats> {
   const { fleet, members, batchSize, fx } = opts;

@@ -7,9 +7,9 @@
  * - Load: real agent frames (bench/fixtures/agent-samples.jsonl, taken from a
  *   running agent by bench/ingest-capture.ts, process lists included) with each
  *   computer's own seq and time spliced in; `--relays` simulated relays, each
- *   holding its share of the computers and keeping exactly one batch of
- *   `--batch` (labmgr-relay's 500) in flight (`--in-flight 2`: two, as the relay
- *   will).
+ *   holding its share of the computers and keeping `--in-flight` batches of
+ *   `--batch` (labmgr-relay's 500) in flight: 2 as labmgr-relay does since
+ *   issue 13, 1 as it did before; each measured in turn.
  * - Database: a template made once (bench/ingest-prefill.ts: enrolled computers,
  *   inventories, `--hours` of raw samples every `--interval-ms`, the rollups)
  *   and copied for each run.
@@ -21,7 +21,7 @@
  *
  *   flock /tmp/labmgr-bench.lock npx tsx bench/ingest.ts [--databases sqlite,postgres] [--relays 1,2]
  *     [--runs 3] [--seconds 60] [--warmup 5] [--computers 1000] [--hours 24] [--interval-ms 5000]
- *     [--batch 500] [--in-flight 1] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--batch 500] [--in-flight 1,2] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
  *     [--prefill-max-age-min 240] [--profile dir] [--no-baseline]
  *
  * Prints each run and a summary; appends every run to bench/results/ingest.json.
@@ -47,8 +47,11 @@ const { values } = parseArgs({
   options: {
     databases: { type: 'string', default: 'sqlite,postgres' },
     relays: { type: 'string', default: '1,2' },
-    /** Batches each relay keeps in flight, each value measured in turn: 1 is labmgr-relay's today. */
-    'in-flight': { type: 'string', default: '1' },
+    /**
+     * Batches each relay keeps in flight, each value measured in turn: 2 is labmgr-relay's
+     * (INGEST_IN_FLIGHT), 1 what it kept before issue 13.
+     */
+    'in-flight': { type: 'string', default: '1,2' },
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '5' },
