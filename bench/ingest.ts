@@ -8,7 +8,7 @@
  *   running agent by bench/ingest-capture.ts, process lists included) with each
  *   computer's own seq and time spliced in; `--relays` simulated relays, each
  *   holding its share of the computers and keeping `--in-flight` batches of
- *   `--batch` (labmgr-relay's 500) in flight: 2 as labmgr-relay does since
+ *   `--batch` (labmgr-relay's 1,000) in flight: 2 as labmgr-relay does since
  *   issue 13, 1 as it did before; each measured in turn.
  * - Database: a template made once (bench/ingest-prefill.ts: enrolled computers,
  *   inventories, `--hours` of raw samples every `--interval-ms`, the rollups)
@@ -21,7 +21,7 @@
  *
  *   flock /tmp/labmgr-bench.lock npx tsx bench/ingest.ts [--databases sqlite,postgres] [--relays 1,2]
  *     [--runs 3] [--seconds 60] [--warmup 5] [--computers 1000] [--hours 24] [--interval-ms 5000]
- *     [--batch 500] [--in-flight 1,2] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--batch 1000] [--in-flight 1,2] [--synchronous full] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
  *     [--prefill-max-age-min 240] [--profile dir] [--no-baseline]
  *
  * Prints each run and a summary; appends every run to bench/results/ingest.json.
@@ -58,7 +58,7 @@ const { values } = parseArgs({
     computers: { type: 'string', default: '1000' },
     hours: { type: 'string', default: '24' },
     'interval-ms': { type: 'string', default: '5000' },
-    batch: { type: 'string', default: '500' },
+    batch: { type: 'string', default: '1000' },
     /** SQLite: LABMGR_SQLITE_SYNCHRONOUS values, each measured in turn (e.g. full,normal). */
     synchronous: { type: 'string', default: 'full' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
