@@ -81,4 +81,40 @@ describe.each(databases)('ingest writes grouped on $name', (database) => {
       ['g3', 2, 7, 'online'],
     ]);
   });
+  it('stores a group of samples and figures alone (one statement on PostgreSQL) and refuses its bad batch alone', async () => {
+    await insertComputers(db, ['p1', 'p2']);
+    const store = new IngestRepository(db, kind);
+    const results = await Promise.allSettled([
+      store.write(ingestWrite([sampleRow('p1', 1), sampleRow('p1', 2)])),
+      store.write(ingestWrite([sampleRow('p2', 1), sampleRow('nobody', 1)])), // foreign key: refused
+      store.write(ingestWrite([sampleRow('p1', 2), sampleRow('p2', 2)])), // p1:2 again, newer figures for p2
+      store.write(ingestWrite([sampleRow('p1', 1)])), // older than p1's stored figures: replaces none
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const latest = (k: number) => {
+      const r = results[k];
+      if (r?.status !== 'fulfilled') throw new Error(`batch ${k} failed`);
+      expect(r.value.losses.size).toBe(0);
+      return [...r.value.latest].sort();
+    };
+    expect([latest(0), latest(2), latest(3)]).toEqual([['p1'], ['p2'], []]);
+    const rows = await db
+      .selectFrom('metric_samples')
+      .select(['computer_id', 'seq'])
+      .where('computer_id', 'in', ['p1', 'p2'])
+      .orderBy('computer_id')
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => `${r.computer_id}:${Number(r.seq)}`)).toEqual(['p1:1', 'p1:2', 'p2:2']);
+    const computers = await db
+      .selectFrom('computers')
+      .select(['id', 'latest_seq', 'status'])
+      .where('id', 'in', ['p1', 'p2'])
+      .orderBy('id')
+      .execute();
+    expect(computers.map((c) => [c.id, Number(c.latest_seq), c.status])).toEqual([
+      ['p1', 2, 'online'],
+      ['p2', 2, 'online'],
+    ]);
+  });
 });
