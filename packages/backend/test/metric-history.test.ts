@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import type { SampleRow } from '../src/ingest/ingest.repository.js';
 import { IngestRepository } from '../src/ingest/ingest.repository.js';
+import { sampleRow } from '../src/ingest/testing.js';
 import { MetricHistory, RETENTION_CHUNK } from '../src/metrics/metric-history.js';
 import type { RelayRow } from '../src/relays/relay.repository.js';
 import { type RunningServer, startServer } from '../src/server.js';
@@ -322,20 +323,7 @@ describe.each(databases)('metric ingest and history on $name', (database) => {
     const ats = [rawLimit];
     for (let at = now - 4 * HOUR + 1; at < now; at += 1000) ats.push(at);
     for (const [i, at] of ats.entries()) {
-      rows.push({
-        computerId: id,
-        seq: i + 1,
-        at,
-        cpuPercent: 1,
-        memUsed: 1,
-        memTotal: 2,
-        diskUsed: 1,
-        diskTotal: 2,
-        load1: 0,
-        netRx: 0,
-        netTx: 0,
-        dropped: 0,
-      });
+      rows.push({ ...sampleRow(id, i + 1), at, cpuPercent: 1 });
     }
     for (let i = 0; i < rows.length; i += 2000)
       await store.write({ samples: rows.slice(i, i + 2000), inventories: [], latest: [], relayId: 'r', now });
