@@ -46,6 +46,23 @@ describe('SeqAllocator', () => {
     expect(await reservedUpTo()).toBe(20);
   });
 
+  it('issues at once inside the reservation, never ahead of a pending next() or past the reservation', async () => {
+    const allocator = await SeqAllocator.open(dir, { blockSize: 3 });
+    // Nothing reserved yet: the caller has to go through next().
+    expect(allocator.nextIfReserved()).toBeUndefined();
+    const pending = allocator.next();
+    // A pending next() is not overtaken.
+    expect(allocator.nextIfReserved()).toBeUndefined();
+    expect(await pending).toBe(1);
+    expect(allocator.nextIfReserved()).toBe(2);
+    expect(allocator.nextIfReserved()).toBe(3);
+    // The block is used up: the next number needs a reservation on disk first.
+    expect(allocator.nextIfReserved()).toBeUndefined();
+    expect(await allocator.next()).toBe(4);
+    expect(await reservedUpTo()).toBe(6);
+    expect(allocator.nextIfReserved()).toBe(5);
+  });
+
   it('issues distinct, increasing numbers to concurrent callers', async () => {
     const allocator = await SeqAllocator.open(dir, { blockSize: 2 });
     const seqs = await Promise.all(Array.from({ length: 9 }, () => allocator.next()));

@@ -131,7 +131,8 @@ export class AgentRunner {
       this.options.log.error({ reason: valid.reason }, 'collector produced an invalid sample');
       return;
     }
-    const seq = await this.options.seq.next();
+    // Synchronously while the reservation covers it (see nextIfReserved).
+    const seq = this.options.seq.nextIfReserved() ?? (await this.options.seq.next());
     this.store.push(seq, sample);
     this.lastSeq = seq;
     this.connection.flush();

@@ -25,16 +25,33 @@ export function repeat(
   let busy = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  /** The delay `timer` was armed with. */
+  let timerMs = 0;
+  const finished = () => {
+    busy = false;
+    if (!stopped) schedule();
+  };
+  const failed = (err: unknown) => {
+    try {
+      onError(err);
+    } finally {
+      finished();
+    }
+  };
+  const run = () => {
+    busy = true;
+    // One `then` rather than `.catch().finally()`: two promises and a few
+    // microtask hops fewer per run, in a process whose JavaScript runs interpreted.
+    running = task().then(finished, failed);
+  };
   const schedule = () => {
-    timer = setTimeout(() => {
-      busy = true;
-      running = task()
-        .catch(onError)
-        .finally(() => {
-          busy = false;
-          if (!stopped) schedule();
-        });
-    }, intervalMs());
+    const ms = intervalMs();
+    // The same Timeout re-armed (refresh) rather than a new one per run.
+    if (timer !== undefined && ms === timerMs) timer.refresh();
+    else {
+      timer = setTimeout(run, ms);
+      timerMs = ms;
+    }
   };
   schedule();
   return {
@@ -46,6 +63,8 @@ export function repeat(
     reschedule() {
       if (stopped || busy) return;
       clearTimeout(timer);
+      // A cleared Timeout cannot be re-armed.
+      timer = undefined;
       schedule();
     },
   };
