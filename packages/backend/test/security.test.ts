@@ -308,9 +308,16 @@ describe.each(databases)('security: throttling, live revocation, refused actions
       const anonymous = await api('DELETE', `/api/v1/users/${viewerId}`);
       expect(anonymous.status).toBe(401);
 
+      // Refusals are written after the answer, not awaited: wait for this test's three (not any three).
       const entries = await waitUntil(async () => {
         const items = await auditOf('action=request.refused');
-        return items.length >= 3 ? items : undefined;
+        const ours =
+          items.some((e) => e.actorId === viewerId) &&
+          items.some(
+            (e) => e.details?.code === 'validation_failed' && e.targetId === 'POST /api/v1/commands',
+          ) &&
+          items.some((e) => e.details?.status === 401 && e.targetId === 'DELETE /api/v1/users/:id');
+        return ours ? items : undefined;
       });
       const forbidden = entries.filter((e) => e.actorId === viewerId);
       expect(forbidden).toHaveLength(1);
@@ -319,11 +326,17 @@ describe.each(databases)('security: throttling, live revocation, refused actions
         targetId: 'POST /api/v1/commands',
         details: { status: 403, code: 'forbidden' },
       });
-      expect(entries.find((e) => e.details?.code === 'validation_failed')).toMatchObject({
+      expect(
+        entries.find(
+          (e) => e.details?.code === 'validation_failed' && e.targetId === 'POST /api/v1/commands',
+        ),
+      ).toMatchObject({
         targetId: 'POST /api/v1/commands',
         details: { status: 400, fields: expect.arrayContaining([expect.stringMatching(/^body\./)]) },
       });
-      expect(entries.find((e) => e.details?.status === 401)).toMatchObject({
+      expect(
+        entries.find((e) => e.details?.status === 401 && e.targetId === 'DELETE /api/v1/users/:id'),
+      ).toMatchObject({
         actorId: null,
         targetId: 'DELETE /api/v1/users/:id',
         details: { params: { id: viewerId } },
