@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
-import { maskOption, openSocket } from './socket.js';
+import { describe, expect, it } from 'vitest';
+import { maskOption } from './socket.js';
 
 function maskFrom(url: string): Buffer | null {
   const { generateMask } = maskOption(url);
@@ -33,41 +31,5 @@ describe('maskOption', () => {
       'ws://127.example.edu/agent',
     ])
       expect(maskFrom(url), url).toBeNull();
-  });
-});
-
-describe('writeFramesWhole', () => {
-  it('sends each text frame as one write, which the peer reads as the same messages', async () => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const received: string[] = [];
-    server.on('connection', (peer) => {
-      peer.on('message', (data) => received.push(String(data)));
-    });
-    const { port } = server.address() as AddressInfo;
-    const socket = openSocket(`ws://127.0.0.1:${port}/agent`, 'token', 5000, null);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('error', reject);
-      });
-      // 7-bit, 16-bit and 64-bit payload lengths, and text that is not ASCII.
-      const texts = ['{"type":"ping"}', `{"a":"${'é€'.repeat(200)}"}`, 'x'.repeat(70_000)];
-      const written: Buffer[] = [];
-      const underlying = (
-        socket as unknown as { _socket: { write: (b: Buffer, cb?: () => void) => boolean } }
-      )._socket;
-      const write = underlying.write.bind(underlying);
-      underlying.write = (b: Buffer, cb?: () => void) => {
-        written.push(b);
-        return write(b, cb);
-      };
-      for (const text of texts) await new Promise<void>((resolve) => socket.send(text, () => resolve()));
-      expect(written.length).toBe(texts.length);
-      await vi.waitFor(() => expect(received).toEqual(texts));
-    } finally {
-      socket.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
   });
 });

@@ -46,7 +46,7 @@ export function openSocket(
 ): WebSocket {
   const secure = isWssUrl(url);
   if (pin !== null && !secure) throw new InsecureRelayUrlError(url);
-  const socket = new WebSocket(url, {
+  return new WebSocket(url, {
     headers: { Authorization: `Bearer ${credential}` },
     ...(secure ? { agent: new PinnedTlsAgent(pin, handshakeTimeoutMs) } : {}),
     handshakeTimeout: handshakeTimeoutMs,
@@ -56,49 +56,6 @@ export function openSocket(
     perMessageDeflate: false,
     ...maskOption(url),
   });
-  // Registered before any listener of the caller's, so the first frame (hello) already goes out whole.
-  socket.once('open', () => writeFramesWhole(socket));
-  return socket;
-}
-
-/** The part of ws's (8.x) internal `Sender` that `writeFramesWhole` replaces. */
-interface FrameSender {
-  readonly _socket: { write(data: Buffer, cb?: (err?: Error | null) => void): boolean };
-  sendFrame(list: (Buffer | string)[], cb?: (err?: Error | null) => void): void;
-}
-
-/**
- * Makes `ws` write each text frame with an unmasked (zero-key) string payload
- * as one buffer, header and payload together, instead of two writes inside
- * cork/uncork. Same bytes on the wire; but the two-write path goes through
- * Node's stream buffering, `_writev` and an array of chunks and encodings:
- * interpreted JavaScript, which `perf` put at about two thirds of the send's
- * CPU per sample (~250 µs of ~1,900 under the profiler, 2026-12-07). Any
- * other frame (a random mask, binary data, control frames) keeps ws's path,
- * and so does everything if ws's internals ever differ from what this expects.
- */
-export function writeFramesWhole(socket: WebSocket): void {
-  const sender = (socket as unknown as { _sender?: FrameSender })._sender;
-  if (!sender || typeof sender.sendFrame !== 'function' || !sender._socket) return;
-  const whole = sender.sendFrame;
-  sender.sendFrame = function (this: FrameSender, list, cb) {
-    const [header, payload] = list;
-    if (list.length !== 2 || !Buffer.isBuffer(header) || typeof payload !== 'string' || header.length < 2) {
-      whole.call(this, list, cb);
-      return;
-    }
-    // The payload's byte length, as the header states it (RFC 6455 §5.2).
-    const short = (header[1] ?? 0) & 0x7f;
-    const length = short === 126 ? header.readUInt16BE(2) : short === 127 ? header.readUIntBE(4, 6) : short;
-    const frame = Buffer.allocUnsafe(header.length + length);
-    header.copy(frame, 0);
-    if (frame.write(payload, header.length, 'utf8') !== length) {
-      // Not the length the header claims: leave the frame to ws.
-      whole.call(this, list, cb);
-      return;
-    }
-    this._socket.write(frame, cb);
-  };
 }
 
 /**
