@@ -156,14 +156,21 @@ describe('half-open connections on the real relay and backend', () => {
       if (name === 'relay') {
         // The server sees the held sockets go a moment after the client does (a busy machine): until then it may
         // still reset a new one. It must serve again within moments.
+        let attempts = 0;
         const ws = await eventually(
-          () => agentSocket(sys.relayUrl, credential),
+          () => {
+            attempts += 1;
+            return agentSocket(sys.relayUrl, credential);
+          },
           5_000,
           'the relay to accept an agent again',
         );
         ws.close(1000);
         const body = await (await fetch(`http://127.0.0.1:${port()}/metrics`)).text();
-        expect(metric(body, 'labmgr_relay_rejected_connections_total{reason="too_many_pending"}')).toBe(3);
+        // The three extra sockets, and any attempt above that came while the server still counted the held ones.
+        const rejected = metric(body, 'labmgr_relay_rejected_connections_total{reason="too_many_pending"}');
+        expect(rejected).toBeGreaterThanOrEqual(3);
+        expect(rejected).toBeLessThanOrEqual(3 + attempts - 1);
       } else {
         expect((await fetch(`${sys.backendUrl}/api/v1/health`)).status).toBe(200);
       }
