@@ -6,7 +6,12 @@
  *   npm run build
  *   npx tsx bench/relay-load.ts [--agents 10000,15000] [--seconds 300] [--runs 3]
  *     [--generators 4] [--bare] [--commands 0] [--connect-concurrency 64] [--drain-timeout 180]
+ *     [--small-frames]
  *
+ * Frames: the real agent frames of bench/fixtures (~2.9 KB, process lists
+ * included; bench/ingest.ts sends the same), each agent's seq and time
+ * spliced in; `--small-frames` sends the protocol's ~1.3 KB fixture sample
+ * (what runs before 2026-12-07 evening sent).
  * One run: the meters start, then every agent connects at once (the
  * connection storm is inside the window), sends one frame a second for
  * `--seconds`, then stops sending; the run ends once every frame is acked
@@ -30,6 +35,7 @@ import { fixtures, PROTOCOL_VERSION } from '@labmgr/protocol';
 import SqliteDatabase from 'better-sqlite3';
 import { ROOT, type System, sleep, startSystem } from '../test/harness.js';
 import { type Footprint, Meter } from './agent-footprint-procfs.js';
+import { loadFixtures } from './ingest-fixtures.js';
 import {
   type CommandResult,
   commandLatency,
@@ -64,6 +70,11 @@ const { values } = parseArgs({
     'connect-concurrency': { type: 'string', default: '64' },
     /** Longest wait for every frame to be acked after the agents stop sending. */
     'drain-timeout': { type: 'string', default: '180' },
+    /**
+     * Frames of the protocol's small fixture sample (~1.3 KB, the runs before 2026-12-07 evening) instead of
+     * the real agent frames of bench/fixtures (~2.9 KB, process lists included).
+     */
+    'small-frames': { type: 'boolean', default: false },
   },
 });
 const levels = values.agents
@@ -96,14 +107,28 @@ const TARGET = {
 const GENERATOR = join(ROOT, 'bench/relay-load-generator.ts');
 const BARE = join(ROOT, 'bench/relay-load-bare-server.ts');
 
-// A realistic sample: the protocol's fixture, `at` rewritten per frame.
+// Real agent frames (bench/fixtures, as bench/ingest.ts sends), each agent's seq and `at` spliced in; with
+// --small-frames the protocol's fixture sample. The generator takes turns through the tails by seq.
 const sampleJson = JSON.stringify(fixtures.sample(0));
 const AT_PREFIX = '{"at":0';
 if (!sampleJson.startsWith(AT_PREFIX)) throw new Error('fixtures.sample() no longer starts with `at`');
-const sampleTail = sampleJson.slice(AT_PREFIX.length);
-const frameBytes = Buffer.byteLength(
-  `{"type":"metrics","seq":${20_000_001},"dropped":0,"sample":{"at":${Date.now()}${sampleTail}}`,
-);
+// The generator closes the frame itself: a fixture tail ends the sample and the frame (`…}}`), so one `}` goes.
+const sampleTails = values['small-frames']
+  ? [sampleJson.slice(AT_PREFIX.length)]
+  : loadFixtures().tails.map((tail) => {
+      if (!tail.endsWith('}}')) throw new Error('a fixture frame no longer ends with its sample and frame');
+      return tail.slice(0, -1);
+    });
+const sampleTail = sampleTails[0] ?? '';
+const frameSizes = sampleTails
+  .map((tail) =>
+    Buffer.byteLength(
+      `{"type":"metrics","seq":${20_000_001},"dropped":0,"sample":{"at":${Date.now()}${tail}}`,
+    ),
+  )
+  .sort((a, b) => a - b);
+/** The median frame, in bytes. */
+const frameBytes = frameSizes[Math.floor(frameSizes.length / 2)] ?? 0;
 
 type Generator = Forked<GeneratorCommand, GeneratorReport>;
 
@@ -320,6 +345,7 @@ async function runOnce(s: System, server: 'relay' | 'bare', n: number, run: numb
         agents: slice,
         seqStart,
         sampleTail,
+        sampleTails,
         protocolVersion: PROTOCOL_VERSION,
         connectConcurrency: Math.max(1, Math.floor(connectConcurrency / generatorCount)),
         connectTimeoutMs: connectTimeoutMs(n),

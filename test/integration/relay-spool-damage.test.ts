@@ -111,14 +111,16 @@ describe('relay spool: a record damaged on disk (real backend, relay and agent)'
     const relay = await s.startRelay(env);
     await backendBack;
 
-    // The agent never got an ack for what the relay spooled, so it re-sends N (and the rest).
+    // The agent never got an ack for what the relay spooled, so it re-sends N (and the rest). It reconnects
+    // with full-jitter backoff capped at 60 s: after the relay's long stop (a busy machine) its next try may be
+    // most of a minute away, so the wait covers the cap.
     const lastSpooled = Math.max(...spooled.map((x) => x.seq));
     const points = await eventually(
       async () => {
         const p = await storedPoints(s, computerId);
         return (p.at(-1)?.seq ?? 0) >= lastSpooled + 3 ? p : undefined;
       },
-      40_000,
+      75_000,
       `samples past ${lastSpooled + 3} stored`,
     );
     expectOnceAndInOrder(points);
@@ -142,5 +144,5 @@ describe('relay spool: a record damaged on disk (real backend, relay and agent)'
     expect(metrics).toMatch(/^labmgr_relay_spool_quarantined_records_total\{reason="checksum"\} 1$/m);
     expect(relay.output).toContain(`${victim.file} at byte ${victim.offset}`);
     await eventually(async () => (await relayHealth(s)).spoolBytes === 0, 10_000, 'the spool to empty');
-  }, 120_000);
+  }, 180_000);
 });
