@@ -7,7 +7,7 @@ import { type DatabaseKind, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import type { Database } from '../src/db/schema.js';
 import { IngestRepository } from '../src/ingest/ingest.repository.js';
-import { ingestWrite, insertComputers, sampleRow } from '../src/ingest/testing.js';
+import { ingestWrite, insertComputers, sampleRow, storedSampleKeys } from '../src/ingest/testing.js';
 import { databases } from './databases.js';
 
 /**
@@ -57,19 +57,7 @@ describe.each(databases)('ingest writes grouped on $name', (database) => {
     expect(value(2)).toEqual({ losses: {}, latest: ['g2'] });
     expect(value(3)).toEqual({ losses: { g3: { lost: 2, at: 7000 } }, latest: ['g3'] });
 
-    const rows = await db
-      .selectFrom('metric_samples')
-      .select(['computer_id', 'seq'])
-      .orderBy('computer_id')
-      .orderBy('seq')
-      .execute();
-    expect(rows.map((r) => `${r.computer_id}:${Number(r.seq)}`)).toEqual([
-      'g1:1',
-      'g1:2',
-      'g1:3',
-      'g2:2',
-      'g3:7',
-    ]);
+    expect(await storedSampleKeys(db)).toEqual(['g1:1', 'g1:2', 'g1:3', 'g2:2', 'g3:7']);
     const computers = await db
       .selectFrom('computers')
       .select(['id', 'samples_lost', 'latest_seq', 'status'])
@@ -98,14 +86,7 @@ describe.each(databases)('ingest writes grouped on $name', (database) => {
       return [...r.value.latest].sort();
     };
     expect([latest(0), latest(2), latest(3)]).toEqual([['p1'], ['p2'], []]);
-    const rows = await db
-      .selectFrom('metric_samples')
-      .select(['computer_id', 'seq'])
-      .where('computer_id', 'in', ['p1', 'p2'])
-      .orderBy('computer_id')
-      .orderBy('seq')
-      .execute();
-    expect(rows.map((r) => `${r.computer_id}:${Number(r.seq)}`)).toEqual(['p1:1', 'p1:2', 'p2:2']);
+    expect(await storedSampleKeys(db, ['p1', 'p2'])).toEqual(['p1:1', 'p1:2', 'p2:2']);
     const computers = await db
       .selectFrom('computers')
       .select(['id', 'latest_seq', 'status'])

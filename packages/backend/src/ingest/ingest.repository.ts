@@ -354,16 +354,15 @@ async function writeGroupPostgres(
   const entries = [...newest.values()];
   const insert = sql`insert into metric_samples (${sql.raw(SAMPLE_COLUMNS)})
     ${sampleColumns(samples)} on conflict (computer_id, at, seq) do nothing`;
-  let replaced: string[] = [];
-  if (samples.length > 0 && entries.length > 0) {
-    const { rows } = await sql<{ id: string }>`with ins as (${insert}), upd as (${updateFigures(entries)})
-      select id from upd`.execute(db);
-    replaced = rows.map((r) => r.id);
-  } else if (entries.length > 0) {
-    replaced = (await updateFigures(entries).execute(db)).rows.map((r) => (r as { id: string }).id);
-  } else if (samples.length > 0) {
-    await insert.execute(db);
+  if (entries.length === 0) {
+    // Samples with no figures to move (only callers other than the ingest service write those).
+    if (samples.length > 0) await insert.execute(db);
+    return results;
   }
+  // With no samples the INSERT unnests empty arrays: nothing.
+  const { rows } = await sql<{ id: string }>`with ins as (${insert}), upd as (${updateFigures(entries)})
+    select id from upd`.execute(db);
+  const replaced = rows.map((r) => r.id);
   for (const id of replaced) {
     const e = newest.get(id);
     if (e) (results[e.k] as IngestWritten).latest.add(id);

@@ -7,7 +7,7 @@ import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 import { IngestRepository } from './ingest.repository.js';
-import { ingestWrite, insertComputers, sampleRow } from './testing.js';
+import { ingestWrite, insertComputers, sampleRow, storedSampleKeys } from './testing.js';
 
 const open: { db: Kysely<Database>; dir: string }[] = [];
 afterEach(async () => {
@@ -42,13 +42,7 @@ describe('SQLite ingest writer thread', () => {
     // c1's seq 2 was stored by the first batch: neither stored nor its loss counted again.
     expect(third?.status === 'fulfilled' && third.value.losses.size).toBe(0);
     expect(third?.status === 'fulfilled' && [...third.value.latest]).toEqual(['c2']);
-    const rows = await db
-      .selectFrom('metric_samples')
-      .select(['computer_id', 'seq'])
-      .orderBy('computer_id')
-      .orderBy('seq')
-      .execute();
-    expect(rows.map((r) => `${r.computer_id}:${Number(r.seq)}`)).toEqual(['c1:1', 'c1:2', 'c2:2']);
+    expect(await storedSampleKeys(db)).toEqual(['c1:1', 'c1:2', 'c2:2']);
     const c1 = await db.selectFrom('computers').selectAll().where('id', '=', 'c1').executeTakeFirstOrThrow();
     expect({ lost: Number(c1.samples_lost), seq: Number(c1.latest_seq), status: c1.status }).toEqual({
       lost: 3,

@@ -54,3 +54,14 @@ export async function insertComputers(db: Kysely<Database>, ids: readonly string
       .execute();
   }
 }
+
+/** The stored samples as `computer:seq`, in key order; only these computers' when given. */
+export async function storedSampleKeys(
+  db: Kysely<Database>,
+  computerIds?: readonly string[],
+): Promise<string[]> {
+  let query = db.selectFrom('metric_samples').select(['computer_id', 'seq']);
+  if (computerIds) query = query.where('computer_id', 'in', computerIds);
+  const rows = await query.orderBy('computer_id').orderBy('seq').execute();
+  return rows.map((r) => `${r.computer_id}:${Number(r.seq)}`);
+}
