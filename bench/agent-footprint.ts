@@ -15,7 +15,7 @@
  *
  * The agent runs as its service definitions start it: `node` with
  * AGENT_NODE_OPTIONS (heap sizing, packages/agent/src/service/node-options.ts),
- * passed here through NODE_OPTIONS; --plain-node runs it as `node bin/labmgr-agent.js`.
+ * passed here on node's command line as they do; --plain-node runs it as `node bin/labmgr-agent.js`.
  *
  * Every run starts from nothing (backend, relay, agent, peers) and is
  * reported, with the 1-minute load average at the start and end of its
@@ -60,7 +60,7 @@ const { values } = parseArgs({
     'more-peers': { type: 'boolean', default: false },
     modules: { type: 'boolean', default: false },
     /**
-     * Node options for the agent (NODE_OPTIONS, agent only). By default the ones
+     * Node options for the agent (on its command line, agent only). By default the ones
      * its service definitions start it with (AGENT_NODE_OPTIONS); --plain-node: none.
      */
     'agent-node-options': { type: 'string' },
@@ -114,7 +114,7 @@ console.log(
   `agent footprint: ${runs} run(s) of ${seconds} s after a ${warmupSec} s warm-up, 1 sample/s, ` +
     `${cpus().length} cores, Node ${process.version}` +
     (collectdBin ? `, collectd ${packageVersion(COLLECTD_PACKAGE)}` : '') +
-    `, agent NODE_OPTIONS=${nodeOptions ? `"${nodeOptions}"` : 'none (plain node)'}` +
+    `, agent node options ${nodeOptions ? `"${nodeOptions}"` : 'none (plain node)'}` +
     (values.label ? ` [${values.label}]` : ''),
 );
 const results: RunResult[] = [];
@@ -175,10 +175,13 @@ async function measureRun(run: number): Promise<RunResult> {
   try {
     await sys.startRelay();
     const { stateDir, computerId } = await sys.enrollAgent('bench');
-    agentProc = sys.startAgent(stateDir, {
-      LABMGR_AGENT_INTERVAL_MS: '1000',
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-    });
+    // On node's command line, before the script, as the launchers pass them (V8 flags such as
+    // --single-threaded-gc are refused in NODE_OPTIONS).
+    const childArgs = process.env.LABMGR_CHILD_NODE_ARGS;
+    process.env.LABMGR_CHILD_NODE_ARGS = nodeOptions;
+    agentProc = sys.startAgent(stateDir, { LABMGR_AGENT_INTERVAL_MS: '1000' });
+    if (childArgs === undefined) delete process.env.LABMGR_CHILD_NODE_ARGS;
+    else process.env.LABMGR_CHILD_NODE_ARGS = childArgs;
     const agentPid = agentProc.child.pid ?? 0;
     const agentTrace = new MemoryTrace(agentPid);
     traces.push(agentTrace);

@@ -84,8 +84,12 @@ export class Proc {
     }
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited in `graceMs`. Resolves with the exit code. */
-  async stop(graceMs = 5000): Promise<number | null> {
+  /**
+   * SIGTERM, then SIGKILL if it has not exited in `graceMs` (LABMGR_STOP_GRACE_MS: a relay closing 10,000
+   * agents takes longer than 5 s, and a `--cpu-prof` profile is written only on a clean exit). Resolves with
+   * the exit code.
+   */
+  async stop(graceMs = Number(process.env.LABMGR_STOP_GRACE_MS ?? 5000)): Promise<number | null> {
     if (!this.running) return this.exited;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
