@@ -1,24 +1,24 @@
 /**
- * Captures real metrics frames for bench/ingest.ts: starts the real backend,
- * relay and agent (the built binaries, as `npm run build` leaves them), watches
- * the agent's computer live so the backend pushes each full sample it stored
- * (per core, filesystems, disks, interfaces, top processes by CPU and by
- * memory), and writes them as the agent's `metrics` frames, one JSON line
- * each, seq 1..N in the order taken; beside them (`agent-inventory.json`)
- * the agent's inventory frame.
+ * Captures real metrics frames for bench/ingest.ts and bench/relay-load.ts:
+ * starts the real backend, relay and agent (the built binaries, as `npm run
+ * build` leaves them) at a 1 s interval, reads the frames the agent sent from
+ * its sample journal (per core, filesystems, disks, interfaces; the top
+ * processes by CPU and by memory in the frames that followed a walk of the
+ * processes, as in normal running), and writes them one JSON line each, seq
+ * 1..N in the order taken; beside them (`agent-inventory.json`) the agent's
+ * inventory frame.
  *
- *   npm run build && npx tsx bench/ingest-capture.ts [--samples 40] [--out bench/fixtures/agent-samples.jsonl]
+ *   npm run build && npx tsx bench/ingest-capture.ts [--samples 120] [--out bench/fixtures/agent-samples.jsonl]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ComputerDetail, InventoryFrame, MetricSample, MetricsFrame } from '@labmgr/protocol';
-import WebSocket from 'ws';
 import { eventually, ROOT, startSystem } from '../test/harness.js';
 
 const { values } = parseArgs({
   options: {
-    samples: { type: 'string', default: '40' },
+    samples: { type: 'string', default: '120' },
     out: { type: 'string', default: 'bench/fixtures/agent-samples.jsonl' },
   },
 });
@@ -36,23 +36,26 @@ try {
     30_000,
     'agent online',
   );
-  const samples: MetricSample[] = [];
-  const ws = new WebSocket(`${sys.backendUrl.replace('http', 'ws')}/api/v1/live`, {
-    headers: { cookie: sys.api.cookieHeader, origin: sys.backendUrl },
-  });
-  ws.on('message', (m) => {
-    for (const e of [JSON.parse(m.toString())].flat() as { type: string; sample?: MetricSample }[])
-      if (e.type === 'computer.sample' && e.sample) samples.push(e.sample);
-  });
-  await new Promise((r) => ws.once('open', r));
-  // Renewed every 30 s as the web page does, until enough samples arrived.
-  const renew = async () =>
-    sys.api.json('POST', `/api/v1/computers/${computerId}/live-mode`, { intervalMs: 1000, ttlSec: 60 });
-  await renew();
-  const timer = setInterval(() => void renew(), 30_000);
-  await eventually(async () => samples.length >= wanted || undefined, wanted * 3000 + 30_000, 'samples');
-  clearInterval(timer);
-  ws.close();
+  // The frames exactly as the agent sent them: its journal holds each one's text (acked lines stay
+  // until a compaction, ~1 MiB away). Not in live mode, so the process lists come as in normal running:
+  // in the frame after each walk of the processes.
+  const journal = join(stateDir, 'samples.journal');
+  const taken = () =>
+    existsSync(journal)
+      ? readFileSync(journal, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('{"type":"metrics"'))
+          .map((l) => (JSON.parse(l) as MetricsFrame).sample)
+      : [];
+  let samples: MetricSample[] = [];
+  await eventually(
+    async () => {
+      samples = taken();
+      return samples.length >= wanted || undefined;
+    },
+    wanted * 3000 + 30_000,
+    'samples',
+  );
   const frames: MetricsFrame[] = samples
     .slice(0, wanted)
     .map((sample, i) => ({ type: 'metrics', seq: i + 1, dropped: 0, sample }));

@@ -36,11 +36,28 @@ export interface AgentFixtures {
   hash: string;
 }
 
-const SAMPLES = join(ROOT, 'bench/fixtures/agent-samples.jsonl');
+/**
+ * Which capture: `agent` (agent-samples.jsonl), the frames as the agent sends them since 2026-12-07 (the
+ * process lists only in the frame after each walk of the processes, ~1 in 10); `every-list`
+ * (agent-samples-every-list.jsonl), the capture of before then, process lists in every frame (the agents
+ * of before, and the worst case).
+ */
+export type FixtureSet = 'agent' | 'every-list';
+
+/** A `--frames` value, checked. */
+export function fixtureSet(value: string | undefined): FixtureSet {
+  if (value === 'agent' || value === 'every-list') return value;
+  throw new Error(`--frames must be agent or every-list, not ${value}`);
+}
+
+const SAMPLES: Record<FixtureSet, string> = {
+  agent: join(ROOT, 'bench/fixtures/agent-samples.jsonl'),
+  'every-list': join(ROOT, 'bench/fixtures/agent-samples-every-list.jsonl'),
+};
 const INVENTORY = join(ROOT, 'bench/fixtures/agent-inventory.json');
 
-export function loadFixtures(): AgentFixtures {
-  const samplesText = readFileSync(SAMPLES, 'utf8');
+export function loadFixtures(set: FixtureSet = 'agent'): AgentFixtures {
+  const samplesText = readFileSync(SAMPLES[set], 'utf8');
   const inventoryText = readFileSync(INVENTORY, 'utf8');
   const lines = samplesText.split('\n').filter(Boolean);
   const frames = lines.map((l) => JSON.parse(l) as MetricsFrame);

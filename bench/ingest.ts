@@ -32,7 +32,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../test/harness.js';
-import { loadFixtures } from './ingest-fixtures.js';
+import { fixtureSet, loadFixtures } from './ingest-fixtures.js';
 import {
   type BenchDatabase,
   createRelayToken,
@@ -73,6 +73,8 @@ const { values } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     /** Do not append to bench/results/ingest.json (trial runs). */
     'no-record': { type: 'boolean', default: false },
+    /** Which capture of real frames (bench/ingest-fixtures.ts): `agent` or `every-list`. */
+    frames: { type: 'string', default: 'agent' },
   },
 });
 const num = (v: string | undefined) => Number(v);
@@ -85,7 +87,9 @@ const inFlights = (values['in-flight'] ?? '1').split(',').map(Number);
 const pgAdminUrl = values['pg-url'] ?? '';
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-const fx = loadFixtures();
+const fixtureName = fixtureSet(values.frames);
+const fx = loadFixtures(fixtureName);
+const meanFrameBytes = Math.round(fx.frameBytes.reduce((a, b) => a + b, 0) / fx.frameBytes.length);
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
 const dirty =
   execFileSync('git', ['status', '--porcelain', 'packages/backend/src'], { cwd: ROOT }).toString().trim() !==
@@ -237,7 +241,13 @@ async function measure(
       batchSize,
       seconds: Number(elapsed.toFixed(1)),
       warmupSeconds: warmup,
-      frameBytes: { min: fx.frameBytes[0], median: quantile(fx.frameBytes, 0.5), max: fx.frameBytes.at(-1) },
+      frames: fixtureName,
+      frameBytes: {
+        min: fx.frameBytes[0],
+        median: quantile(fx.frameBytes, 0.5),
+        mean: meanFrameBytes,
+        max: fx.frameBytes.at(-1),
+      },
       bodyBytes: Math.round(bodyBytes),
       prefill: {
         hours: num(values.hours),
@@ -324,7 +334,7 @@ for (const database of databases) {
   );
 }
 log(
-  `frames ${fx.frameBytes[0]}–${fx.frameBytes.at(-1)} bytes (median ${quantile(fx.frameBytes, 0.5)}), ` +
+  `frames (${fixtureName}) ${fx.frameBytes[0]}–${fx.frameBytes.at(-1)} bytes (median ${quantile(fx.frameBytes, 0.5)}, mean ${meanFrameBytes}), ` +
     `${computers} computers, batches of ${batchSize}, ${warmup} s warm-up + ${seconds} s per run`,
 );
 

@@ -6,12 +6,15 @@
  *   npm run build
  *   npx tsx bench/relay-load.ts [--agents 10000,15000] [--seconds 300] [--runs 3]
  *     [--generators 4] [--bare] [--commands 0] [--connect-concurrency 64] [--drain-timeout 180]
- *     [--small-frames]
+ *     [--frames agent|every-list] [--small-frames]
  *
- * Frames: the real agent frames of bench/fixtures (~2.9 KB, process lists
- * included; bench/ingest.ts sends the same), each agent's seq and time
- * spliced in; `--small-frames` sends the protocol's ~1.3 KB fixture sample
- * (what runs before 2026-12-07 evening sent).
+ * Frames: the real agent frames of bench/fixtures (bench/ingest.ts sends the
+ * same), each agent's seq and time spliced in: by default as the agent sends
+ * them (process lists in the frame after each walk of its processes);
+ * `--frames every-list` the capture with the lists in every frame (~2.9 KB
+ * each: the agents before 2026-12-07 night, and the worst case);
+ * `--small-frames` the protocol's ~1.3 KB fixture sample (what runs before
+ * 2026-12-07 evening sent).
  * One run: the meters start, then every agent connects at once (the
  * connection storm is inside the window), sends one frame a second for
  * `--seconds`, then stops sending; the run ends once every frame is acked
@@ -35,7 +38,7 @@ import { fixtures, PROTOCOL_VERSION } from '@labmgr/protocol';
 import SqliteDatabase from 'better-sqlite3';
 import { ROOT, type System, sleep, startSystem } from '../test/harness.js';
 import { type Footprint, Meter } from './agent-footprint-procfs.js';
-import { loadFixtures } from './ingest-fixtures.js';
+import { fixtureSet, loadFixtures } from './ingest-fixtures.js';
 import {
   type CommandResult,
   commandLatency,
@@ -75,6 +78,8 @@ const { values } = parseArgs({
      * the real agent frames of bench/fixtures (~2.9 KB, process lists included).
      */
     'small-frames': { type: 'boolean', default: false },
+    /** Which capture of real frames (bench/ingest-fixtures.ts): `agent` or `every-list`. */
+    frames: { type: 'string', default: 'agent' },
   },
 });
 const levels = values.agents
@@ -115,7 +120,7 @@ if (!sampleJson.startsWith(AT_PREFIX)) throw new Error('fixtures.sample() no lon
 // The generator closes the frame itself: a fixture tail ends the sample and the frame (`…}}`), so one `}` goes.
 const sampleTails = values['small-frames']
   ? [sampleJson.slice(AT_PREFIX.length)]
-  : loadFixtures().tails.map((tail) => {
+  : loadFixtures(fixtureSet(values.frames)).tails.map((tail) => {
       if (!tail.endsWith('}}')) throw new Error('a fixture frame no longer ends with its sample and frame');
       return tail.slice(0, -1);
     });
@@ -127,8 +132,9 @@ const frameSizes = sampleTails
     ),
   )
   .sort((a, b) => a - b);
-/** The median frame, in bytes. */
-const frameBytes = frameSizes[Math.floor(frameSizes.length / 2)] ?? 0;
+/** The mean frame, in bytes (the agent's frames are a mix: most without process lists). */
+const frameBytes = Math.round(frameSizes.reduce((a, b) => a + b, 0) / Math.max(1, frameSizes.length));
+const frameSet = values['small-frames'] ? 'small' : fixtureSet(values.frames);
 
 type Generator = Forked<GeneratorCommand, GeneratorReport>;
 
@@ -522,7 +528,7 @@ function spread(xs: number[], digits = 1): string {
 
 function printSummary(): void {
   console.log(
-    `\nrelay load: ${runs} run(s) per level, ${seconds} s of 1 metrics frame (${frameBytes} B) per agent per second after the storm,` +
+    `\nrelay load: ${runs} run(s) per level, ${seconds} s of 1 metrics frame (${frameSet}, mean ${frameBytes} B) per agent per second after the storm,` +
       ` ${generatorCount} generator processes, ${cpus().length} cores, Node ${process.version}; min / median / max`,
   );
   for (const n of levels) {
@@ -621,7 +627,7 @@ function printTargets(): void {
 // ---- main ------------------------------------------------------------------
 
 console.log(
-  `open-files limit ${openFilesLimit()}; levels ${levels.join(', ')}; ${runs} runs each; frame ${frameBytes} B; time limit ${Math.round(budgetMs / 1000)} s`,
+  `open-files limit ${openFilesLimit()}; levels ${levels.join(', ')}; ${runs} runs each; frames ${frameSet}, mean ${frameBytes} B; time limit ${Math.round(budgetMs / 1000)} s`,
 );
 try {
   sys = await startSystem();
@@ -673,6 +679,7 @@ function saveRecord(): void {
     seconds,
     runs,
     generators: generatorCount,
+    frames: frameSet,
     frameBytes,
     framesPerAgentPerSec: 1,
     targets: TARGET,

@@ -168,18 +168,18 @@ describe.runIf(process.platform === 'linux')('LinuxCollector against the kernel 
     // On a loaded CI machine other test processes may outrun the loop for a
     // while: sample again (each walk covers the second since the last) until it
     // ranks, and compare its figure with what the kernel counted meanwhile.
-    let entry = sample.topProcesses.byCpu.find((p) => p.pid === pid);
+    let entry = sample.topProcesses?.byCpu.find((p) => p.pid === pid);
     for (let i = 0; i < 8 && !entry; i++) {
       const before = ticks();
       await sleep(1000);
       const next = await collector.sample();
       const counted = ticks() - before; // centiseconds over about one second
-      entry = next.topProcesses.byCpu.find((p) => p.pid === pid);
+      entry = next.topProcesses?.byCpu.find((p) => p.pid === pid);
       if (entry) expect(Math.abs(entry.cpuPercent - counted)).toBeLessThan(25);
       else {
         // Missing from the list is right only when ten others used more CPU.
-        expect(next.topProcesses.byCpu).toHaveLength(10);
-        expect(next.topProcesses.byCpu.at(-1)?.cpuPercent ?? 0).toBeGreaterThanOrEqual(counted * 0.5);
+        expect(next.topProcesses?.byCpu).toHaveLength(10);
+        expect(next.topProcesses?.byCpu.at(-1)?.cpuPercent ?? 0).toBeGreaterThanOrEqual(counted * 0.5);
       }
     }
     expect(entry, 'the busy loop is in the CPU list').toBeDefined();
@@ -188,9 +188,25 @@ describe.runIf(process.platform === 'linux')('LinuxCollector against the kernel 
     expect(entry?.user).toBe(userInfo().username);
     const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
     expect(Math.abs((entry?.rssBytes ?? 0) - vmRss)).toBeLessThan(vmRss / 5);
-    expect(sample.topProcesses.byMemory.length).toBeGreaterThan(0);
-    const rss = sample.topProcesses.byMemory.map((p) => p.rssBytes);
+    expect(sample.topProcesses?.byMemory.length).toBeGreaterThan(0);
+    const rss = (sample.topProcesses?.byMemory ?? []).map((p) => p.rssBytes);
     expect(rss).toEqual([...rss].sort((a, b) => b - a));
+  });
+
+  it('sends the process lists only after a walk of the processes, or when asked', async () => {
+    // The default walk budget: after the first walk the next is seconds away.
+    const paced = await LinuxCollector.create({ agentVersion: '0.1.0' });
+    const first = await paced.sample();
+    expect(first.topProcesses?.byMemory.length).toBeGreaterThan(0);
+    const next = await paced.sample();
+    expect(next.topProcesses).toBeUndefined();
+    expect(next.processCount).toBe(first.processCount);
+    expectValid(MetricSample, next);
+    const asked = await paced.sample(true);
+    expect(asked.topProcesses).toEqual(first.topProcesses);
+    // Walking on every sample: every sample has new lists.
+    expect((await collector.sample()).topProcesses).toBeDefined();
+    expect((await collector.sample()).topProcesses).toBeDefined();
   });
 
   it('counts processes and logged-in users as /proc and who do', () => {

@@ -105,11 +105,20 @@ export const MetricSample = z.object({
   temperatures: z.array(Temperature).max(256),
   uptimeSec: NonNeg,
   processCount: z.number().int().nonnegative(),
-  /** The ten busiest processes by CPU and the ten largest by resident memory. */
-  topProcesses: z.object({
-    byCpu: z.array(ProcessInfo).max(10),
-    byMemory: z.array(ProcessInfo).max(10),
-  }),
+  /**
+   * The ten busiest processes by CPU and the ten largest by resident memory,
+   * as of the agent's last walk of its processes. Sent only in the sample
+   * taken right after a walk (every 10–30 s on Linux) or when asked for (the
+   * first sample of live mode); absent, the lists last sent still stand.
+   * Agents before 2026-12-07 send them in every sample; relays and backends
+   * before then refuse a sample without them (update those first).
+   */
+  topProcesses: z
+    .object({
+      byCpu: z.array(ProcessInfo).max(10),
+      byMemory: z.array(ProcessInfo).max(10),
+    })
+    .optional(),
   loggedInUserCount: z.number().int().nonnegative(),
 });
 export type MetricSample = z.infer<typeof MetricSample>;

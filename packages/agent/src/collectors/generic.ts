@@ -38,10 +38,11 @@ export class GenericCollector implements Collector {
   /** Fixed at start: recomputing from uptime would wobble and look like an inventory change. */
   private readonly bootTime = Math.round(Date.now() - uptime() * 1000);
   private fqdn: Promise<string | null> | undefined;
+  private listsSent = false;
 
   constructor(private readonly agentVersion: string = AGENT_VERSION) {}
 
-  async sample(): Promise<MetricSample> {
+  async sample(withProcessLists = false): Promise<MetricSample> {
     const now = cpus().map(toJiffies);
     const cpu = cpuMetricsFrom(
       sum(this.prevCpus),
@@ -53,6 +54,9 @@ export class GenericCollector implements Collector {
     const memTotal = totalmem();
     const memFree = Math.min(memTotal, freemem());
     const root = await rootFilesystem();
+    // No process lists here: empty ones once (and when asked), so a detail page shows an empty table.
+    const lists = withProcessLists || !this.listsSent;
+    this.listsSent = true;
     return {
       at: Date.now(),
       cpu: {
@@ -76,7 +80,7 @@ export class GenericCollector implements Collector {
       temperatures: [],
       uptimeSec: Math.max(0, uptime()),
       processCount: 0,
-      topProcesses: { byCpu: [], byMemory: [] },
+      ...(lists ? { topProcesses: { byCpu: [], byMemory: [] } } : {}),
       loggedInUserCount: 0,
     };
   }

@@ -14,7 +14,7 @@ import { LoggedInUsers } from './logged-in-users.js';
 import { memoryMetrics, parseMeminfo, SAMPLE_MEMINFO_KEYS } from './memory.js';
 import { monotonicMs } from './monotonic.js';
 import { type NetCounters, networkRates, parseNetDev } from './network.js';
-import { detectPageSize, ProcessTable, WALK_CPU_SHARE } from './processes.js';
+import { detectPageSize, type ProcessSnapshot, ProcessTable, WALK_CPU_SHARE } from './processes.js';
 import { KeptFile, type ReadEnd } from './read.js';
 import { TemperatureReader } from './temperatures.js';
 
@@ -73,6 +73,8 @@ export class LinuxCollector implements Collector {
   };
   /** The files read every sample, kept open (see KeptFile). */
   private readonly files = new Map<string, KeptFile>();
+  /** The process walk whose lists a sample last carried (the table returns the same object until it walks again). */
+  private listsSent: ProcessSnapshot | null = null;
 
   private constructor(
     private readonly paths: LinuxPaths,
@@ -101,7 +103,7 @@ export class LinuxCollector implements Collector {
     );
   }
 
-  async sample(): Promise<MetricSample> {
+  async sample(withProcessLists = false): Promise<MetricSample> {
     const at = Date.now();
     const cur = this.readCounters();
     const elapsedMs = cur.mono - this.prev.mono;
@@ -130,9 +132,12 @@ export class LinuxCollector implements Collector {
       temperatures: this.temperatures.read(cur.mono),
       uptimeSec,
       processCount: processes.count,
-      topProcesses: { byCpu: [...processes.byCpu], byMemory: [...processes.byMemory] },
       loggedInUserCount: this.users.count(cur.mono),
     };
+    if (withProcessLists || processes !== this.listsSent) {
+      sample.topProcesses = { byCpu: [...processes.byCpu], byMemory: [...processes.byMemory] };
+      this.listsSent = processes;
+    }
     // A machine with more than 1024 CPUs: keep the lists aligned and within the protocol's caps.
     sample.cpu.perCore = capList(sample.cpu.perCore, 1024);
     sample.cpu.perCoreTimes = capList(sample.cpu.perCoreTimes, 1024);

@@ -23,10 +23,13 @@ const isMetrics = (f: AgentFrame): f is MetricsFrame => f.type === 'metrics';
 class FakeCollector implements Collector {
   inventoryValue: Inventory = fixtures.inventory();
   readonly samples: MetricSample[] = [];
+  /** `withProcessLists` of each call. */
+  readonly listsAsked: boolean[] = [];
   async inventory() {
     return this.inventoryValue;
   }
-  async sample() {
+  async sample(withProcessLists = false) {
+    this.listsAsked.push(withProcessLists);
     return this.samples.shift() ?? fixtures.sample(Date.now());
   }
 }
@@ -147,15 +150,22 @@ describe('AgentRunner', () => {
   });
 
   it('samples at the live-mode interval until its lease lapses, and shows it in the status', async () => {
-    const runner = await startRunner(new FakeCollector(), { intervalMs: 60_000 });
+    const collector = new FakeCollector();
+    const runner = await startRunner(collector, { intervalMs: 60_000 });
     const side = await relay.connection(0);
     await side.frames(1);
     side.welcome();
     await side.frames(2);
     expect(side.received.filter(isMetrics)).toHaveLength(0);
+    const before = collector.listsAsked.length;
     side.send({ type: 'live-mode', intervalMs: 250, ttlSec: 1 });
     await side.waitFor(isMetrics);
     expect(runner.status()).toMatchObject({ intervalMs: 60_000, liveMode: { intervalMs: 250 } });
+    // The first sample after the live-mode frame carries the process lists; the next only if a walk ran.
+    const asked = collector.listsAsked.slice(before);
+    expect(collector.listsAsked.slice(0, before).every((a) => !a)).toBe(true);
+    expect(asked[0]).toBe(true);
+    expect(asked.slice(1).every((a) => !a)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1300));
     const count = side.received.filter(isMetrics).length;
     expect(count).toBeGreaterThanOrEqual(3);

@@ -53,6 +53,8 @@ export class AgentRunner {
   private readonly liveMode: LiveMode;
   private sampler: Repeater | undefined;
   private wasLive = false;
+  /** The next sample carries the top-process lists even if no walk ran (a live-mode frame came). */
+  private listsWanted = false;
   /** Monotonic (process.uptime) ms of the last status write. */
   private statusAt = Number.NEGATIVE_INFINITY;
   /** Writes the status when no sample has for a while (sampling slower than statusWriteMs). */
@@ -125,7 +127,9 @@ export class AgentRunner {
 
   /** One sample into the buffer and, if connected, onto the wire. */
   async takeSample(): Promise<void> {
-    const sample = await this.options.collector.sample();
+    const withLists = this.listsWanted;
+    this.listsWanted = false;
+    const sample = await this.options.collector.sample(withLists);
     const valid = checkMetricSample(sample);
     if (!valid.ok) {
       this.options.log.error({ reason: valid.reason }, 'collector produced an invalid sample');
@@ -178,6 +182,9 @@ export class AgentRunner {
 
   private onConnectionEvent(event: ConnectionEvent): void {
     if (event.type !== 'live-mode') return;
+    // Someone watches (or still watches) this computer: its detail page shows the lists, and the
+    // backend may have lost the last ones (restarted), so the next sample carries them.
+    this.listsWanted = true;
     const changed = this.liveMode.set(event.intervalMs, event.ttlSec);
     if (changed || !this.wasLive) {
       this.options.log.info(

@@ -19,8 +19,8 @@ interface Deps {
   publish: (event: LiveEvent) => void;
   /** Told, after each commit, the oldest sample time stored per computer (the rollup job re-folds late data). */
   onStored?: (oldestAtByComputer: ReadonlyMap<string, number>) => void;
-  /** Keeps the full sample of watched computers; true when it did (the sample is then pushed live). */
-  offerSample?: (computerId: string, sample: MetricSample) => boolean;
+  /** Keeps the full sample of watched computers; returns the sample to push live (lists filled in), or null. */
+  offerSample?: (computerId: string, sample: MetricSample) => MetricSample | null;
   /** Given the batch's command progress frames, in order, after the samples are stored. */
   onCommandProgress?: (items: { computerId: string; frame: CommandProgress }[]) => Promise<void>;
 }
@@ -78,8 +78,8 @@ export class IngestService {
         continue;
       }
       const s = frame.sample;
-      if (this.deps.offerSample?.(item.computerId, s))
-        watchedSamples.push({ type: 'computer.sample', computerId: item.computerId, sample: s });
+      const live = this.deps.offerSample?.(item.computerId, s);
+      if (live) watchedSamples.push({ type: 'computer.sample', computerId: item.computerId, sample: live });
       const summary = summarizeSample(s);
       samples.push({
         computerId: item.computerId,

@@ -28,14 +28,21 @@ export class WatchedSamples {
     return (this.#watchedUntil.get(computerId) ?? 0) > this.now();
   }
 
-  /** Keeps `sample` if the computer is watched; true when kept (and worth pushing to browsers). */
-  offer(computerId: string, sample: MetricSample): boolean {
+  /**
+   * Keeps `sample` if the computer is watched and returns what to push to
+   * browsers, or null. A sample without top-process lists (agents send them
+   * only after a walk of the processes) is kept, and pushed, with the lists
+   * of the previous one.
+   */
+  offer(computerId: string, sample: MetricSample): MetricSample | null {
     const until = this.#watchedUntil.get(computerId);
-    if (until === undefined || until <= this.now()) return false;
+    if (until === undefined || until <= this.now()) return null;
     const previous = this.#latest.get(computerId);
-    if (previous && previous.sample.at > sample.at) return false;
-    this.#latest.set(computerId, { sample, keepUntil: until + KEEP_AFTER_MS });
-    return true;
+    if (previous && previous.sample.at > sample.at) return null;
+    const lists = sample.topProcesses ?? previous?.sample.topProcesses;
+    const kept = lists && !sample.topProcesses ? { ...sample, topProcesses: lists } : sample;
+    this.#latest.set(computerId, { sample: kept, keepUntil: until + KEEP_AFTER_MS });
+    return kept;
   }
 
   latest(computerId: string): MetricSample | null {

@@ -147,9 +147,15 @@ function ComputerView({ computer }: { computer: ComputerDetail }) {
                 inventory={computer.inventory?.filesystems ?? []}
               />
               <ProcessesPanel
-                byCpu={sample?.topProcesses.byCpu ?? []}
-                byMemory={sample?.topProcesses.byMemory ?? []}
-                waiting={sample ? null : noSample}
+                byCpu={sample?.topProcesses?.byCpu ?? []}
+                byMemory={sample?.topProcesses?.byMemory ?? []}
+                waiting={
+                  !sample
+                    ? noSample
+                    : sample.topProcesses
+                      ? null
+                      : 'Waiting for the agent’s next look at its processes (every 10–30 seconds).'
+                }
               />
             </SimpleGrid>
           </Stack>
