@@ -13,6 +13,7 @@
  * copied per run. PostgreSQL: a database `labmgr_bench_tpl_<key>`, per run
  * `CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY`, plus the data directory.
  */
+import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -409,6 +410,9 @@ export async function restoreTemplate(
   const dir = join(CACHE, `${meta.database}-${meta.key}`, 'data');
   const dataDir = tempDir('labmgr-bench-ingest-run-');
   cpSync(dir, dataDir, { recursive: true });
+  // The copy (2 GiB for SQLite) is still in the page cache, dirty: without this its write-back would run inside
+  // the measured window, and the backend's first fsyncs would wait for it.
+  execFileSync('sync');
   if (!meta.pgTemplate) {
     return {
       dataDir,
