@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { MetricSample } from '@labmgr/protocol';
 import { checkInventory, checkMetricSample } from '@labmgr/protocol/compiled';
 import { MemorySampleBuffer, type SampleStore } from '../buffer/sample-buffer.js';
 import type { SeqAllocator } from '../buffer/seq-allocator.js';
@@ -129,7 +130,14 @@ export class AgentRunner {
   async takeSample(): Promise<void> {
     const withLists = this.listsWanted;
     this.listsWanted = false;
-    const sample = await this.options.collector.sample(withLists);
+    let sample: MetricSample;
+    try {
+      sample = await this.options.collector.sample(withLists);
+    } catch (err) {
+      // Asked again next time; a live-mode frame that came meanwhile has set it anyway.
+      if (withLists) this.listsWanted = true;
+      throw err;
+    }
     const valid = checkMetricSample(sample);
     if (!valid.ok) {
       this.options.log.error({ reason: valid.reason }, 'collector produced an invalid sample');
